@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Mapping says how a policy, or one of its provisions, relates to a
+// framework item, in NIST IR 8477's set-theory terms, and why.
+type Mapping struct {
+	ID           int64  `json:"id,omitempty"`
+	Policy       string `json:"policy,omitempty"`
+	Framework    string `json:"framework"`
+	Item         string `json:"item"`
+	Provision    string `json:"-"`
+	Relationship string `json:"relationship"`
+	Strength     int    `json:"-"` // 0 when not given
+	Rationale    string `json:"rationale"`
+	Evidence     string `json:"evidence"`
+	Reviewed     bool   `json:"reviewed"`
+
+	// Read-only context for display.
+	ItemTitle   string `json:"-"`
+	ItemKind    string `json:"-"`
+	PolicyTitle string `json:"-"`
+}
+
+// Validate checks the relationship, strength and rationale.
+func (m *Mapping) Validate() error {
+	pr := problems{}
+	if m.Framework == "" {
+		pr.add("framework", "Name the framework, such as dc-isss-iot")
+	}
+	if m.Item == "" {
+		pr.add("item", "Name the framework item, such as C3")
+	}
+	if !in(Relationships, m.Relationship) {
+		pr.add("relationship", fmt.Sprintf("Choose one of %s", strings.Join(Relationships, ", ")))
+	}
+	if m.Strength < 0 || m.Strength > 10 {
+		pr.add("strength", "Give a strength from 1 to 10, or leave it empty")
+	}
+	if strings.TrimSpace(m.Rationale) == "" {
+		pr.add("rationale", "Say why the policy relates to this item")
+	}
+	checkText(pr, "rationale", m.Rationale, 5000)
+	checkText(pr, "evidence", m.Evidence, 5000)
+	return pr.err()
+}
+
+// Counts says whether the mapping is evidence that the policy addresses the
+// item: any relationship but not-related.
+func (m Mapping) Counts() bool { return m.Relationship != "not-related" }
+
+type mappingJSON struct {
+	ID           int64   `json:"id,omitempty"`
+	Policy       string  `json:"policy,omitempty"`
+	Framework    string  `json:"framework"`
+	Item         string  `json:"item"`
+	Provision    *string `json:"provision"`
+	Relationship string  `json:"relationship"`
+	Strength     *int    `json:"strength"`
+	Rationale    string  `json:"rationale"`
+	Evidence     string  `json:"evidence"`
+	Reviewed     bool    `json:"reviewed"`
+}
+
+// MarshalJSON writes provision and strength as null when not given.
+func (m Mapping) MarshalJSON() ([]byte, error) {
+	j := mappingJSON{ID: m.ID, Policy: m.Policy, Framework: m.Framework, Item: m.Item,
+		Provision: nullable(m.Provision), Relationship: m.Relationship, Rationale: m.Rationale,
+		Evidence: m.Evidence, Reviewed: m.Reviewed}
+	if m.Strength > 0 {
+		s := m.Strength
+		j.Strength = &s
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads the DESIGN.md shape.
+func (m *Mapping) UnmarshalJSON(b []byte) error {
+	var j mappingJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*m = Mapping{ID: j.ID, Policy: j.Policy, Framework: strings.TrimSpace(j.Framework), Item: strings.TrimSpace(j.Item),
+		Provision: deref(j.Provision), Relationship: strings.TrimSpace(j.Relationship), Rationale: strings.TrimSpace(j.Rationale),
+		Evidence: j.Evidence, Reviewed: j.Reviewed}
+	if j.Strength != nil {
+		m.Strength = *j.Strength
+		if m.Strength == 0 {
+			m.Strength = -1 // an explicit 0 is out of range, not "unknown"
+		}
+	}
+	return nil
+}
+
+const mappingSelect = `SELECT m.id, p.slug, f.slug, i.code, IFNULL(v.ref, ''), m.relationship, IFNULL(m.strength, 0),
+	m.rationale, m.evidence, m.reviewed, i.title, i.kind, p.title
+	FROM mappings m JOIN policies p ON p.id = m.policy_id JOIN items i ON i.id = m.item_id
+	JOIN frameworks f ON f.id = i.framework_id LEFT JOIN provisions v ON v.id = m.provision_id `
+
+func scanMapping(r *sql.Rows) (Mapping, error) {
+	var m Mapping
+	err := r.Scan(&m.ID, &m.Policy, &m.Framework, &m.Item, &m.Provision, &m.Relationship, &m.Strength,
+		&m.Rationale, &m.Evidence, &m.Reviewed, &m.ItemTitle, &m.ItemKind, &m.PolicyTitle)
+	return m, err
+}
+
+// ItemMappings lists every mapping to one framework item, policies by title.
+func (db *DB) ItemMappings(ctx context.Context, framework, code string) ([]Mapping, error) {
+	rows, err := db.read.QueryContext(ctx, mappingSelect+`WHERE f.slug = ? AND i.code = ?
+		ORDER BY p.title, IFNULL(v.pos, -1)`, framework, code)
+	if err != nil {
+		return nil, fmt.Errorf("mappings to %s/%s: %w", framework, code, err)
+	}
+	return collect(rows, scanMapping)
+}
