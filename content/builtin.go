@@ -138,4 +138,3 @@ func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) 
 	}
 	return true, nil
 }
-
