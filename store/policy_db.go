@@ -755,3 +755,39 @@ func (db *DB) PolicyRevisions(ctx context.Context, slug string) ([]Revision, err
 	}
 	return revs, nil
 }
+
+// RelatedPolicies lists up to n other policies that share the most mapped
+// items and topics with the given one.
+func (db *DB) RelatedPolicies(ctx context.Context, slug string, n int) ([]Policy, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+policyColumns+` FROM policies p JOIN (
+		SELECT b.policy_id AS id, COUNT(*) AS shared FROM policy_terms a
+		JOIN policy_terms b ON b.facet = a.facet AND b.value = a.value AND b.policy_id <> a.policy_id
+		WHERE a.policy_id = (SELECT id FROM policies WHERE slug = ?) AND a.facet IN ('challenge', 'topic')
+		GROUP BY b.policy_id) r ON r.id = p.id
+		ORDER BY r.shared DESC, p.title COLLATE NOCASE LIMIT ?`, slug, n)
+	if err != nil {
+		return nil, fmt.Errorf("related to %s: %w", slug, err)
+	}
+	byID := map[int64]*Policy{}
+	var ids []int64
+	for rows.Next() {
+		id, p, err := scanPolicy(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("related to %s: %w", slug, err)
+		}
+		byID[id] = &p
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("related to %s: %w", slug, err)
+	}
+	if err := fillLists(ctx, db.read, byID); err != nil {
+		return nil, err
+	}
+	out := make([]Policy, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, *byID[id])
+	}
+	return out, nil
+}

@@ -1,0 +1,82 @@
+// Command accord runs the Accord web application and its maintenance
+// commands: serve, import, export, reindex, backup, user and token.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "accord:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Accord: a knowledge base of IoT security policies, with drafting, consultation and publishing.
+
+Usage:
+  accord serve   [--addr 127.0.0.1:8080] [--data ./data]   run the web application
+%s
+Every command takes --data DIR (env ACCORD_DATA, default ./data). Run "accord COMMAND --help" for its flags.
+`
+
+// command is one subcommand: its one-line synopsis and what it does.
+type command struct {
+	synopsis string
+	run      func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what every command gets from the outside world.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"serve": {"", serve},
+	}
+}
+
+// run is the whole program, apart from the process's own signals and exit.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		extra := ""
+		for _, name := range commandOrder {
+			if c, ok := cmds[name]; ok && c.synopsis != "" {
+				extra += "  " + c.synopsis + "\n"
+			}
+		}
+		fmt.Fprintf(stdout, usage, extra)
+		if len(args) == 0 {
+			return errors.New("no command given")
+		}
+		return nil
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown command %q; run accord --help", args[0])
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+// commandOrder is the order of the help text.
+var commandOrder = []string{"serve", "import", "export", "reindex", "backup", "user", "token"}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web"
+)
+
+// openData creates the data folder if needed and opens its database,
+// applying migrations.
+func openData(ctx context.Context, data string) (*store.DB, error) {
+	if err := os.MkdirAll(data, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	return store.Open(ctx, dbPath(data))
+}
+
+func serve(ctx context.Context, e *env, args []string) error {
+	fs, data := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./data]")
+	addr := fs.String("addr", envOr(e, "ACCORD_ADDR", "127.0.0.1:8080"), "address to listen on (env ACCORD_ADDR)")
+	logLevel := fs.String("log-level", envOr(e, "ACCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env ACCORD_LOG_LEVEL)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", pos)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+
+	db, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bundle, err := content.ReadBundle(content.Builtin())
+	if err != nil {
+		return fmt.Errorf("read shipped content: %w", err)
+	}
+	loaded, err := content.Seed(ctx, db, bundle)
+	if err != nil {
+		return err
+	}
+	if loaded {
+		log.Info("loaded shipped content", "policies", len(bundle.Policies), "frameworks", len(bundle.Frameworks))
+	}
+
+	handler := web.New(web.Deps{Store: db, Log: log})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	fmt.Fprintf(e.stdout, "Accord is serving at http://%s/ (data in %s)\n", ln.Addr(), *data)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+)
+
+// Markdown renders user-written Markdown to HTML that is safe to put in a
+// page: goldmark with raw HTML off, then bluemonday's UGC policy, so that no
+// script, event handler or javascript: URL survives either step.
+type Markdown struct {
+	md     goldmark.Markdown
+	policy *bluemonday.Policy
+}
+
+// NewMarkdown builds the one renderer the application shares.
+func NewMarkdown() *Markdown {
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.Strikethrough, extension.Linkify,
+			extension.Typographer),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		// Raw HTML stays off (goldmark's default): it is written out as a comment.
+	)
+	p := bluemonday.UGCPolicy()
+	p.AllowAttrs("id").Matching(bluemonday.SpaceSeparatedTokens).OnElements("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "p")
+	p.AllowAttrs("class").Matching(bluemonday.SpaceSeparatedTokens).OnElements("a", "sup", "section", "ol", "li", "hr", "span", "div")
+	p.RequireNoReferrerOnLinks(false)
+	p.AddTargetBlankToFullyQualifiedLinks(false)
+	return &Markdown{md: md, policy: p}
+}
+
+// Render converts Markdown to sanitised HTML.
+func (m *Markdown) Render(src string) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := m.md.Convert([]byte(src), &buf); err != nil {
+		return "", fmt.Errorf("render markdown: %w", err)
+	}
+	return template.HTML(m.policy.SanitizeBytes(buf.Bytes())), nil
+}
+
+// Sanitize passes HTML produced elsewhere (citations, highlights) through
+// the same policy.
+func (m *Markdown) Sanitize(html string) template.HTML {
+	return template.HTML(m.policy.Sanitize(html))
+}

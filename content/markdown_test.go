@@ -1,0 +1,48 @@
+package content
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMarkdownRemovesScript(t *testing.T) {
+	md := NewMarkdown()
+	tests := []struct {
+		name, src string
+	}{
+		{"script tag", "hello <script>alert(1)</script>"},
+		{"event handler", `<img src=x onerror="alert(1)">`},
+		{"javascript link", "[x](javascript:alert(1))"},
+		{"entity javascript", "[x](javascript&colon;alert(1))"},
+		{"data link", "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"},
+		{"svg onload", `<svg onload=alert(1)>`},
+		{"autolink", "<javascript:alert(1)>"},
+		{"iframe", `<iframe src="https://example.org"></iframe>`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := md.Render(tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			low := strings.ToLower(string(out))
+			for _, bad := range []string{"<script", "onerror", "onload", `href="javascript`, `src="javascript`, "<iframe", `href="data:`} {
+				if strings.Contains(low, bad) {
+					t.Errorf("Render(%q) = %q, contains %q", tc.src, out, bad)
+				}
+			}
+		})
+	}
+}
+
+func TestMarkdownKeepsFormatting(t *testing.T) {
+	out, err := NewMarkdown().Render("## Scope\n\nSee [the text](https://example.org/a) and *this*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<h2 id="scope">`, `<a href="https://example.org/a"`, "<em>this</em>", "<table>"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("Render = %s, want it to contain %s", out, want)
+		}
+	}
+}

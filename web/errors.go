@@ -1,0 +1,147 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// Error is an error with an HTTP status, a stable code for API clients, a
+// message for people, and optionally the fields at fault.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Fields  map[string]string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", e.Message, e.Err)
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// badRequest is a 400 naming what is wrong with the request.
+func badRequest(field, msg string) *Error {
+	e := &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
+	if field != "" {
+		e.Fields = map[string]string{field: msg}
+	}
+	return e
+}
+
+// statusCoder is implemented by errors of other packages that know their
+// HTTP status (the search index while it rebuilds, for one).
+type statusCoder interface {
+	HTTPStatus() int
+}
+
+// classify turns any error into an *Error.
+func classify(err error) *Error {
+	var e *Error
+	var he *echo.HTTPError
+	var ve *store.ValidationError
+	var sc statusCoder
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.As(err, &ve):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: "Some fields are not valid.", Fields: ve.Fields, Err: err}
+	case errors.Is(err, store.ErrNotFound):
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "We could not find that page.", Err: err}
+	case errors.Is(err, store.ErrConflict):
+		return &Error{Status: http.StatusConflict, Code: "conflict", Message: "That already exists or was changed meanwhile.", Err: err}
+	case errors.As(err, &sc):
+		return &Error{Status: sc.HTTPStatus(), Code: codeFor(sc.HTTPStatus()), Message: err.Error(), Err: err}
+	case errors.As(err, &he):
+		msg := http.StatusText(he.Code)
+		if m, ok := he.Message.(string); ok && m != "" {
+			msg = m
+		}
+		if he.Code == http.StatusNotFound {
+			msg = "We could not find that page."
+		}
+		return &Error{Status: he.Code, Code: codeFor(he.Code), Message: msg, Err: err}
+	default:
+		return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Please try again.", Err: err}
+	}
+}
+
+func codeFor(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "bad_request"
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusForbidden:
+		return "forbidden"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case http.StatusUnprocessableEntity:
+		return "invalid"
+	case http.StatusTooManyRequests:
+		return "too_many_requests"
+	case http.StatusServiceUnavailable:
+		return "unavailable"
+	default:
+		if status >= 500 {
+			return "internal"
+		}
+		return "error"
+	}
+}
+
+// handleError is the one place errors become answers: JSON under /api,
+// an HTML page elsewhere. Only server errors are logged as errors.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	e := classify(err)
+	if e.Status >= 500 {
+		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err,
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	if isAPI(c) {
+		body := map[string]any{"code": e.Code, "message": e.Message}
+		if len(e.Fields) > 0 {
+			body["fields"] = e.Fields
+		}
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(e.Status)
+			return
+		}
+		_ = c.JSON(e.Status, map[string]any{"error": body})
+		return
+	}
+	heading := map[int]string{
+		http.StatusNotFound:              "Page not found",
+		http.StatusBadRequest:            "That request could not be understood",
+		http.StatusForbidden:             "You cannot do that",
+		http.StatusUnauthorized:          "Please sign in",
+		http.StatusRequestEntityTooLarge: "That upload is too large",
+		http.StatusServiceUnavailable:    "Temporarily unavailable",
+		http.StatusTooManyRequests:       "Too many attempts",
+	}[e.Status]
+	if heading == "" {
+		heading = http.StatusText(e.Status)
+	}
+	page := views.ErrorPage{Base: s.base(c, heading), Status: e.Status, Heading: heading, Message: e.Message}
+	page.NoIndex = true
+	if rerr := s.render(c, e.Status, views.ErrorView(page)); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		_ = c.String(e.Status, e.Message)
+	}
+}

@@ -1,0 +1,223 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// maxPerPage bounds a page of any list.
+const maxPerPage = 100
+
+// parsePolicyFilter reads the list parameters shared by /policies and
+// GET /api/v1/policies. Bad paging or sorting is a 400 naming the field.
+func parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, error) {
+	qp := c.QueryParams()
+	f := store.PolicyFilter{Facets: map[string][]string{}, Page: 1, PerPage: defaultPerPage}
+	f.Query = strings.TrimSpace(qp.Get("q"))
+	if !utf8.ValidString(f.Query) || len(f.Query) > 500 {
+		return f, badRequest("q", "q must be UTF-8 text of at most 500 bytes")
+	}
+	for _, name := range store.FacetNames {
+		for _, v := range qp[name] {
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(f.Facets[name], v) {
+				f.Facets[name] = append(f.Facets[name], v)
+			}
+		}
+	}
+	if v := qp.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			return f, badRequest("page", "page must be a whole number from 1")
+		}
+		f.Page = n
+	}
+	if v := qp.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPerPage {
+			return f, badRequest("per_page", fmt.Sprintf("per_page must be a whole number from 1 to %d", maxPerPage))
+		}
+		f.PerPage = n
+	}
+	if v := qp.Get("sort"); v != "" {
+		if !slices.Contains(store.Sorts, v) {
+			return f, badRequest("sort", "sort must be one of "+strings.Join(store.Sorts, ", "))
+		}
+		f.Sort = v
+	}
+	f.Reviewed = qp.Get("reviewed") == "1" || qp.Get("reviewed") == "true"
+	return f, nil
+}
+
+// filterQuery writes a filter back as URL parameters, for links.
+func filterQuery(f store.PolicyFilter) url.Values {
+	v := url.Values{}
+	if f.Query != "" {
+		v.Set("q", f.Query)
+	}
+	for _, name := range store.FacetNames {
+		for _, x := range f.Facets[name] {
+			v.Add(name, x)
+		}
+	}
+	if f.Sort != "" {
+		v.Set("sort", f.Sort)
+	}
+	if f.Reviewed {
+		v.Set("reviewed", "1")
+	}
+	return v
+}
+
+func listURL(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+func (s *Server) home(c echo.Context) error {
+	ctx := c.Request().Context()
+	stats, err := s.db.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	l, err := s.labels(ctx)
+	if err != nil {
+		return err
+	}
+	recent, err := s.db.Policies(ctx, store.PolicyFilter{Sort: "updated", PerPage: 5})
+	if err != nil {
+		return err
+	}
+	var questions []*store.Item
+	for _, it := range l.framework.Items {
+		if it.Kind == "question" {
+			questions = append(questions, it)
+		}
+	}
+	p := views.HomePage{Base: s.base(c, ""), Stats: stats, Questions: questions, Recent: l.rows(recent.Items), Framework: s.fwSlug}
+	p.Description = "A knowledge base of national and international IoT security policies, mapped to the DC-ISSS IoT sub-group's research questions."
+	return s.render(c, http.StatusOK, views.Home(p))
+}
+
+func (s *Server) policies(c echo.Context) error {
+	ctx := c.Request().Context()
+	f, err := parsePolicyFilter(c, 20)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.Policies(ctx, f)
+	if err != nil {
+		return err
+	}
+	l, err := s.labels(ctx)
+	if err != nil {
+		return err
+	}
+	page := views.PoliciesPage{Base: s.base(c, "Policies"), Q: f.Query, Sort: f.Sort, Rows: l.rows(list.Items), Total: list.Total}
+	page.Base.Query = ""
+	page.Description = "Browse IoT security laws, regulations, standards and guidelines by jurisdiction, region, type, status, topic and challenge."
+	for _, o := range []struct{ v, l string }{{"title", "Title"}, {"newest", "Newest first"}, {"oldest", "Oldest first"}, {"updated", "Recently updated"}} {
+		page.Sorts = append(page.Sorts, views.Option{Value: o.v, Label: o.l, Selected: f.Sort == o.v || (f.Sort == "" && o.v == "title")})
+	}
+	base := filterQuery(f)
+	for _, fl := range facetLabels {
+		counts := list.Facets[fl.name]
+		if fl.name == "year" {
+			counts = slices.Clone(counts)
+			sort.Slice(counts, func(i, j int) bool { return counts[i].Value > counts[j].Value })
+		}
+		facet := views.Facet{Name: fl.name, Label: fl.label}
+		for _, fc := range counts {
+			v := cloneValues(base)
+			v.Set(fl.name, fc.Value)
+			facet.Options = append(facet.Options, views.Option{Value: fc.Value, Label: l.value(fl.name, fc.Value),
+				Count: fc.Count, Href: listURL("/policies", v), Selected: slices.Contains(f.Facets[fl.name], fc.Value)})
+		}
+		page.Facets = append(page.Facets, facet)
+		for _, sel := range f.Facets[fl.name] {
+			v := cloneValues(base)
+			v.Del(fl.name)
+			for _, other := range f.Facets[fl.name] {
+				if other != sel {
+					v.Add(fl.name, other)
+				}
+			}
+			page.Chips = append(page.Chips, views.Chip{Label: fl.label + ": " + l.value(fl.name, sel), Href: listURL("/policies", v)})
+		}
+	}
+	if f.Query != "" {
+		v := cloneValues(base)
+		v.Del("q")
+		page.Chips = append([]views.Chip{{Label: "Words: " + f.Query, Href: listURL("/policies", v)}}, page.Chips...)
+	}
+	pages := int(math.Ceil(float64(list.Total) / float64(f.PerPage)))
+	page.Pager = views.Pager{Page: f.Page, Pages: pages, Total: list.Total, Href: func(n int) string {
+		v := cloneValues(base)
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		return listURL("/policies", v)
+	}}
+	page.Summary = views.Plural(list.Total, "policy", "policies")
+	if pages > 1 {
+		page.Summary += fmt.Sprintf(", page %d of %d", f.Page, pages)
+	}
+	if f.Page > 1 && f.Page > pages {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	return s.render(c, http.StatusOK, views.Policies(page))
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, xs := range v {
+		out[k] = slices.Clone(xs)
+	}
+	return out
+}
+
+func (s *Server) policy(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.db.Policy(ctx, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	l, err := s.labels(ctx)
+	if err != nil {
+		return err
+	}
+	page := views.PolicyPage{Base: s.base(c, p.DisplayTitle()), P: p, Jurisdictions: l.named(p.Jurisdictions)}
+	page.Description = p.Summary
+	for _, t := range p.Topics {
+		page.Topics = append(page.Topics, views.Named{Code: t, Name: l.value("topic", t)})
+	}
+	if page.SummaryHTML, err = s.md.Render(p.Summary); err != nil {
+		return err
+	}
+	if page.NotesHTML, err = s.md.Render(p.Notes); err != nil {
+		return err
+	}
+	for _, m := range p.Mappings {
+		page.Mappings = append(page.Mappings, views.MappingRow{Framework: m.Framework, Item: m.Item, ItemTitle: m.ItemTitle,
+			Provision: m.Provision, Relationship: m.Relationship, Strength: m.Strength, Rationale: m.Rationale,
+			Evidence: m.Evidence, Reviewed: m.Reviewed})
+	}
+	related, err := s.db.RelatedPolicies(ctx, p.Slug, 5)
+	if err != nil {
+		return err
+	}
+	page.Related = l.rows(related)
+	return s.render(c, http.StatusOK, views.PolicyView(page))
+}

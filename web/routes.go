@@ -1,0 +1,49 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/dc-isss/accord/static"
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) routes(e *echo.Echo) {
+	e.GET("/", s.home)
+	e.GET("/policies", s.policies)
+	e.GET("/policies/:slug", s.policy)
+	e.GET("/jurisdictions/:code", s.jurisdiction)
+	e.GET("/frameworks/:slug", s.framework)
+	e.GET("/frameworks/:slug/items/:code", s.item)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metrics.handler())
+	e.GET("/robots.txt", s.robots)
+	e.GET("/sitemap.xml", s.sitemap)
+
+	st := e.Group("/static", cacheStatic)
+	st.StaticFS("/", static.FS)
+
+	api := e.Group("/api/v1")
+	api.GET("/policies", s.apiPolicies)
+	api.GET("/policies/:slug", s.apiPolicy)
+	api.GET("/frameworks", s.apiFrameworks)
+	api.GET("/frameworks/:slug", s.apiFramework)
+	api.GET("/jurisdictions", s.apiJurisdictions)
+	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
+}
+
+// cacheStatic lets browsers keep the embedded assets for a day.
+func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+		return next(c)
+	}
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	if err := s.db.Ping(c.Request().Context()); err != nil {
+		s.log.Error("health check failed", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "not answering"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

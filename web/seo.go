@@ -1,0 +1,58 @@
+package web
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) robots(c echo.Context) error {
+	return c.String(http.StatusOK, "User-agent: *\nDisallow: /admin/\nDisallow: /api/\nDisallow: /search\n"+
+		"Sitemap: "+origin(c)+"/sitemap.xml\n")
+}
+
+// origin is the scheme and host the client used.
+func origin(c echo.Context) string {
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type sitemap struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+func (s *Server) sitemap(c echo.Context) error {
+	ctx := c.Request().Context()
+	o := origin(c)
+	sm := sitemap{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	for _, p := range []string{"/", "/policies", "/frameworks/" + s.fwSlug} {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + p})
+	}
+	for page := 1; ; page++ {
+		list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1000, Page: page})
+		if err != nil {
+			return err
+		}
+		for _, p := range list.Items {
+			sm.URLs = append(sm.URLs, sitemapURL{Loc: fmt.Sprintf("%s/policies/%s", o, p.Slug), LastMod: p.UpdatedAt.Format("2006-01-02")})
+		}
+		if page*1000 >= list.Total || page >= 50 {
+			break
+		}
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/xml; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	if _, err := c.Response().Write([]byte(xml.Header)); err != nil {
+		return err
+	}
+	return xml.NewEncoder(c.Response()).Encode(sm)
+}

@@ -1,0 +1,64 @@
+// Package web is Accord's HTTP server: routes, handlers by area, middleware,
+// forms and validation. Pages are complete HTML from the server; the JSON
+// API lives under /api/v1.
+package web
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/store"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Deps are what the server needs from the rest of the program.
+type Deps struct {
+	Store    *store.DB
+	Markdown *content.Markdown
+	Log      *slog.Logger
+	// Framework is the slug of the framework the pages lead with.
+	Framework string
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	db         *store.DB
+	md         *content.Markdown
+	log        *slog.Logger
+	fwSlug     string
+	now        func() time.Time
+	metrics    *metrics
+	labelCache labelCache
+}
+
+// New builds the echo router with every route and middleware.
+func New(d Deps) *echo.Echo {
+	if d.Framework == "" {
+		d.Framework = "dc-isss-iot"
+	}
+	if d.Now == nil {
+		d.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if d.Markdown == nil {
+		d.Markdown = content.NewMarkdown()
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
+		metrics: newMetrics(prometheus.NewRegistry())}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	// The server answers on loopback or behind a proxy that sets X-Real-IP;
+	// never trust a client's own X-Forwarded-For for rate limits or logs.
+	e.IPExtractor = echo.ExtractIPDirect()
+	s.middleware(e)
+	s.routes(e)
+	return e
+}

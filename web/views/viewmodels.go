@@ -1,0 +1,249 @@
+// Package views holds the templ templates of every page and the view
+// models they take. Views get values shaped for display, never a store.
+package views
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"strconv"
+
+	"github.com/dc-isss/accord/store"
+)
+
+// Base is the page chrome every page shares.
+type Base struct {
+	Title       string
+	Description string
+	Path        string // the request path, to mark the current navigation link
+	Query       string // kept in the header search box
+	User        *User  // nil when signed out
+	CSRF        string
+	NoIndex     bool
+}
+
+// User is the signed-in reader, as the chrome shows them.
+type User struct {
+	Name string
+	Role string
+}
+
+// CanEdit reports whether the reader may change the knowledge base.
+func (b Base) CanEdit() bool {
+	return b.User != nil && (b.User.Role == "editor" || b.User.Role == "admin")
+}
+
+// NavItem is one link of the header navigation.
+type NavItem struct {
+	Href, Label string
+}
+
+// Nav is the header navigation.
+var Nav = []NavItem{
+	{"/policies", "Policies"},
+	{"/frameworks/dc-isss-iot", "Research framework"},
+	{"/coverage", "Coverage"},
+	{"/map", "Map"},
+	{"/documents", "Documents"},
+	{"/outcomes", "Outcomes"},
+}
+
+// Option is one value of a facet with its count, a label and the link that
+// selects it.
+type Option struct {
+	Value    string
+	Label    string
+	Count    int
+	Href     string
+	Selected bool
+}
+
+// Facet is one filter of a list: its options with counts.
+type Facet struct {
+	Name    string // the query parameter
+	Label   string
+	Options []Option
+}
+
+// Chip is one active filter with the link that removes it.
+type Chip struct {
+	Label string
+	Href  string
+}
+
+// Pager is the pagination of a list.
+type Pager struct {
+	Page, Pages, Total int
+	Href               func(page int) string
+}
+
+// Pages lists the page numbers to show, 0 standing for a gap.
+func (p Pager) Numbers() []int {
+	var out []int
+	for i := 1; i <= p.Pages; i++ {
+		if i == 1 || i == p.Pages || (i >= p.Page-2 && i <= p.Page+2) {
+			out = append(out, i)
+		} else if len(out) > 0 && out[len(out)-1] != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out
+}
+
+// PolicyRow is one policy in a list.
+type PolicyRow struct {
+	Slug          string
+	Title         string
+	Jurisdictions []Named
+	Type          string
+	Status        string
+	Year          string
+	Summary       string
+}
+
+// Named is a code with the name to show for it.
+type Named struct {
+	Code, Name string
+}
+
+// HomePage is the front page.
+type HomePage struct {
+	Base
+	Stats     store.Stats
+	Questions []*store.Item
+	Recent    []PolicyRow
+	Framework string
+}
+
+// PoliciesPage is the browsable, filterable list of policies.
+type PoliciesPage struct {
+	Base
+	Q       string
+	Sort    string
+	Sorts   []Option
+	Facets  []Facet
+	Chips   []Chip
+	Rows    []PolicyRow
+	Total   int
+	Pager   Pager
+	Summary string
+}
+
+// MappingRow is one mapping as a policy page shows it.
+type MappingRow struct {
+	Framework, Item, ItemTitle string
+	Provision                  string
+	Relationship               string
+	Strength                   int
+	Rationale                  string
+	Evidence                   string
+	Reviewed                   bool
+}
+
+// PolicyPage shows one policy in full.
+type PolicyPage struct {
+	Base
+	P             store.Policy
+	Jurisdictions []Named
+	Topics        []Named
+	SummaryHTML   template.HTML
+	NotesHTML     template.HTML
+	Mappings      []MappingRow
+	Related       []PolicyRow
+}
+
+// JurisdictionPage shows one jurisdiction and its policies.
+type JurisdictionPage struct {
+	Base
+	J                  store.Jurisdiction
+	Rows               []PolicyRow
+	Items              []ItemCount
+	Addressed, Missing []ItemCount
+}
+
+// ItemCount is a framework item with how many policies map to it.
+type ItemCount struct {
+	Framework string
+	Code      string
+	Title     string
+	Kind      string
+	Count     int
+	Depth     int
+}
+
+// FrameworkPage shows a framework's item tree.
+type FrameworkPage struct {
+	Base
+	F     store.Framework
+	Items []ItemCount
+}
+
+// ItemPage shows one framework item and the evidence mapped to it.
+type ItemPage struct {
+	Base
+	Framework store.Framework
+	Item      store.Item
+	Parent    string
+	Children  []ItemCount
+	Groups    []MappingGroup
+	Regions   []store.FacetCount
+	Policies  int
+}
+
+// MappingGroup is the mappings to an item that share one relationship.
+type MappingGroup struct {
+	Relationship string
+	Rows         []ItemMappingRow
+}
+
+// ItemMappingRow is one mapping as an item page shows it.
+type ItemMappingRow struct {
+	Policy, PolicyTitle, Provision, Rationale string
+	Strength                                  int
+	Reviewed                                  bool
+}
+
+// ErrorPage explains what went wrong.
+type ErrorPage struct {
+	Base
+	Status  int
+	Heading string
+	Message string
+}
+
+// Label is store.Label for templates.
+func Label(s string) string { return store.Label(s) }
+
+// PolicyURL is the address of a policy page.
+func PolicyURL(slug string) string { return "/policies/" + url.PathEscape(slug) }
+
+// ItemURL is the address of a framework item page.
+func ItemURL(framework, code string) string {
+	return "/frameworks/" + url.PathEscape(framework) + "/items/" + url.PathEscape(code)
+}
+
+// JurisdictionURL is the address of a jurisdiction page.
+func JurisdictionURL(code string) string { return "/jurisdictions/" + url.PathEscape(code) }
+
+// Itoa formats an int for templates.
+func Itoa(n int) string { return strconv.Itoa(n) }
+
+// Plural says "1 policy" or "3 policies".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Q builds a path with query parameters from key, value pairs, escaping both.
+func Q(path string, kv ...string) string {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
