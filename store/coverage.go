@@ -82,6 +82,9 @@ type CoverageGaps struct {
 type CoverageGap struct {
 	Item    string
 	Missing []string // row keys, in row order
+	// All says that Missing holds every row considered: no policy
+	// addresses the item at all.
+	All bool
 }
 
 // Coverage computes the matrix of one framework, rows grouped as asked.
@@ -304,10 +307,15 @@ func leastCovered(items []CoverageItem, n int) []CoverageItem {
 func missing(rows []CoverageRow, codes []string, onlyPopulated bool) []CoverageGap {
 	out := make([]CoverageGap, 0, len(codes))
 	for _, code := range codes {
-		g := CoverageGap{Item: code, Missing: []string{}}
+		g := CoverageGap{Item: code, Missing: []string{}, All: true}
 		for _, r := range rows {
-			if r.Counts[code] == 0 && (!onlyPopulated || r.Policies > 0) {
+			if onlyPopulated && r.Policies == 0 {
+				continue
+			}
+			if r.Counts[code] == 0 {
 				g.Missing = append(g.Missing, r.Key)
+			} else {
+				g.All = false
 			}
 		}
 		out = append(out, g)

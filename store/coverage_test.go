@@ -217,6 +217,11 @@ func TestCoverageGaps(t *testing.T) {
 	if diff := cmp.Diff(wantRegions, gaps(cv.Gaps.Regions)); diff != "" {
 		t.Errorf("regions without evidence differ (-want +got):\n%s", diff)
 	}
+	for _, g := range cv.Gaps.Regions {
+		if want := g.Item == "Q1"; g.All != want {
+			t.Errorf("regions gap %s: got All %v, want %v", g.Item, g.All, want)
+		}
+	}
 	// US has no policy at all, so it is no gap of any one item.
 	wantJurisdictions := map[string][]string{
 		"Q1":  {"European Union", "France", "International", "Kenya", "United Kingdom"},

@@ -14,6 +14,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/jurisdictions/:code", s.jurisdiction)
 	e.GET("/frameworks/:slug", s.framework)
 	e.GET("/frameworks/:slug/items/:code", s.item)
+	e.GET("/coverage", s.coverage)
+	e.GET("/map", s.worldMap)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.handler())
@@ -28,6 +30,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/policies/:slug", s.apiPolicy)
 	api.GET("/frameworks", s.apiFrameworks)
 	api.GET("/frameworks/:slug", s.apiFramework)
+	api.GET("/frameworks/:slug/mappings", s.apiMappings)
+	api.GET("/coverage", s.apiCoverage)
 	api.GET("/jurisdictions", s.apiJurisdictions)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/mapdata"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -33,6 +34,10 @@ type Server struct {
 	now        func() time.Time
 	metrics    *metrics
 	labelCache labelCache
+	// world is the map /map draws; worldErr, if the embedded map does not
+	// parse, is what /map answers instead.
+	world    mapdata.World
+	worldErr error
 }
 
 // New builds the echo router with every route and middleware.
@@ -51,6 +56,7 @@ func New(d Deps) *echo.Echo {
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry())}
+	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
