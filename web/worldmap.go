@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
@@ -53,6 +54,9 @@ func (s *Server) worldMap(c echo.Context) error {
 		}
 	}
 	page.Scope = scope
+	// A shape's title repeats the scope so that it reads alone, as a
+	// tooltip or a link name: "France: 2 policies mapped to C3".
+	titleSuffix := strings.TrimPrefix(scope, "policies")
 	list, err := s.db.Policies(ctx, f)
 	if err != nil {
 		return err
@@ -83,10 +87,7 @@ func (s *Server) worldMap(c echo.Context) error {
 			shape.Name = j.Name
 			shape.Href = views.JurisdictionURL(ct.Code)
 		}
-		shape.Title = shape.Name + ": " + views.Plural(n, "policy", "policies")
-		if challenge != "" {
-			shape.Title += " mapped to " + challenge
-		}
+		shape.Title = shape.Name + ": " + views.Plural(n, "policy", "policies") + titleSuffix
 		page.Shapes = append(page.Shapes, shape)
 	}
 	countries := 0
@@ -116,7 +117,7 @@ func (s *Server) worldMap(c echo.Context) error {
 	for _, r := range notDrawn {
 		page.NotDrawn = append(page.NotDrawn, views.NavItem{Href: r.Href, Label: fmt.Sprintf("%s (%d)", r.Name, r.Count)})
 	}
-	// The European Union before International, as on the policy pages.
+	// Blocs (kind "bloc") before international bodies, then by name.
 	sort.Slice(page.Blocs, func(i, k int) bool {
 		return l.jurisdictions[page.Blocs[i].Code].Kind < l.jurisdictions[page.Blocs[k].Code].Kind ||
 			(l.jurisdictions[page.Blocs[i].Code].Kind == l.jurisdictions[page.Blocs[k].Code].Kind && page.Blocs[i].Name < page.Blocs[k].Name)
