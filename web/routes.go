@@ -21,6 +21,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/metrics", s.metrics.handler())
 	e.GET("/robots.txt", s.robots)
 	e.GET("/sitemap.xml", s.sitemap)
+	e.GET("/policies.atom", s.policiesAtom)
 
 	st := e.Group("/static", cacheStatic)
 	st.StaticFS("/", static.FS)
