@@ -52,7 +52,7 @@ func analysisServer(t *testing.T) (http.Handler, *store.DB) {
 }
 
 // get serves one GET request, with gzip when asked.
-func get(t *testing.T, h http.Handler, target string, gz bool) *httptest.ResponseRecorder {
+func anGet(t *testing.T, h http.Handler, target string, gz bool) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	if gz {
@@ -63,9 +63,9 @@ func get(t *testing.T, h http.Handler, target string, gz bool) *httptest.Respons
 	return rec
 }
 
-func getJSON(t *testing.T, h http.Handler, target string, wantStatus int, v any) {
+func anJSON(t *testing.T, h http.Handler, target string, wantStatus int, v any) {
 	t.Helper()
-	rec := get(t, h, target, false)
+	rec := anGet(t, h, target, false)
 	if rec.Code != wantStatus {
 		t.Fatalf("GET %s: got status %d, want %d; body %s", target, rec.Code, wantStatus, rec.Body)
 	}
@@ -74,9 +74,9 @@ func getJSON(t *testing.T, h http.Handler, target string, wantStatus int, v any)
 	}
 }
 
-func getPage(t *testing.T, h http.Handler, target string) *goquery.Document {
+func anPage(t *testing.T, h http.Handler, target string) *goquery.Document {
 	t.Helper()
-	rec := get(t, h, target, false)
+	rec := anGet(t, h, target, false)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET %s: got status %d, want 200", target, rec.Code)
 	}
@@ -100,20 +100,20 @@ func checkNoInlineStyleOrScript(t *testing.T, target, body string) {
 }
 
 // listTotal is the total of the policy list behind a /policies link.
-func listTotal(t *testing.T, h http.Handler, href string) int {
+func anListTotal(t *testing.T, h http.Handler, href string) int {
 	t.Helper()
 	u, err := url.Parse(href)
 	if err != nil || u.Path != "/policies" {
 		t.Fatalf("link %q: want a /policies list", href)
 	}
 	var list struct{ Total int }
-	getJSON(t, h, "/api/v1/policies?per_page=1&"+u.RawQuery, http.StatusOK, &list)
+	anJSON(t, h, "/api/v1/policies?per_page=1&"+u.RawQuery, http.StatusOK, &list)
 	return list.Total
 }
 
-func gzipSize(t *testing.T, h http.Handler, target string) int {
+func anGzipSize(t *testing.T, h http.Handler, target string) int {
 	t.Helper()
-	rec := get(t, h, target, true)
+	rec := anGet(t, h, target, true)
 	if rec.Header().Get("Content-Encoding") != "gzip" {
 		t.Fatalf("GET %s: not gzipped", target)
 	}
@@ -170,7 +170,7 @@ func TestCoverageAPIMatchesPolicyLists(t *testing.T) {
 				rv = "&reviewed=1"
 			}
 			var cv coverageJSON
-			getJSON(t, h, target, http.StatusOK, &cv)
+			anJSON(t, h, target, http.StatusOK, &cv)
 			if cv.Framework != "dc-isss-iot" || cv.By != by || cv.Reviewed != reviewed || len(cv.Items) != 14 || len(cv.Rows) == 0 {
 				t.Fatalf("GET %s: got framework %q by %q reviewed %v, %d items, %d rows", target, cv.Framework, cv.By, cv.Reviewed, len(cv.Items), len(cv.Rows))
 			}
@@ -184,12 +184,12 @@ func TestCoverageAPIMatchesPolicyLists(t *testing.T) {
 					}
 					nonzero += n
 					href := "/policies?" + by + "=" + url.QueryEscape(r.Key) + "&challenge=" + code + rv
-					if want := listTotal(t, h, href); n != want {
+					if want := anListTotal(t, h, href); n != want {
 						t.Errorf("%s: cell %s × %s: got %d, want %d as %s", target, r.Key, code, n, want, href)
 					}
 					all += "&challenge=" + code
 				}
-				if want := listTotal(t, h, "/policies?"+by+"="+url.QueryEscape(r.Key)+all+rv); r.Total != want {
+				if want := anListTotal(t, h, "/policies?"+by+"="+url.QueryEscape(r.Key)+all+rv); r.Total != want {
 					t.Errorf("%s: row %s total: got %d, want %d", target, r.Key, r.Total, want)
 				}
 			}
@@ -197,7 +197,7 @@ func TestCoverageAPIMatchesPolicyLists(t *testing.T) {
 				t.Errorf("%s: every cell is 0; the fixture should give some evidence", target)
 			}
 			for code, n := range cv.Totals {
-				if want := listTotal(t, h, "/policies?challenge="+code+rv); n != want {
+				if want := anListTotal(t, h, "/policies?challenge="+code+rv); n != want {
 					t.Errorf("%s: item %s total: got %d, want %d", target, code, n, want)
 				}
 			}
@@ -223,7 +223,7 @@ func TestCoverageAPIErrors(t *testing.T) {
 			var body struct {
 				Error struct{ Code, Message string }
 			}
-			getJSON(t, h, tt.target, tt.status, &body)
+			anJSON(t, h, tt.target, tt.status, &body)
 			if body.Error.Code != tt.code || body.Error.Message == "" {
 				t.Errorf("GET %s: got error %+v, want code %s and a message", tt.target, body.Error, tt.code)
 			}
@@ -236,7 +236,7 @@ func TestCoverageShowsNewMappingAtOnce(t *testing.T) {
 	ctx := context.Background()
 	count := func() int {
 		var cv coverageJSON
-		getJSON(t, h, "/api/v1/coverage?by=jurisdiction", http.StatusOK, &cv)
+		anJSON(t, h, "/api/v1/coverage?by=jurisdiction", http.StatusOK, &cv)
 		for _, r := range cv.Rows {
 			if r.Key == "GB" {
 				return r.Counts["RQ1b"]
@@ -258,7 +258,7 @@ func TestCoverageShowsNewMappingAtOnce(t *testing.T) {
 	if got := count(); got != before+1 {
 		t.Errorf("GB × RQ1b after a new mapping: got %d, want %d", got, before+1)
 	}
-	doc := getPage(t, h, "/coverage")
+	doc := anPage(t, h, "/coverage")
 	if got := strings.TrimSpace(doc.Find(`#row-GB`).Parent().Find("td").Eq(2).Text()); got != strconv.Itoa(before+1) {
 		t.Errorf("coverage page GB × RQ1b: got %q, want %d", got, before+1)
 	}
@@ -268,7 +268,7 @@ func TestCoveragePage(t *testing.T) {
 	h, _ := analysisServer(t)
 	for _, target := range []string{"/coverage", "/coverage?by=region", "/coverage?by=type&reviewed=1"} {
 		t.Run(target, func(t *testing.T) {
-			doc := getPage(t, h, target)
+			doc := anPage(t, h, target)
 			table := doc.Find(`table[data-testid="coverage-matrix"]`)
 			if table.Find("caption").Text() == "" {
 				t.Error("matrix has no caption")
@@ -293,7 +293,7 @@ func TestCoveragePage(t *testing.T) {
 					if err != nil {
 						t.Fatalf("row %d cell %d: got %q, want a number that links to its list", i, j, td.Text())
 					}
-					if want := listTotal(t, h, href); n != want {
+					if want := anListTotal(t, h, href); n != want {
 						t.Errorf("row %d cell %d: got %d, want %d as %s", i, j, n, want, href)
 					}
 					if strings.Contains(target, "reviewed=1") && j < 14 && !strings.Contains(href, "reviewed=1") {
@@ -319,20 +319,20 @@ func TestCoveragePage(t *testing.T) {
 			}
 		})
 	}
-	doc := getPage(t, h, "/coverage?by=region")
+	doc := anPage(t, h, "/coverage?by=region")
 	gaps := doc.Find(`[data-testid="region-gaps"]`).Text()
 	if !strings.Contains(gaps, "No policy from Africa maps to C3") {
 		t.Errorf("region gaps: got %q, want a sentence %q", gaps, "No policy from Africa maps to C3")
 	}
-	if size := gzipSize(t, h, "/coverage?by=type"); size > 60*1024 {
+	if size := anGzipSize(t, h, "/coverage?by=type"); size > 60*1024 {
 		t.Errorf("/coverage gzipped: got %d bytes, want under 60 KB", size)
 	}
-	if rec := get(t, h, "/coverage?by=nonsense", false); rec.Code != http.StatusBadRequest {
+	if rec := anGet(t, h, "/coverage?by=nonsense", false); rec.Code != http.StatusBadRequest {
 		t.Errorf("/coverage?by=nonsense: got status %d, want 400", rec.Code)
 	}
 }
 
-var codeRE = regexp.MustCompile(`^[A-Z]{2}$`)
+var isoCodeRE = regexp.MustCompile(`^[A-Z]{2}$`)
 
 func TestMapPage(t *testing.T) {
 	h, db := analysisServer(t)
@@ -346,7 +346,7 @@ func TestMapPage(t *testing.T) {
 	}
 	for _, target := range []string{"/map", "/map?challenge=C3", "/map?challenge=C3&reviewed=1"} {
 		t.Run(target, func(t *testing.T) {
-			doc := getPage(t, h, target)
+			doc := anPage(t, h, target)
 			if doc.Find("script").Length() > 1 {
 				t.Error("the map page needs no script but the optional one of the layout")
 			}
@@ -357,7 +357,7 @@ func TestMapPage(t *testing.T) {
 			counts := map[string]string{}
 			shapes.Each(func(i int, p *goquery.Selection) {
 				code, _ := p.Attr("data-code")
-				if !codeRE.MatchString(code) {
+				if !isoCodeRE.MatchString(code) {
 					t.Errorf("shape %d: data-code %q, want an ISO alpha-2 code", i, code)
 				}
 				title := p.ChildrenFiltered("title").Text()
@@ -381,7 +381,7 @@ func TestMapPage(t *testing.T) {
 				a := tr.Find("td a")
 				href, _ := a.Attr("href")
 				n, _ := strconv.Atoi(a.Text())
-				if want := listTotal(t, h, href); n != want || n == 0 {
+				if want := anListTotal(t, h, href); n != want || n == 0 {
 					t.Errorf("table row %q: got %d, want %d (> 0) as %s", tr.Find("th").Text(), n, want, href)
 				}
 				jur, _ := tr.Find("th a").Attr("href")
@@ -394,12 +394,12 @@ func TestMapPage(t *testing.T) {
 			if !strings.Contains(blocs, "European Union") || !strings.Contains(blocs, "International") {
 				t.Errorf("blocs beside the map: got %q, want the EU and International", blocs)
 			}
-			if size := gzipSize(t, h, target); size > 60*1024 {
+			if size := anGzipSize(t, h, target); size > 60*1024 {
 				t.Errorf("%s gzipped: got %d bytes, want under 60 KB", target, size)
 			}
 		})
 	}
-	if rec := get(t, h, "/map?challenge=Z9", false); rec.Code != http.StatusBadRequest {
+	if rec := anGet(t, h, "/map?challenge=Z9", false); rec.Code != http.StatusBadRequest {
 		t.Errorf("/map?challenge=Z9: got status %d, want 400", rec.Code)
 	}
 }
@@ -407,21 +407,21 @@ func TestMapPage(t *testing.T) {
 func TestItemPageAgreesWithCoverage(t *testing.T) {
 	h, _ := analysisServer(t)
 	var cv coverageJSON
-	getJSON(t, h, "/api/v1/coverage?by=region", http.StatusOK, &cv)
+	anJSON(t, h, "/api/v1/coverage?by=region", http.StatusOK, &cv)
 	var jcv coverageJSON
-	getJSON(t, h, "/api/v1/coverage?by=jurisdiction", http.StatusOK, &jcv)
+	anJSON(t, h, "/api/v1/coverage?by=jurisdiction", http.StatusOK, &jcv)
 	names := map[string]string{}
 	for _, r := range jcv.Rows {
 		names[r.Key] = r.Label
 	}
 	for _, code := range []string{"C3", "C5", "RQ1b"} {
-		doc := getPage(t, h, "/frameworks/dc-isss-iot/items/"+code)
+		doc := anPage(t, h, "/frameworks/dc-isss-iot/items/"+code)
 		got := map[string]int{}
 		doc.Find(`table[data-testid="item-regions"] tbody tr`).Each(func(_ int, tr *goquery.Selection) {
 			n, _ := strconv.Atoi(tr.Find("td a").Text())
 			got[tr.Find("th").Text()] = n
 			href, _ := tr.Find("td a").Attr("href")
-			if want := listTotal(t, h, href); n != want {
+			if want := anListTotal(t, h, href); n != want {
 				t.Errorf("%s region %s: got %d, want %d as %s", code, tr.Find("th").Text(), n, want, href)
 			}
 		})
@@ -445,7 +445,7 @@ func TestItemPageAgreesWithCoverage(t *testing.T) {
 			t.Errorf("%s page has no link into the matrix", code)
 		}
 	}
-	doc := getPage(t, h, "/frameworks/dc-isss-iot/items/C3")
+	doc := anPage(t, h, "/frameworks/dc-isss-iot/items/C3")
 	if doc.Find(`[data-testid="group-intersects-with"] li`).Length() == 0 {
 		t.Error("C3 page lists no mapped policy under Intersects with")
 	}
@@ -457,9 +457,9 @@ func TestItemPageAgreesWithCoverage(t *testing.T) {
 func TestJurisdictionPageAgreesWithCoverage(t *testing.T) {
 	h, _ := analysisServer(t)
 	var cv coverageJSON
-	getJSON(t, h, "/api/v1/coverage?by=jurisdiction", http.StatusOK, &cv)
+	anJSON(t, h, "/api/v1/coverage?by=jurisdiction", http.StatusOK, &cv)
 	for _, r := range cv.Rows {
-		doc := getPage(t, h, "/jurisdictions/"+r.Key)
+		doc := anPage(t, h, "/jurisdictions/"+r.Key)
 		addressed := map[string]int{}
 		doc.Find(`table[data-testid="addressed"] tbody tr`).Each(func(_ int, tr *goquery.Selection) {
 			code := tr.Find("th .code").Text()
@@ -482,7 +482,7 @@ func TestJurisdictionPageAgreesWithCoverage(t *testing.T) {
 
 func TestMappingsExport(t *testing.T) {
 	h, _ := analysisServer(t)
-	rec := get(t, h, "/api/v1/frameworks/dc-isss-iot/mappings?format=csv", false)
+	rec := anGet(t, h, "/api/v1/frameworks/dc-isss-iot/mappings?format=csv", false)
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
 		t.Fatalf("CSV: got status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
@@ -493,21 +493,21 @@ func TestMappingsExport(t *testing.T) {
 		Total int
 		Items []store.Mapping
 	}
-	getJSON(t, h, "/api/v1/frameworks/dc-isss-iot/mappings", http.StatusOK, &list)
+	anJSON(t, h, "/api/v1/frameworks/dc-isss-iot/mappings", http.StatusOK, &list)
 	if list.Total == 0 || list.Total != len(list.Items) {
 		t.Errorf("JSON: got total %d and %d items", list.Total, len(list.Items))
 	}
 	if got := strings.Count(rec.Body.String(), "\r\n") - 1; got < list.Total {
 		t.Errorf("CSV: got %d records, want at least one per mapping (%d)", got, list.Total)
 	}
-	first := get(t, h, "/api/v1/frameworks/dc-isss-iot/mappings?format=oscal", false)
+	first := anGet(t, h, "/api/v1/frameworks/dc-isss-iot/mappings?format=oscal", false)
 	if first.Code != http.StatusOK {
 		t.Fatalf("OSCAL: got status %d: %s", first.Code, first.Body)
 	}
 	if problems := content.CheckOSCALMappingCollection(first.Body.Bytes()); len(problems) > 0 {
 		t.Errorf("OSCAL export departs from the mapping model:\n%s", strings.Join(problems, "\n"))
 	}
-	second := get(t, h, "/api/v1/frameworks/dc-isss-iot/mappings?format=oscal", false)
+	second := anGet(t, h, "/api/v1/frameworks/dc-isss-iot/mappings?format=oscal", false)
 	if !bytes.Equal(first.Body.Bytes(), second.Body.Bytes()) {
 		t.Error("two OSCAL exports of the same data differ")
 	}
