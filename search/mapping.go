@@ -1,0 +1,109 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// schemaVersion is recorded in the index. Change it whenever the mapping or
+// the way docs are built changes: an index written under another version is
+// rebuilt on open, since its terms would no longer match the queries.
+const schemaVersion = "accord-search-1"
+
+// Field boosts: a match in a title counts three times one in body text;
+// the context (issuer, owning policy, place names) is there to be found by,
+// not to rank by, and weighs least. Identifier forms weigh most: a typed
+// "EN 303 645" means that standard.
+const (
+	boostTitle      = 3.0
+	boostShortTitle = 2.5
+	boostText       = 1.0
+	boostContext    = 0.6
+	boostID         = 5.0
+)
+
+// textFields are the analysed fields a query's words are looked up in, with
+// their boosts. Only title and text are stored, for hits and highlights.
+var textFields = []struct {
+	name  string
+	boost float64
+}{
+	{"title", boostTitle},
+	{"short_title", boostShortTitle},
+	{"text", boostText},
+	{"context", boostContext},
+}
+
+// newMapping is the index's explicit mapping. Nothing is dynamic: a field
+// not listed here is ignored, so docs cannot grow the index by accident.
+//
+//   - title, short_title, text, context: English analysis (Unicode
+//     tokenizer, which also splits CJK and Arabic sensibly; lowercase;
+//     English stop words; Porter stemming, so "labelling" finds "labels").
+//     Term vectors are kept because phrase queries need positions and
+//     highlights need offsets. Only title and text are stored.
+//   - ids: identifier forms, one keyword term each (see identifiers).
+//   - kind, slug, visibility: keywords for filtering and updates.
+//   - the facets: keywords with doc values, which the facet builder reads.
+//   - date: keyword with doc values, the sort key for "newest".
+//   - parent: stored only, for display.
+//
+// No field goes into bleve's composite "_all": queries name their fields,
+// and _all would double the size of the postings.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	text := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store = store
+		f.IncludeTermVectors = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(docValues, store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = store
+		f.DocValues = docValues
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt("title", text(true))
+	dm.AddFieldMappingsAt("short_title", text(false))
+	dm.AddFieldMappingsAt("text", text(true))
+	dm.AddFieldMappingsAt("context", text(false))
+	dm.AddFieldMappingsAt("ids", kw(false, false))
+	dm.AddFieldMappingsAt("kind", kw(true, false))
+	dm.AddFieldMappingsAt("slug", kw(false, false))
+	dm.AddFieldMappingsAt("visibility", kw(false, false))
+	for _, f := range FacetNames {
+		if f == "kind" {
+			continue
+		}
+		// Jurisdictions are stored too: every hit lists them.
+		dm.AddFieldMappingsAt(f, kw(true, f == "jurisdiction"))
+	}
+	dm.AddFieldMappingsAt("date", kw(true, false))
+	parent := bleve.NewTextFieldMapping()
+	parent.Index = false
+	parent.Store = true
+	parent.IncludeInAll = false
+	parent.IncludeTermVectors = false
+	parent.DocValues = false
+	dm.AddFieldMappingsAt("parent", parent)
+
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	if err := im.Validate(); err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	return im, nil
+}
