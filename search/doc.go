@@ -35,8 +35,7 @@ const (
 
 // doc is one record of the index, whatever its kind. Its JSON names are
 // the index's field names (bleve reads the tags); see mapping.go for how
-// each field is analysed. Facet fields are lists so that an unknown value
-// is simply absent rather than an empty term.
+// each field is analysed.
 type doc struct {
 	Kind       string `json:"kind"`
 	Slug       string `json:"slug"` // the owning object: a policy's own slug, a provision's policy
@@ -49,16 +48,61 @@ type doc struct {
 	Parent     string   `json:"parent"`  // shown only: the owner's display title
 	IDs        []string `json:"ids"`     // identifier forms, see identifiers
 
+	// Jurisdiction is stored (not indexed) for hits; Facets holds every
+	// facet value as "name:value" (see facetTerms).
 	Jurisdiction []string `json:"jurisdiction"`
-	Region       []string `json:"region"`
-	Type         []string `json:"type"`
-	Status       []string `json:"status"`
-	Topic        []string `json:"topic"`
-	Challenge    []string `json:"challenge"`
-	Year         []string `json:"year"`
+	Facets       []string `json:"facets"`
 	Date         string   `json:"date"` // sort key for "newest": YYYY[-MM[-DD]], "" sorts last
 
 	id string // the bleve document id, not a field
+}
+
+// facetValues are a record's values for each facet of FacetNames; an
+// unknown value is simply absent.
+type facetValues struct {
+	jurisdiction, region, typ, status, topic, challenge, year []string
+}
+
+// facetKeys are the short names facet terms carry (see facetTerms), and
+// facetNames maps them back.
+var (
+	facetKeys = map[string]string{"kind": "k", "jurisdiction": "j", "region": "r", "type": "t",
+		"status": "s", "topic": "o", "challenge": "c", "year": "y"}
+	facetNames = func() map[string]string {
+		m := map[string]string{}
+		for name, key := range facetKeys {
+			m[key] = name
+		}
+		return m
+	}()
+)
+
+// facetTerm is the term of the "facets" field for one facet value.
+func facetTerm(name, value string) string { return facetKeys[name] + ":" + value }
+
+// facetTerms flattens a record's facet values into the terms of the
+// "facets" field: "k:policy", "j:FI", "y:2019"... One field for all facets
+// means one doc-values read per hit when counting, instead of one per
+// facet, and short keys keep the doc values small: reading them is most
+// of a faceted query's cost. Keys hold no ':', so a term splits back at
+// its first one.
+func facetTerms(kind string, v facetValues) []string {
+	out := []string{facetTerm("kind", kind)}
+	add := func(name string, vals []string) {
+		for _, x := range vals {
+			if x != "" {
+				out = append(out, facetTerm(name, x))
+			}
+		}
+	}
+	add("jurisdiction", v.jurisdiction)
+	add("region", v.region)
+	add("type", v.typ)
+	add("status", v.status)
+	add("topic", v.topic)
+	add("challenge", v.challenge)
+	add("year", v.year)
+	return out
 }
 
 // docID names a record in the index: "<kind>:<key>", where a provision's key
@@ -146,8 +190,9 @@ func policyDocs(p store.Policy, pl places) []doc {
 		Text:         joinNonEmpty(p.Summary, p.Notes),
 		Context:      joinNonEmpty(p.Issuer, place),
 		IDs:          identifiers(p.Slug, p.Title, p.ShortTitle),
-		Jurisdiction: p.Jurisdictions, Region: regions, Type: []string{p.Type}, Status: status,
-		Topic: p.Topics, Challenge: policyChallenges, Year: year, Date: string(p.Adopted),
+		Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
+		Facets: facetTerms(KindPolicy, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
+			p.Topics, policyChallenges, year}),
 	})
 	parentContext := joinNonEmpty(p.Title, p.ShortTitle, p.Issuer, place)
 	for _, v := range p.Provisions {
@@ -165,8 +210,9 @@ func policyDocs(p store.Policy, pl places) []doc {
 			Title: v.Title, ShortTitle: v.Ref, Text: v.Text,
 			Context: parentContext, Parent: p.DisplayTitle(),
 			IDs:          identifiers(v.Ref, v.Title),
-			Jurisdiction: p.Jurisdictions, Region: regions, Type: []string{p.Type}, Status: status,
-			Topic: topics, Challenge: challenges, Year: year, Date: string(p.Adopted),
+			Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
+			Facets: facetTerms(KindProvision, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
+				topics, challenges, year}),
 		})
 	}
 	return out

@@ -11,7 +11,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-1"
+const schemaVersion = "accord-search-3"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
@@ -46,10 +46,11 @@ var textFields = []struct {
 //     Term vectors are kept because phrase queries need positions and
 //     highlights need offsets. Only title and text are stored.
 //   - ids: identifier forms, one keyword term each (see identifiers).
-//   - kind, slug, visibility: keywords for filtering and updates.
-//   - the facets: keywords with doc values, which the facet builder reads.
+//   - slug, visibility: keywords for updates and filtering.
+//   - facets: every facet value as one "name:value" keyword, with doc
+//     values, which the facet builder reads (see facetTerms).
 //   - date: keyword with doc values, the sort key for "newest".
-//   - parent: stored only, for display.
+//   - parent, jurisdiction: stored only, for display.
 //
 // No field goes into bleve's composite "_all": queries name their fields,
 // and _all would double the size of the postings.
@@ -77,24 +78,20 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt("text", text(true))
 	dm.AddFieldMappingsAt("context", text(false))
 	dm.AddFieldMappingsAt("ids", kw(false, false))
-	dm.AddFieldMappingsAt("kind", kw(true, false))
 	dm.AddFieldMappingsAt("slug", kw(false, false))
 	dm.AddFieldMappingsAt("visibility", kw(false, false))
-	for _, f := range FacetNames {
-		if f == "kind" {
-			continue
-		}
-		// Jurisdictions are stored too: every hit lists them.
-		dm.AddFieldMappingsAt(f, kw(true, f == "jurisdiction"))
-	}
+	dm.AddFieldMappingsAt("facets", kw(true, false))
 	dm.AddFieldMappingsAt("date", kw(true, false))
-	parent := bleve.NewTextFieldMapping()
-	parent.Index = false
-	parent.Store = true
-	parent.IncludeInAll = false
-	parent.IncludeTermVectors = false
-	parent.DocValues = false
-	dm.AddFieldMappingsAt("parent", parent)
+	shown := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	dm.AddFieldMappingsAt("parent", shown())
+	dm.AddFieldMappingsAt("jurisdiction", shown())
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm

@@ -35,9 +35,10 @@ const (
 	maxTerms = 64
 	// maxFilterValues bounds the values of one filter.
 	maxFilterValues = 50
-	// facetSize is how many values of each facet are returned: every
-	// jurisdiction in the world fits.
-	facetSize = 300
+	// facetSize is how many "name:value" terms of the facets field are
+	// counted and returned: every jurisdiction in the world and every
+	// other facet's values fit.
+	facetSize = 5000
 	// fewHits is the total below which a query is run again forgiving one
 	// typo per word.
 	fewHits = 3
@@ -182,37 +183,29 @@ func (ix *Index) Search(ctx context.Context, q Query) (res Results, err error) {
 func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text query.Query) (Results, error) {
 	req := bleve.NewSearchRequestOptions(p.query(text, ""), p.size, p.from, false)
 	req.Fields = []string{"title", "text", "jurisdiction", "parent"}
-	for _, f := range FacetNames {
-		if p.filtered(f) {
-			continue
-		}
-		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-	}
-	switch {
-	case p.newest || text == nil:
-		req.SortBy([]string{"-date", "-_score", "_id"})
-	default:
-		req.SortBy([]string{"-_score", "_id"})
+	req.AddFacet("facets", bleve.NewFacetRequest("facets", facetSize))
+	// No "_id" tie-breaker: it would load the external id of every
+	// match, not just of the page's.
+	if p.newest || text == nil {
+		req.SortBy([]string{"-date", "-_score"})
 	}
 	sr, err := bi.SearchInContext(ctx, req)
 	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
-	res := Results{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits)), Facets: emptyFacets()}
-	for name, fr := range sr.Facets {
-		res.Facets[name] = facetCounts(fr)
-	}
+	res := Results{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits))}
+	res.Facets = facetCounts(sr.Facets["facets"], func(string) bool { return true })
 	for _, f := range FacetNames {
 		if !p.filtered(f) {
 			continue
 		}
 		fq := bleve.NewSearchRequestOptions(p.query(text, f), 0, 0, false)
-		fq.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		fq.AddFacet("facets", bleve.NewFacetRequest("facets", facetSize))
 		fr, err := bi.SearchInContext(ctx, fq)
 		if err != nil {
 			return Results{}, fmt.Errorf("count facet %s: %w", f, err)
 		}
-		res.Facets[f] = facetCounts(fr.Facets[f])
+		res.Facets[f] = facetCounts(fr.Facets["facets"], func(name string) bool { return name == f })[f]
 	}
 	locs, err := ix.locations(ctx, bi, text, sr.Hits)
 	if err != nil {
@@ -288,17 +281,26 @@ func strs(v any) []string {
 	return []string{}
 }
 
-func facetCounts(fr *bsearch.FacetResult) []store.FacetCount {
-	out := []store.FacetCount{}
+// facetCounts splits the counts of the "facets" field's terms by facet,
+// keeping the facets want accepts, each sorted most frequent first.
+func facetCounts(fr *bsearch.FacetResult, want func(name string) bool) map[string][]store.FacetCount {
+	out := emptyFacets()
 	if fr == nil {
 		return out
 	}
 	for _, t := range fr.Terms.Terms() {
-		out = append(out, store.FacetCount{Value: t.Term, Count: t.Count})
+		key, value, ok := strings.Cut(t.Term, ":")
+		name, known := facetNames[key]
+		if !ok || !known || !want(name) {
+			continue
+		}
+		out[name] = append(out[name], store.FacetCount{Value: value, Count: t.Count})
 	}
-	slices.SortFunc(out, func(a, b store.FacetCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
-	})
+	for _, counts := range out {
+		slices.SortFunc(counts, func(a, b store.FacetCount) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
+		})
+	}
 	return out
 }
 
@@ -320,12 +322,11 @@ func (p plan) filtered(f string) bool {
 
 // query combines a text query with the plan's filters, leaving out the
 // filter on facet skip (for that facet's own counts). Filters do not
-// score: they only narrow.
+// score: they only narrow. Private records are excluded with a must-not
+// on their (short) posting list rather than a filter on the public ones,
+// which would walk every record of the index.
 func (p plan) query(text query.Query, skip string) query.Query {
 	var filters []query.Query
-	if !p.private {
-		filters = append(filters, term("visibility", visPublic, 1))
-	}
 	if skip != "kind" && len(p.kinds) > 0 {
 		filters = append(filters, anyOf("kind", p.kinds))
 	}
@@ -337,11 +338,16 @@ func (p plan) query(text query.Query, skip string) query.Query {
 	if text == nil {
 		text = query.NewMatchAllQuery()
 	}
-	if len(filters) == 0 {
+	if len(filters) == 0 && p.private {
 		return text
 	}
 	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
-	b.AddFilter(query.NewConjunctionQuery(filters))
+	if !p.private {
+		b.AddMustNot(term("visibility", visPrivate, 1))
+	}
+	if len(filters) > 0 {
+		b.AddFilter(conjunction(filters))
+	}
 	return b
 }
 
@@ -352,10 +358,11 @@ func term(field, value string, boost float64) query.Query {
 	return q
 }
 
-func anyOf(field string, values []string) query.Query {
+// anyOf matches records with any of the values of one facet.
+func anyOf(facet string, values []string) query.Query {
 	qs := make([]query.Query, len(values))
 	for i, v := range values {
-		qs[i] = term(field, v, 1)
+		qs[i] = term("facets", facetTerm(facet, v), 1)
 	}
 	return query.NewDisjunctionQuery(qs)
 }

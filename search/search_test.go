@@ -1,8 +1,10 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
@@ -199,7 +201,7 @@ func TestPhrase(t *testing.T) {
 	}
 	// A phrase and a word together: both must hold.
 	both := ids(search(t, ix, Query{Q: `"consumer internet" conformance`}))
-	if diff := cmp.Diff([]string{"policy:etsi-ts-103-701"}, both); diff != "" {
+	if diff := gocmp.Diff([]string{"policy:etsi-ts-103-701"}, both); diff != "" {
 		t.Errorf("phrase and word (-want +got):\n%s", diff)
 	}
 }
@@ -276,7 +278,7 @@ func TestFilters(t *testing.T) {
 	// Kinds, and the challenge and topic facets that come from mappings
 	// and provisions.
 	prov := search(t, ix, Query{Kinds: []string{KindProvision}, Filters: map[string][]string{"topic": {"default-passwords"}}})
-	if diff := cmp.Diff([]string{"provision:etsi-en-303-645#5.1-1"}, ids(prov)); diff != "" {
+	if diff := gocmp.Diff([]string{"provision:etsi-en-303-645#5.1-1"}, ids(prov)); diff != "" {
 		t.Errorf("provisions on default passwords (-want +got):\n%s", diff)
 	}
 	c6 := search(t, ix, Query{Q: "labelling", Kinds: []string{KindPolicy}, Filters: map[string][]string{"challenge": {"C6"}}})
@@ -307,13 +309,13 @@ func TestHitFields(t *testing.T) {
 		Parent: "ETSI EN 303 645", URL: "/policies/etsi-en-303-645#prov-5.1-1", Jurisdictions: []string{"EU"}}
 	got := h
 	got.Score, got.Highlights = 0, nil
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := gocmp.Diff(want, got); diff != "" {
 		t.Errorf("first hit (-want +got):\n%s", diff)
 	}
 	if h.Score <= 0 {
 		t.Errorf("score %v, want > 0", h.Score)
 	}
-	if got, want := h.Highlights["title"], []string{"No universal <mark>default</mark> <mark>passwords</mark>"}; !cmp.Equal(got, want) {
+	if got, want := h.Highlights["title"], []string{"No universal <mark>default</mark> <mark>passwords</mark>"}; !gocmp.Equal(got, want) {
 		t.Errorf("title highlight %q, want %q", got, want)
 	}
 	if len(h.Highlights["text"]) != 1 || !strings.Contains(h.Highlights["text"][0], "<mark>passwords</mark>") {
@@ -383,7 +385,7 @@ func TestPrivateDocs(t *testing.T) {
 	// directly, as their indexer will.
 	draft := doc{id: docID(KindDocument, "draft-passwords"), Kind: KindDocument, Slug: "draft-passwords", Visibility: visPrivate,
 		Title: "Draft recommendation on default passwords", Text: "Confidential draft text.",
-		Jurisdiction: []string{"ZZ"}, Type: []string{"recommendation"}}
+		Jurisdiction: []string{"ZZ"}, Facets: facetTerms(KindDocument, facetValues{jurisdiction: []string{"ZZ"}, typ: []string{"recommendation"}})}
 	bi, _ := ix.current()
 	if err := bi.Index(draft.id, draft); err != nil {
 		t.Fatal(err)
@@ -520,10 +522,10 @@ func TestFollowsTheDatabase(t *testing.T) {
 	// The provisions match by their own text, or by their policy's title
 	// (at a lower weight).
 	want := []string{"policy:zz-toaster-act", "provision:zz-toaster-act#2", "provision:zz-toaster-act#1"}
-	if got := find("toaster"); !cmp.Equal(got, want) {
+	if got := find("toaster"); !gocmp.Equal(got, want) {
 		t.Errorf("after create: got %v, want %v", got, want)
 	}
-	if got := find("crumb Tanzania"); !cmp.Equal(got, []string{"provision:zz-toaster-act#1"}) {
+	if got := find("crumb Tanzania"); !gocmp.Equal(got, []string{"provision:zz-toaster-act#1"}) {
 		t.Errorf("provision by country: got %v", got)
 	}
 
@@ -538,7 +540,7 @@ func TestFollowsTheDatabase(t *testing.T) {
 	if got := find("crumb"); len(got) != 0 {
 		t.Errorf("after dropping provision 1: got %v, want nothing", got)
 	}
-	if got := find("kettle"); !cmp.Equal(got, []string{"policy:zz-toaster-act", "provision:zz-toaster-act#2"}) {
+	if got := find("kettle"); !gocmp.Equal(got, []string{"policy:zz-toaster-act", "provision:zz-toaster-act#2"}) {
 		t.Errorf("after retitling: got %v", got)
 	}
 
@@ -564,7 +566,7 @@ func TestFollowsTheDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix = mustIndex(t, db, dir)
-	if got := find("widget ordinance"); !cmp.Equal(got, []string{"policy:zz-offline"}) {
+	if got := find("widget ordinance"); !gocmp.Equal(got, []string{"policy:zz-offline"}) {
 		t.Errorf("written while closed: got %v", got)
 	}
 	if got := find("Cybersecurity Labelling Scheme"); slices.Contains(got, "policy:sg-cls") {
@@ -599,7 +601,7 @@ func TestFollowAnotherProcess(t *testing.T) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		if got := ids(search(t, ix, Query{Q: "gizmo"})); cmp.Equal(got, []string{"policy:zz-imported"}) {
+		if got := ids(search(t, ix, Query{Q: "gizmo"})); gocmp.Equal(got, []string{"policy:zz-imported"}) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -609,12 +611,21 @@ func TestFollowAnotherProcess(t *testing.T) {
 	}
 }
 
-// answers runs a fixed set of queries, for comparing indexes.
+// answers runs a fixed set of queries, for comparing indexes: the hits
+// with their scores, ties in id order (an index orders ties as its
+// segments fall, which a rebuild may change).
 func answers(t *testing.T, ix *Index) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for _, q := range []string{"", "Cyber Resilience Act", "8259A", "Finland", "Singpore", "default passwords", `"consumer internet"`, "security"} {
-		out[q] = ids(search(t, ix, Query{Q: q, PerPage: 100}))
+		res := search(t, ix, Query{Q: q, PerPage: 100})
+		hs := slices.Clone(res.Hits)
+		slices.SortStableFunc(hs, func(a, b Hit) int {
+			return cmp.Or(-cmp.Compare(a.Score, b.Score), cmp.Compare(a.URL, b.URL))
+		})
+		for _, h := range hs {
+			out[q] = append(out[q], fmt.Sprintf("%s %.4f", h.URL, h.Score))
+		}
 	}
 	return out
 }
@@ -675,7 +686,7 @@ func TestRecovery(t *testing.T) {
 			if err := ix.CatchUp(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(want, answers(t, ix)); diff != "" {
+			if diff := gocmp.Diff(want, answers(t, ix)); diff != "" {
 				t.Errorf("answers after recovery (-before +after):\n%s", diff)
 			}
 		})
@@ -718,7 +729,7 @@ func TestRebuild(t *testing.T) {
 	if len(calls) == 0 || calls[len(calls)-1] != [2]int{n, n} {
 		t.Errorf("progress calls %v, want the last to be {%d %d}", calls, n, n)
 	}
-	if diff := cmp.Diff(want, answers(t, ix)); diff != "" {
+	if diff := gocmp.Diff(want, answers(t, ix)); diff != "" {
 		t.Errorf("answers after Rebuild (-before +after):\n%s", diff)
 	}
 	if _, err := os.Stat(dir + ".new"); !os.IsNotExist(err) {
@@ -751,7 +762,7 @@ func TestIdentifiers(t *testing.T) {
 		{"no digits here", nil},
 	}
 	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, identifiers(tt.in)); diff != "" {
+		if diff := gocmp.Diff(tt.want, identifiers(tt.in)); diff != "" {
 			t.Errorf("identifiers(%q) (-want +got):\n%s", tt.in, diff)
 		}
 	}
