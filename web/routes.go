@@ -14,6 +14,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/jurisdictions/:code", s.jurisdiction)
 	e.GET("/frameworks/:slug", s.framework)
 	e.GET("/frameworks/:slug/items/:code", s.item)
+	e.GET("/search", s.searchPage)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.handler())
@@ -30,6 +31,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/frameworks", s.apiFrameworks)
 	api.GET("/frameworks/:slug", s.apiFramework)
 	api.GET("/jurisdictions", s.apiJurisdictions)
+	api.GET("/search", s.apiSearch)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 
