@@ -16,6 +16,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/frameworks/:slug/items/:code", s.item)
 	e.GET("/coverage", s.coverage)
 	e.GET("/map", s.worldMap)
+	e.GET("/search", s.searchPage)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.handler())
@@ -34,6 +35,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/frameworks/:slug/mappings", s.apiMappings)
 	api.GET("/coverage", s.apiCoverage)
 	api.GET("/jurisdictions", s.apiJurisdictions)
+	api.GET("/search", s.apiSearch)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 

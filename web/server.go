@@ -19,6 +19,8 @@ type Deps struct {
 	Store    *store.DB
 	Markdown *content.Markdown
 	Log      *slog.Logger
+	// Search answers /search and /api/v1/search; nil leaves search off.
+	Search Searcher
 	// Framework is the slug of the framework the pages lead with.
 	Framework string
 	// Now returns the current time; tests replace it.
@@ -33,6 +35,7 @@ type Server struct {
 	fwSlug     string
 	now        func() time.Time
 	metrics    *metrics
+	search     Searcher
 	labelCache labelCache
 	// world is the map /map draws; worldErr, if the embedded map does not
 	// parse, is what /map answers instead.
@@ -55,7 +58,7 @@ func New(d Deps) *echo.Echo {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
-		metrics: newMetrics(prometheus.NewRegistry())}
+		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
