@@ -51,8 +51,8 @@ type Part struct {
 
 // SectionChange counts the changes in one section.
 type SectionChange struct {
-	Section string
-	Title   string // the section heading's text, when there is one
+	Section                           string
+	Title                             string // the section heading's text, when there is one
 	Changed, Inserted, Deleted, Moved int
 }
 
