@@ -54,7 +54,7 @@ func TestParagraphIDsCarryOver(t *testing.T) {
 		mapped map[string]string // key of an old paragraph -> relation
 	}{
 		{name: "insert", steps: []string{doc(pA, pB, "Xray a new paragraph about secure communication between every device and its cloud service.", pC, pD, pE)},
-			keep: [][2]string{{"Alpha", "Alpha"}, {"Bravo", "Bravo"}, {"Charlie", "Charlie"}, {"Delta", "Delta"}, {"Echo", "Echo"}},
+			keep:  [][2]string{{"Alpha", "Alpha"}, {"Bravo", "Bravo"}, {"Charlie", "Charlie"}, {"Delta", "Delta"}, {"Echo", "Echo"}},
 			fresh: []string{"Xray"}},
 		{name: "delete", steps: []string{doc(pA, pB, pD, pE)},
 			keep:   [][2]string{{"Alpha", "Alpha"}, {"Bravo", "Bravo"}, {"Delta", "Delta"}, {"Echo", "Echo"}},
