@@ -165,5 +165,5 @@ func noCookies(c echo.Context) bool {
 	p := c.Request().URL.Path
 	safe := c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead
 	return strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/metrics" || p == "/robots.txt" ||
-		p == "/sitemap.xml" || (safe && isAPI(c))
+		p == "/sitemap.xml" || p == "/policies.atom" || (safe && isAPI(c))
 }

@@ -14,11 +14,13 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/jurisdictions/:code", s.jurisdiction)
 	e.GET("/frameworks/:slug", s.framework)
 	e.GET("/frameworks/:slug/items/:code", s.item)
+	e.GET("/search", s.searchPage)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.handler())
 	e.GET("/robots.txt", s.robots)
 	e.GET("/sitemap.xml", s.sitemap)
+	e.GET("/policies.atom", s.policiesAtom)
 
 	st := e.Group("/static", cacheStatic)
 	st.StaticFS("/", static.FS)
@@ -48,6 +50,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/documents/:slug/versions", s.apiReviseDocument, editor)
 	api.GET("/documents/:slug/versions/:n", s.apiDocumentVersion)
 
+	api.GET("/search", s.apiSearch)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 

@@ -18,6 +18,8 @@ type Deps struct {
 	Store    *store.DB
 	Markdown *content.Markdown
 	Log      *slog.Logger
+	// Search answers /search and /api/v1/search; nil leaves search off.
+	Search Searcher
 	// Framework is the slug of the framework the pages lead with.
 	Framework string
 	// Now returns the current time; tests replace it.
@@ -32,6 +34,7 @@ type Server struct {
 	fwSlug     string
 	now        func() time.Time
 	metrics    *metrics
+	search     Searcher
 	labelCache labelCache
 }
 
@@ -50,7 +53,7 @@ func New(d Deps) *echo.Echo {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
-		metrics: newMetrics(prometheus.NewRegistry())}
+		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

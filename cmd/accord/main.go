@@ -50,7 +50,8 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve": {"", serve},
+		"serve":   {"", serve},
+		"reindex": {"reindex [--data ./data]                       rebuild the search index from the database", reindex},
 	}
 }
 

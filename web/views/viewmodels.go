@@ -45,7 +45,6 @@ var Nav = []NavItem{
 	{"/coverage", "Coverage"},
 	{"/map", "Map"},
 	{"/documents", "Documents"},
-	{"/outcomes", "Outcomes"},
 }
 
 // Option is one value of a facet with its count, a label and the link that
