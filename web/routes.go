@@ -35,6 +35,25 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/frameworks/:slug/mappings", s.apiMappings)
 	api.GET("/coverage", s.apiCoverage)
 	api.GET("/jurisdictions", s.apiJurisdictions)
+
+	// Documents (drafting): recommendation documents, their versions and
+	// redlines. Drafts are for members; handlers answer 404 to others.
+	editor := requireRole("editor")
+	e.GET("/documents", s.documents)
+	e.GET("/documents/new", s.newDocument, editor)
+	e.POST("/documents/new", s.createDocument, editor)
+	e.GET("/documents/:slug", s.document)
+	e.GET("/documents/:slug/edit", s.editDocument, editor)
+	e.POST("/documents/:slug/edit", s.reviseDocument, editor)
+	e.POST("/documents/:slug/status", s.documentStatus, editor)
+	e.GET("/documents/:slug/versions/:n", s.documentVersion)
+	e.GET("/documents/:slug/diff", s.documentDiff)
+	api.GET("/documents", s.apiDocuments)
+	api.POST("/documents", s.apiCreateDocument, editor)
+	api.GET("/documents/:slug", s.apiDocument)
+	api.POST("/documents/:slug/versions", s.apiReviseDocument, editor)
+	api.GET("/documents/:slug/versions/:n", s.apiDocumentVersion)
+
 	api.GET("/search", s.apiSearch)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
