@@ -20,8 +20,8 @@ var (
 	oscalStatuses           = []string{"complete", "not-complete", "draft", "deprecated", "superseded"}
 	oscalResourceTypes      = []string{"catalog", "profile"}
 	oscalItemTypes          = []string{"control", "statement"}
-	uuidRE                  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[45][0-9a-fA-F]{3}-[89ABab][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`)
-	tokenRE                 = regexp.MustCompile(`^(\p{L}|_)(\p{L}|\p{N}|[.\-_])*$`)
+	oscalUUIDRE             = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[45][0-9a-fA-F]{3}-[89ABab][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`)
+	oscalTokenRE            = regexp.MustCompile(`^(\p{L}|_)(\p{L}|\p{N}|[.\-_])*$`)
 )
 
 // oscalChecker collects departures from the model, each with its JSON path.
@@ -100,7 +100,7 @@ func (c *oscalChecker) uuid(path string, v any) {
 	if s == "" {
 		return
 	}
-	if !uuidRE.MatchString(s) {
+	if !oscalUUIDRE.MatchString(s) {
 		c.fail(path, "%q is not a version 4 or 5 UUID", s)
 		return
 	}
@@ -115,7 +115,7 @@ func (c *oscalChecker) props(path string, v any) {
 	for i, p := range c.array(path, v, 0) {
 		pp := fmt.Sprintf("%s[%d]", path, i)
 		m := c.object(pp, p, []string{"name", "value"}, []string{"ns", "uuid", "class", "group", "remarks"})
-		if name := c.str(pp+".name", m["name"]); name != "" && !tokenRE.MatchString(name) {
+		if name := c.str(pp+".name", m["name"]); name != "" && !oscalTokenRE.MatchString(name) {
 			c.fail(pp+".name", "%q is not a token", name)
 		}
 		c.str(pp+".value", m["value"])
