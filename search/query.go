@@ -117,6 +117,8 @@ type QueryError struct {
 	Message string
 }
 
+// Error says which parameter is wrong and how, for logs; Message alone is
+// meant for the reader.
 func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
 
 // plan is a validated query, ready to run.
