@@ -51,7 +51,7 @@ type doc struct {
 	// Jurisdiction is stored (not indexed) for hits; Facets holds every
 	// facet value as "name:value" (see facetTerms).
 	Jurisdiction []string `json:"jurisdiction"`
-	Facets       []string `json:"facets"`
+	Facets       []string `json:"-"`    // indexed by indexDoc, not through the mapping
 	Date         string   `json:"date"` // sort key for "newest": YYYY[-MM[-DD]], "" sorts last
 
 	id string // the bleve document id, not a field

@@ -168,8 +168,8 @@ func (ix *Index) applyPolicy(ctx context.Context, bi bleve.Index, batch *bleve.B
 	keep := make(map[string]bool, len(docs))
 	for _, d := range docs {
 		keep[d.id] = true
-		if err := batch.Index(d.id, d); err != nil {
-			return fmt.Errorf("index %s: %w", d.id, err)
+		if err := indexDoc(batch, ix.mapping, d); err != nil {
+			return err
 		}
 	}
 	for _, id := range old {

@@ -262,8 +262,8 @@ func (ix *Index) rebuild(ctx context.Context, progress func(done, total int)) er
 	}
 	seq, err := ix.db.EachPolicy(ctx, func(p store.Policy) error {
 		for _, d := range policyDocs(p, pl) {
-			if err := batch.Index(d.id, d); err != nil {
-				return fmt.Errorf("rebuild search index: %s: %w", d.id, err)
+			if err := indexDoc(batch, ix.mapping, d); err != nil {
+				return fmt.Errorf("rebuild search index: %w", err)
 			}
 			done++
 		}

@@ -3,10 +3,12 @@ package search
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -115,6 +117,8 @@ type QueryError struct {
 	Message string
 }
 
+// Error says which parameter is wrong and how, for logs; Message alone is
+// meant for the reader.
 func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
 
 // plan is a validated query, ready to run.
@@ -189,23 +193,41 @@ func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text query.Que
 	if p.newest || text == nil {
 		req.SortBy([]string{"-date", "-_score"})
 	}
+	// The counts of each filtered facet need a search without that
+	// facet's filter; they run beside the main search, on the other core.
+	var extra []string
+	for _, f := range FacetNames {
+		if p.filtered(f) {
+			extra = append(extra, f)
+		}
+	}
+	counts := make([]map[string][]store.FacetCount, len(extra))
+	errs := make([]error, len(extra))
+	var wg sync.WaitGroup
+	for i, f := range extra {
+		wg.Go(func() {
+			fq := bleve.NewSearchRequestOptions(p.query(text, f), 0, 0, false)
+			fq.AddFacet("facets", bleve.NewFacetRequest("facets", facetSize))
+			fr, err := bi.SearchInContext(ctx, fq)
+			if err != nil {
+				errs[i] = fmt.Errorf("count facet %s: %w", f, err)
+				return
+			}
+			counts[i] = facetCounts(fr.Facets["facets"], func(name string) bool { return name == f })
+		})
+	}
 	sr, err := bi.SearchInContext(ctx, req)
+	wg.Wait()
 	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
+	if err := errors.Join(errs...); err != nil {
+		return Results{}, err
+	}
 	res := Results{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits))}
 	res.Facets = facetCounts(sr.Facets["facets"], func(string) bool { return true })
-	for _, f := range FacetNames {
-		if !p.filtered(f) {
-			continue
-		}
-		fq := bleve.NewSearchRequestOptions(p.query(text, f), 0, 0, false)
-		fq.AddFacet("facets", bleve.NewFacetRequest("facets", facetSize))
-		fr, err := bi.SearchInContext(ctx, fq)
-		if err != nil {
-			return Results{}, fmt.Errorf("count facet %s: %w", f, err)
-		}
-		res.Facets[f] = facetCounts(fr.Facets["facets"], func(name string) bool { return name == f })[f]
+	for i, f := range extra {
+		res.Facets[f] = counts[i][f]
 	}
 	locs, err := ix.locations(ctx, bi, text, sr.Hits)
 	if err != nil {

@@ -387,7 +387,11 @@ func TestPrivateDocs(t *testing.T) {
 		Title: "Draft recommendation on default passwords", Text: "Confidential draft text.",
 		Jurisdiction: []string{"ZZ"}, Facets: facetTerms(KindDocument, facetValues{jurisdiction: []string{"ZZ"}, typ: []string{"recommendation"}})}
 	bi, _ := ix.current()
-	if err := bi.Index(draft.id, draft); err != nil {
+	batch := bi.NewBatch()
+	if err := indexDoc(batch, ix.mapping, draft); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.Batch(batch); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []Query{{Q: "confidential draft"}, {Q: "default passwords"}, {}} {
