@@ -60,7 +60,9 @@ func splitList(s string) []string {
 
 // ParseCSV reads policies from an RFC 4180 CSV file with CSVHeader. The
 // file must be UTF-8 (a byte order mark is skipped). Every bad row is
-// reported with its line; any problem rejects the file.
+// reported with its line; any problem rejects the file. With a
+// *FileError, the rows that did parse are returned too, so that callers
+// can check them further and report every problem at once.
 func ParseCSV(name string, b []byte) ([]Record, error) {
 	fe := &FileError{File: name}
 	if line := badUTF8Line(b); line > 0 {
@@ -125,7 +127,7 @@ func ParseCSV(name string, b []byte) ([]Record, error) {
 		out = append(out, Record{Policy: p, Line: line, Partial: true})
 	}
 	if len(fe.Problems) > 0 {
-		return nil, fe
+		return out, fe
 	}
 	if len(out) == 0 {
 		return nil, &FileError{File: name, Problems: []Problem{{Line: 2, Message: "the file has a header but no policies"}}}

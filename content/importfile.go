@@ -233,18 +233,20 @@ func Import(ctx context.Context, db *store.DB, name string, b []byte) (FileRepor
 		return reject([]Problem{{Message: fmt.Sprintf("the file is larger than %d MB", MaxImportFile>>20)}})
 	}
 	recs, err := ParseFile(name, b)
+	var problems []Problem
 	var fe *FileError
-	if errors.As(err, &fe) {
-		return reject(fe.Problems)
+	switch {
+	case errors.As(err, &fe):
+		problems = fe.Problems
+	case err != nil:
+		return rep, err
 	}
+	more, err := checkRecords(ctx, db, recs)
 	if err != nil {
 		return rep, err
 	}
-	problems, err := checkRecords(ctx, db, recs)
-	if err != nil {
-		return rep, err
-	}
-	if len(problems) > 0 {
+	if problems = append(problems, more...); len(problems) > 0 {
+		slices.SortStableFunc(problems, func(a, b Problem) int { return a.Line - b.Line })
 		return reject(problems)
 	}
 	ps := make([]store.Policy, len(recs))

@@ -15,7 +15,8 @@ import (
 
 // ParseJSON reads a JSON array of policy objects in the shape of DESIGN.md
 // section 3, refusing unknown fields. Problems name the object's index and
-// the line of the object, or of the field when it can be found.
+// the line of the object, or of the field when it can be found. As with
+// ParseCSV, a *FileError comes with the objects that did parse.
 func ParseJSON(name string, b []byte) ([]Record, error) {
 	fe := &FileError{File: name}
 	if line := badUTF8Line(b); line > 0 {
@@ -74,7 +75,7 @@ func ParseJSON(name string, b []byte) ([]Record, error) {
 		fe.Problems = append(fe.Problems, Problem{Line: lineAt(b, int(dec.InputOffset())), Message: "unexpected data after the closing ]"})
 	}
 	if len(fe.Problems) > 0 {
-		return nil, fe
+		return out, fe
 	}
 	if len(out) == 0 {
 		return nil, &FileError{File: name, Problems: []Problem{{Line: 1, Message: "the array holds no policies"}}}

@@ -218,3 +218,9 @@ func httpsRequest(form url.Values) *http.Request {
 	req.TLS = &tls.ConnectionState{}
 	return req
 }
+
+func httptestGet(h http.Handler, path string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	return w
+}
