@@ -32,7 +32,7 @@ func TestImportUpload(t *testing.T) {
 		{name: "good CSV", files: map[string][]byte{"colleague.csv": []byte(good)}, want: 200,
 			wantText: []string{"2 policies created"}, wantSlugs: []string{"br-iot-plan-2019", "za-popia"}},
 		{name: "bad row rejects the whole file", want: 422,
-			files: map[string][]byte{"bad.csv": []byte(good + "xx-bad,Bad,,GB,,law,,,2020-02-30,,,,,,\r\n" + "xx-bad2,Bad,,XX,,law,,,,,,,,,\r\n")},
+			files:    map[string][]byte{"bad.csv": []byte(good + "xx-bad,Bad,,GB,,law,,,2020-02-30,,,,,,\r\n" + "xx-bad2,Bad,,XX,,law,,,,,,,,,\r\n")},
 			wantText: []string{"Line 4", "adopted", "Line 5", "jurisdictions", "XX is not a known jurisdiction"}, wantNone: []string{"br-iot-plan-2019", "za-popia"}},
 		{name: "malformed CSV", want: 422, files: map[string][]byte{"quote.csv": []byte(csvHeader + "a,\"unclosed,,GB,,law,,,,,,,,,\r\n")},
 			wantText: []string{"Line 2"}},
