@@ -21,27 +21,27 @@ var CSVHeader = []string{"slug", "title", "short_title", "jurisdictions", "issue
 // a formula (OWASP "CSV injection").
 const formulaStart = "=+-@\t\r"
 
+// formulaAt reports whether s, after any leading apostrophes, starts
+// with a formula character, and how many apostrophes lead.
+func formulaAt(s string) (int, bool) {
+	n := len(s) - len(strings.TrimLeft(s, "'"))
+	return n, n < len(s) && strings.ContainsRune(formulaStart, rune(s[n]))
+}
+
 // neutralise prefixes an apostrophe to a cell a spreadsheet would run as a
-// formula. A cell that already starts with an apostrophe followed by such
-// a character gets one more, so that unneutralise restores it exactly.
+// formula. Cells that are apostrophes followed by such a character get one
+// more apostrophe too, so that unneutralise restores every cell exactly.
 func neutralise(s string) string {
-	if s == "" {
-		return s
-	}
-	if strings.ContainsRune(formulaStart, rune(s[0])) ||
-		(s[0] == '\'' && len(s) > 1 && strings.ContainsRune(formulaStart, rune(s[1]))) {
+	if _, ok := formulaAt(s); ok {
 		return "'" + s
 	}
 	return s
 }
 
-// unneutralise undoes neutralise.
+// unneutralise undoes neutralise: it takes one apostrophe off a cell of
+// apostrophes followed by a formula character.
 func unneutralise(s string) string {
-	if len(s) < 2 || s[0] != '\'' {
-		return s
-	}
-	if strings.ContainsRune(formulaStart, rune(s[1])) ||
-		(s[1] == '\'' && len(s) > 2 && strings.ContainsRune(formulaStart, rune(s[2]))) {
+	if n, ok := formulaAt(s); ok && n > 0 {
 		return s[1:]
 	}
 	return s
