@@ -192,3 +192,35 @@ func TestPolicyFileRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleDocument: the shipped draft loads with two versions whose
+// redline shows edits, one insertion and one deletion, every citation
+// resolved, and the public cannot see it.
+func TestExampleDocument(t *testing.T) {
+	ctx := context.Background()
+	db := seeded(t)
+	d, err := db.Document(ctx, "iot-security-by-design")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Latest != 2 || d.Status != store.StatusDraft || d.VisibleTo(nil) {
+		t.Errorf("example: got %+v, want an invisible draft with 2 versions", d)
+	}
+	v1, _ := db.Version(ctx, d.Slug, 1)
+	v2, _ := db.Version(ctx, d.Slug, 2)
+	r := content.Diff(v1, v2)
+	if r.Changed < 2 || r.Inserted != 1 || r.Deleted != 1 {
+		t.Errorf("example redline: changed %d inserted %d deleted %d, want edits, 1 insertion, 1 deletion", r.Changed, r.Inserted, r.Deleted)
+	}
+	items := map[string]bool{}
+	for _, c := range v2.Citations {
+		if c.Kind == "item" {
+			items[c.Target] = true
+		}
+	}
+	for _, code := range []string{"C1", "C2", "C3", "C4", "C5", "C6"} {
+		if !items[code] {
+			t.Errorf("example version 2 does not cite %s", code)
+		}
+	}
+}

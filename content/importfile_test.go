@@ -174,7 +174,7 @@ func TestImportIsAllOrNothingAndIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Policies = nil
+	b.Policies, b.Documents = nil, nil
 	if _, err := content.Seed(ctx, db, b); err != nil {
 		t.Fatal(err)
 	}

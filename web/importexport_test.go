@@ -142,7 +142,7 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	defer db2.Close()
 	b, _ := bundle()
-	b.Policies = nil
+	b.Policies, b.Documents = nil, nil
 	if _, err := content.Seed(ctx, db2, b); err != nil {
 		t.Fatal(err)
 	}

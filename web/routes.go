@@ -20,6 +20,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/jurisdictions/:code", s.jurisdiction)
 	e.GET("/frameworks/:slug", s.framework)
 	e.GET("/frameworks/:slug/items/:code", s.item)
+	e.GET("/coverage", s.coverage)
+	e.GET("/map", s.worldMap)
+	e.GET("/search", s.searchPage)
 
 	// Accounts.
 	e.GET("/login", s.loginPage)
@@ -70,6 +73,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/metrics", s.metrics.handler())
 	e.GET("/robots.txt", s.robots)
 	e.GET("/sitemap.xml", s.sitemap)
+	e.GET("/policies.atom", s.policiesAtom)
 
 	st := e.Group("/static", cacheStatic)
 	st.StaticFS("/", static.FS)
@@ -79,6 +83,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/policies/:slug", s.apiPolicy)
 	api.GET("/frameworks", s.apiFrameworks)
 	api.GET("/frameworks/:slug", s.apiFramework)
+	api.GET("/frameworks/:slug/mappings", s.apiMappings)
+	api.GET("/coverage", s.apiCoverage)
 	api.GET("/jurisdictions", s.apiJurisdictions)
 	api.POST("/policies", s.apiCreatePolicy, editor)
 	api.PUT("/policies/:slug", s.apiPutPolicy, editor)
@@ -86,6 +92,25 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/mappings/:id", s.apiMapping)
 	api.POST("/mappings", s.apiCreateMapping, editor)
 	api.DELETE("/mappings/:id", s.apiDeleteMapping, editor)
+
+	// Documents (drafting): recommendation documents, their versions and
+	// redlines. Drafts are for members; handlers answer 404 to others.
+	e.GET("/documents", s.documents)
+	e.GET("/documents/new", s.newDocument, editor)
+	e.POST("/documents/new", s.createDocument, editor)
+	e.GET("/documents/:slug", s.document)
+	e.GET("/documents/:slug/edit", s.editDocument, editor)
+	e.POST("/documents/:slug/edit", s.reviseDocument, editor)
+	e.POST("/documents/:slug/status", s.documentStatus, editor)
+	e.GET("/documents/:slug/versions/:n", s.documentVersion)
+	e.GET("/documents/:slug/diff", s.documentDiff)
+	api.GET("/documents", s.apiDocuments)
+	api.POST("/documents", s.apiCreateDocument, editor)
+	api.GET("/documents/:slug", s.apiDocument)
+	api.POST("/documents/:slug/versions", s.apiReviseDocument, editor)
+	api.GET("/documents/:slug/versions/:n", s.apiDocumentVersion)
+
+	api.GET("/search", s.apiSearch)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 

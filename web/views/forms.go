@@ -51,15 +51,15 @@ func (f Form) Err(name string) string { return f.Errors[name] }
 // Invalid reports whether the form has any error.
 func (f Form) Invalid() bool { return len(f.Errors) > 0 }
 
-// FieldError is one line of the error summary.
-type FieldError struct {
+// SummaryItem is one line of the error summary.
+type SummaryItem struct {
 	Href    string
 	Message string
 }
 
 // Summary lists the errors in page order, then any others by name.
-func (f Form) Summary() []FieldError {
-	var out []FieldError
+func (f Form) Summary() []SummaryItem {
+	var out []SummaryItem
 	done := map[string]bool{}
 	add := func(name string) {
 		msg, ok := f.Errors[name]
@@ -71,7 +71,7 @@ func (f Form) Summary() []FieldError {
 		if anchor == "" {
 			anchor = FieldID(name)
 		}
-		out = append(out, FieldError{Href: "#" + anchor, Message: msg})
+		out = append(out, SummaryItem{Href: "#" + anchor, Message: msg})
 	}
 	for _, name := range f.Order {
 		add(name)
