@@ -36,5 +36,6 @@ func (s *Server) base(c echo.Context, title string) views.Base {
 	if u := userFrom(c); u != nil {
 		b.User = &views.User{Name: u.DisplayName(), Role: u.Role}
 	}
+	b.Flash = s.takeFlash(c)
 	return b
 }

@@ -20,6 +20,8 @@ type Base struct {
 	User        *User  // nil when signed out
 	CSRF        string
 	NoIndex     bool
+	// Flash confirms what the previous request did ("Policy saved").
+	Flash string
 }
 
 // User is the signed-in reader, as the chrome shows them.
@@ -130,6 +132,7 @@ type PoliciesPage struct {
 
 // MappingRow is one mapping as a policy page shows it.
 type MappingRow struct {
+	ID                         int64
 	Framework, Item, ItemTitle string
 	Provision                  string
 	Relationship               string
