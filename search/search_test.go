@@ -55,6 +55,15 @@ func mustOpen(t *testing.T) *store.DB {
 		t.Fatal(err)
 	}
 	p.Provisions = etsiProvisions
+	// Keep the policy-level mappings; the shipped provision-level ones point
+	// at provisions that the fixture replaces.
+	var mappings []store.Mapping
+	for _, m := range p.Mappings {
+		if m.Provision == "" {
+			mappings = append(mappings, m)
+		}
+	}
+	p.Mappings = mappings
 	if _, err := db.SavePolicy(ctx, p, store.UpdateOnly); err != nil {
 		t.Fatal(err)
 	}
