@@ -21,8 +21,8 @@ import (
 // This file is the search package's conformance test: it runs against a
 // real SQLite database holding the shipped content and a real bleve index.
 
-// etsiProvisions are added to the shipped ETSI EN 303 645 (which ships
-// without provisions) so that provisions can be searched.
+// etsiProvisions replace the provisions of the shipped ETSI EN 303 645 so
+// that the tests below do not depend on how the shipped content evolves.
 var etsiProvisions = []store.Provision{
 	{Ref: "5.1-1", Title: "No universal default passwords",
 		Text:   "Where passwords are used and in any state other than the factory default, all consumer IoT device passwords shall be unique per device or defined by the user.",
@@ -55,6 +55,15 @@ func mustOpen(t *testing.T) *store.DB {
 		t.Fatal(err)
 	}
 	p.Provisions = etsiProvisions
+	// Keep the policy-level mappings; the shipped provision-level ones point
+	// at provisions that the fixture replaces.
+	var mappings []store.Mapping
+	for _, m := range p.Mappings {
+		if m.Provision == "" {
+			mappings = append(mappings, m)
+		}
+	}
+	p.Mappings = mappings
 	if _, err := db.SavePolicy(ctx, p, store.UpdateOnly); err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +287,10 @@ func TestFilters(t *testing.T) {
 	// Kinds, and the challenge and topic facets that come from mappings
 	// and provisions.
 	prov := search(t, ix, Query{Kinds: []string{KindProvision}, Filters: map[string][]string{"topic": {"default-passwords"}}})
-	if diff := gocmp.Diff([]string{"provision:etsi-en-303-645#5.1-1"}, ids(prov)); diff != "" {
+	// 5.1-2 of the fixture has no topics of its own and takes its policy's.
+	wantProv := []string{"provision:etsi-en-303-645#5.1-1", "provision:etsi-en-303-645#5.1-2",
+		"provision:owasp-iot-top10-2018#I1", "provision:uk-cop-consumer-iot-2018#1", "provision:uk-psti-act-2022#Sch1-para1"}
+	if diff := gocmp.Diff(wantProv, slices.Sorted(slices.Values(ids(prov)))); diff != "" {
 		t.Errorf("provisions on default passwords (-want +got):\n%s", diff)
 	}
 	c6 := search(t, ix, Query{Q: "labelling", Kinds: []string{KindPolicy}, Filters: map[string][]string{"challenge": {"C6"}}})
@@ -384,7 +396,7 @@ func TestPrivateDocs(t *testing.T) {
 	// Documents are not indexed from the database yet; put a draft in
 	// directly, as their indexer will.
 	draft := doc{id: docID(KindDocument, "draft-passwords"), Kind: KindDocument, Slug: "draft-passwords", Visibility: visPrivate,
-		Title: "Draft recommendation on default passwords", Text: "Confidential draft text.",
+		Title: "Draft recommendation on default passwords", Text: "Confidential draft text, codeword quillwort.",
 		Jurisdiction: []string{"ZZ"}, Facets: facetTerms(KindDocument, facetValues{jurisdiction: []string{"ZZ"}, typ: []string{"recommendation"}})}
 	bi, _ := ix.current()
 	batch := bi.NewBatch()
@@ -415,7 +427,7 @@ func TestPrivateDocs(t *testing.T) {
 			t.Errorf("Search(%q): private total %d, want public total %d + 1", q.Q, priv.Total, pub.Total)
 		}
 	}
-	if got := search(t, ix, Query{Q: "confidential"}).Total; got != 0 {
+	if got := search(t, ix, Query{Q: "quillwort"}).Total; got != 0 {
 		t.Errorf("public total for a draft-only word: got %d, want 0", got)
 	}
 }
@@ -622,8 +634,17 @@ func answers(t *testing.T, ix *Index) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for _, q := range []string{"", "Cyber Resilience Act", "8259A", "Finland", "Singpore", "default passwords", `"consumer internet"`, "security"} {
-		res := search(t, ix, Query{Q: q, PerPage: 100})
-		hs := slices.Clone(res.Hits)
+		// All pages: the shipped content has more than a page of records,
+		// and ties in the newest-first order of the empty query are not
+		// broken the same way by every build of the index.
+		var hs []Hit
+		for page := 1; ; page++ {
+			res := search(t, ix, Query{Q: q, Page: page, PerPage: 100})
+			hs = append(hs, res.Hits...)
+			if len(res.Hits) == 0 || len(hs) >= res.Total {
+				break
+			}
+		}
 		slices.SortStableFunc(hs, func(a, b Hit) int {
 			return cmp.Or(-cmp.Compare(a.Score, b.Score), cmp.Compare(a.URL, b.URL))
 		})
