@@ -19,6 +19,8 @@ type Bundle struct {
 	Jurisdictions []store.Jurisdiction
 	Frameworks    []store.Framework
 	Policies      []store.Policy
+	// Documents are example drafts, loaded after the policies they cite.
+	Documents []DocumentSource
 }
 
 // extraJurisdictions are the codes that are not ISO 3166-1 countries.
@@ -27,8 +29,9 @@ var extraJurisdictions = []store.Jurisdiction{
 	{Code: "INT", Name: "International", Kind: "international", Region: "International"},
 }
 
-// ReadBundle reads jurisdictions.csv, frameworks/*.yaml and policies/*.md
-// from fsys, failing on the first file that does not parse or validate.
+// ReadBundle reads jurisdictions.csv, frameworks/*.yaml, policies/*.md and
+// documents/*/v*.md from fsys, failing on the first file that does not
+// parse or validate.
 func ReadBundle(fsys fs.FS) (Bundle, error) {
 	var b Bundle
 	f, err := fsys.Open("jurisdictions.csv")
@@ -69,7 +72,8 @@ func ReadBundle(fsys fs.FS) (Bundle, error) {
 		}
 		b.Policies = append(b.Policies, p)
 	}
-	return b, nil
+	b.Documents, err = readDocuments(fsys)
+	return b, err
 }
 
 // ParseJurisdictions reads the code,name,region,subregion CSV of ISO
@@ -111,8 +115,10 @@ const seededKey = "content_seeded_at"
 
 // Seed loads a bundle into db the first time only: the vocabularies
 // (jurisdictions, topics) are refreshed on every call, since they only grow,
-// but frameworks and policies are loaded once, so that a restart neither
-// duplicates nor overwrites what members have since edited.
+// but frameworks and policies are loaded once, and the example documents
+// once too (under their own key, so a database from before they shipped
+// gets them), so that a restart neither duplicates nor overwrites what
+// members have since edited.
 func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) {
 	if err := db.UpsertJurisdictions(ctx, b.Jurisdictions); err != nil {
 		return false, fmt.Errorf("seed jurisdictions: %w", err)
@@ -120,11 +126,14 @@ func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) 
 	if err := db.UpsertTopics(ctx, store.DefaultTopics); err != nil {
 		return false, fmt.Errorf("seed topics: %w", err)
 	}
+	ctx = store.WithActor(ctx, store.Actor{Process: "system"})
 	done, err := db.Meta(ctx, seededKey)
-	if err != nil || done != "" {
+	if err != nil {
 		return false, err
 	}
-	ctx = store.WithActor(ctx, store.Actor{Process: "system"})
+	if done != "" {
+		return false, seedDocuments(ctx, db, b.Documents, shippedFramework(b))
+	}
 	for _, fw := range b.Frameworks {
 		if err := db.UpsertFramework(ctx, fw); err != nil {
 			return false, fmt.Errorf("seed framework %s: %w", fw.Slug, err)
@@ -136,5 +145,14 @@ func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) 
 	if err := db.SetMeta(ctx, seededKey, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return false, err
 	}
-	return true, nil
+	return true, seedDocuments(ctx, db, b.Documents, shippedFramework(b))
+}
+
+// shippedFramework is the framework that shipped documents' [#CODE]
+// citations refer to: the bundle's first.
+func shippedFramework(b Bundle) string {
+	if len(b.Frameworks) == 0 {
+		return "dc-isss-iot"
+	}
+	return b.Frameworks[0].Slug
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
 )
 
 // Markdown renders user-written Markdown to HTML that is safe to put in a
@@ -24,12 +26,18 @@ func NewMarkdown() *Markdown {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.Strikethrough, extension.Linkify,
 			extension.Typographer),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
+			// Before the link parser (200), after code spans (100) and
+			// footnote references (101), so `[@x]` in code stays code.
+			parser.WithInlineParsers(util.Prioritized(citeParser{}, 150))),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(citeRenderer{}, 500))),
 		// Raw HTML stays off (goldmark's default): it is written out as a comment.
 	)
 	p := bluemonday.UGCPolicy()
 	p.AllowAttrs("id").Matching(bluemonday.SpaceSeparatedTokens).OnElements("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "p")
 	p.AllowAttrs("class").Matching(bluemonday.SpaceSeparatedTokens).OnElements("a", "sup", "section", "ol", "li", "hr", "span", "div")
+	// Paragraph anchors of document versions (see anchorNode).
+	p.AllowAttrs("id").Matching(paragraphAnchorRE).OnElements("a")
 	p.RequireNoReferrerOnLinks(false)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 	return &Markdown{md: md, policy: p}

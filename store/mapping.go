@@ -80,10 +80,10 @@ func (m Mapping) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON reads the DESIGN.md shape.
+// UnmarshalJSON reads the DESIGN.md shape, refusing unknown fields.
 func (m *Mapping) UnmarshalJSON(b []byte) error {
 	var j mappingJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := strictUnmarshal(b, &j); err != nil {
 		return err
 	}
 	*m = Mapping{ID: j.ID, Policy: j.Policy, Framework: strings.TrimSpace(j.Framework), Item: strings.TrimSpace(j.Item),

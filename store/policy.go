@@ -123,6 +123,9 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// ReservedSlugs name pages under /policies/ and so cannot name a policy.
+var ReservedSlugs = []string{"new", "import", "export"}
+
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // ValidSlug reports whether s can name an object in a URL: lowercase ASCII
@@ -140,6 +143,8 @@ func (p *Policy) Validate() error {
 		pr.add("slug", "Enter a slug, such as uk-psti-act-2022")
 	case !ValidSlug(p.Slug):
 		pr.add("slug", "Use lowercase letters, digits and single hyphens only, at most 100 characters")
+	case in(ReservedSlugs, p.Slug):
+		pr.add("slug", fmt.Sprintf("%q is reserved for a page of the site; choose another slug", p.Slug))
 	}
 	checkText(pr, "title", p.Title, 500)
 	if strings.TrimSpace(p.Title) == "" {
@@ -247,6 +252,20 @@ func checkText(pr problems, field, s string, max int) {
 	}
 }
 
+// strictUnmarshal is json.Unmarshal refusing unknown fields and trailing
+// data.
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("unexpected data after the JSON value")
+	}
+	return nil
+}
+
 // policyJSON is the wire form: unknown values are null.
 type policyJSON struct {
 	Slug          string      `json:"slug"`
@@ -313,11 +332,12 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON reads the DESIGN.md shape. Unknown fields are refused by
-// decoders that ask for it (DisallowUnknownFields).
+// UnmarshalJSON reads the DESIGN.md shape and refuses unknown fields: a
+// custom UnmarshalJSON does not inherit a decoder's DisallowUnknownFields,
+// and a misspelt field silently dropped would lose data.
 func (p *Policy) UnmarshalJSON(b []byte) error {
 	var j policyJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := strictUnmarshal(b, &j); err != nil {
 		return err
 	}
 	*p = Policy{

@@ -246,7 +246,26 @@ func comparable(p Policy) map[string]any {
 			m[k] = []any{}
 		}
 	}
+	// Topics and layers are sets: they are read back in vocabulary order,
+	// so the order they were given in is no change.
+	sortSet(m, "topics")
+	sortSet(m, "layers")
+	if vs, ok := m["provisions"].([]any); ok {
+		for _, v := range vs {
+			if vm, ok := v.(map[string]any); ok {
+				sortSet(vm, "topics")
+			}
+		}
+	}
 	return m
+}
+
+func sortSet(m map[string]any, key string) {
+	xs, ok := m[key].([]any)
+	if !ok {
+		return
+	}
+	sort.Slice(xs, func(i, j int) bool { return fmt.Sprint(xs[i]) < fmt.Sprint(xs[j]) })
 }
 
 // diffFields names the JSON fields that differ between two policies.

@@ -268,7 +268,7 @@ func TestSavePolicyModes(t *testing.T) {
 			}
 		})
 	}
-	if res, err := db.SavePolicy(ctx, validPolicy("new"), store.CreateOnly); err != nil || res != store.Created {
+	if res, err := db.SavePolicy(ctx, validPolicy("brand-new"), store.CreateOnly); err != nil || res != store.Created {
 		t.Errorf("create a new slug = %q, %v; want created", res, err)
 	}
 }

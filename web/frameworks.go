@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
@@ -57,21 +59,55 @@ func (s *Server) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1, Facets: map[string][]string{"challenge": {it.Code}}})
+	// The evidence page reads its numbers from the coverage matrix, so
+	// that both, the gaps and the policy lists always agree.
+	cv, err := s.db.Coverage(ctx, store.CoverageOptions{Framework: fw.Slug, By: "region"})
 	if err != nil {
 		return err
 	}
-	all, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1})
+	reviewed, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1, Reviewed: true, Facets: map[string][]string{"challenge": {it.Code}}})
+	if err != nil {
+		return err
+	}
+	l, err := s.labels(ctx)
 	if err != nil {
 		return err
 	}
 	page := views.ItemPage{Base: s.base(c, it.Code+" "+it.Title), Framework: fw, Item: it, Parent: it.Parent,
-		Regions: list.Facets["region"], Policies: list.Total}
+		ListHref: policiesURL(false, "challenge", it.Code), Reviewed: reviewed.Total,
+		ReviewedHref: policiesURL(true, "challenge", it.Code), MapHref: views.Q("/map", "challenge", it.Code)}
 	page.Description = it.Text
-	for _, ic := range itemCounts(fw, all.Facets["challenge"]) {
+	var counts []store.FacetCount
+	for _, ci := range cv.Items {
+		counts = append(counts, store.FacetCount{Value: ci.Code, Count: ci.Policies})
+		if ci.Code == it.Code {
+			page.Policies = ci.Policies
+		}
+	}
+	for _, ic := range itemCounts(fw, counts) {
 		if ic.Depth > 0 && parentOf(fw, ic.Code) == it.Code {
 			page.Children = append(page.Children, ic)
 		}
+	}
+	for _, r := range cv.Rows {
+		page.Regions = append(page.Regions, views.RegionCount{Region: r.Label, Count: r.Counts[it.Code],
+			Href: policiesURL(false, "region", r.Key, "challenge", it.Code)})
+	}
+	for _, g := range cv.Gaps.Jurisdictions {
+		if g.Item != it.Code {
+			continue
+		}
+		for _, j := range g.Missing {
+			page.MissingJurisdictions = append(page.MissingJurisdictions, views.NavItem{Href: views.JurisdictionURL(j), Label: l.value("jurisdiction", j)})
+		}
+	}
+	for _, by := range store.CoverageRows {
+		v := url.Values{"by": {by}}
+		if fw.Slug != s.fwSlug {
+			v.Set("framework", fw.Slug)
+		}
+		page.MatrixLinks = append(page.MatrixLinks, views.NavItem{Href: listURL("/coverage", v) + "#" + anchorID("col", it.Code),
+			Label: strings.ToLower(byLabels[by].view)})
 	}
 	for _, rel := range store.Relationships {
 		g := views.MappingGroup{Relationship: rel}
@@ -115,7 +151,15 @@ func (s *Server) jurisdiction(c echo.Context) error {
 		return err
 	}
 	page := views.JurisdictionPage{Base: s.base(c, j.Name), J: j, Rows: l.rows(list.Items),
-		Items: itemCounts(l.framework, list.Facets["challenge"])}
+		Items:      itemCounts(l.framework, list.Facets["challenge"]),
+		MatrixHref: "/coverage?by=jurisdiction#" + anchorID("row", j.Code), MapHref: "/map"}
+	for _, it := range page.Items {
+		if it.Count > 0 {
+			page.Addressed = append(page.Addressed, it)
+		} else {
+			page.Missing = append(page.Missing, it)
+		}
+	}
 	page.Description = "IoT security policies of " + j.Name + " in the Accord knowledge base."
 	return s.render(c, http.StatusOK, views.JurisdictionView(page))
 }

@@ -34,6 +34,8 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(middleware.BodyLimit(MaxBody))
 	e.Use(s.metrics.middleware)
+	e.Use(s.authenticate)
+	e.Use(s.csrf)
 }
 
 // securityHeaders sets the headers every answer carries.

@@ -11,17 +11,72 @@ import (
 )
 
 func (s *Server) routes(e *echo.Echo) {
+	// Who may do what: every route that changes data or shows private data
+	// names its least role here, so the list reads as the access policy.
+	member := requireRole("stakeholder")
+	editor := requireRole("editor")
+	admin := requireRole("admin")
+
 	e.GET("/", s.home)
 	e.GET("/policies", s.policies)
 	e.GET("/policies/:slug", s.policy)
 	e.GET("/jurisdictions/:code", s.jurisdiction)
 	e.GET("/frameworks/:slug", s.framework)
 	e.GET("/frameworks/:slug/items/:code", s.item)
+	e.GET("/coverage", s.coverage)
+	e.GET("/map", s.worldMap)
+	e.GET("/search", s.searchPage)
+
+	// Accounts.
+	e.GET("/login", s.loginPage)
+	e.POST("/login", s.login)
+	e.POST("/logout", s.logout)
+	e.GET("/register", s.registerPage)
+	e.POST("/register", s.register)
+	e.GET("/setup", s.setupPage)
+	e.POST("/setup", s.setup)
+	e.GET("/account", s.account, member)
+	e.POST("/account", s.saveProfile, member)
+	e.POST("/account/password", s.changePassword, member)
+	e.POST("/account/tokens", s.createToken, member)
+	e.POST("/account/tokens/:id/revoke", s.revokeToken, member)
+
+	// Editing the knowledge base.
+	e.GET("/policies/new", s.newPolicy, editor)
+	e.POST("/policies/new", s.createPolicy, editor)
+	e.GET("/policies/import", s.importPage, editor)
+	e.POST("/policies/import", s.importUpload, editor)
+	e.GET("/policies/export", s.export)
+	e.GET("/policies/:slug/edit", s.editPolicy, editor)
+	e.POST("/policies/:slug/edit", s.updatePolicy, editor)
+	e.GET("/policies/:slug/delete", s.confirmDeletePolicy, editor)
+	e.POST("/policies/:slug/delete", s.deletePolicy, editor)
+	e.GET("/policies/:slug/history", s.history, editor)
+	e.GET("/policies/:slug/provisions/new", s.provisionPage, editor)
+	e.POST("/policies/:slug/provisions/new", s.saveProvision, editor)
+	e.GET("/policies/:slug/provisions/:ref/edit", s.provisionPage, editor)
+	e.POST("/policies/:slug/provisions/:ref/edit", s.saveProvision, editor)
+	e.GET("/policies/:slug/provisions/:ref/delete", s.confirmDeleteProvision, editor)
+	e.POST("/policies/:slug/provisions/:ref/delete", s.deleteProvision, editor)
+	e.GET("/policies/:slug/mappings/new", s.mappingPage, editor)
+	e.POST("/policies/:slug/mappings/new", s.saveMapping, editor)
+	e.GET("/policies/:slug/mappings/:id/edit", s.mappingPage, editor)
+	e.POST("/policies/:slug/mappings/:id/edit", s.saveMapping, editor)
+	e.GET("/policies/:slug/mappings/:id/delete", s.confirmDeleteMapping, editor)
+	e.POST("/policies/:slug/mappings/:id/delete", s.deleteMapping, editor)
+
+	// Administration.
+	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/users") }, admin)
+	e.GET("/admin/users", s.adminUsers, admin)
+	e.POST("/admin/users/:id/role", s.setUserRole, admin)
+	e.POST("/admin/users/:id/disable", s.setUserDisabled, admin)
+	e.GET("/admin/audit", s.adminAudit, admin)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.handler())
 	e.GET("/robots.txt", s.robots)
 	e.GET("/sitemap.xml", s.sitemap)
+	e.GET("/policies.atom", s.policiesAtom)
 
 	e.GET("/static/*", staticFiles(static.FS))
 
@@ -30,7 +85,34 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/policies/:slug", s.apiPolicy)
 	api.GET("/frameworks", s.apiFrameworks)
 	api.GET("/frameworks/:slug", s.apiFramework)
+	api.GET("/frameworks/:slug/mappings", s.apiMappings)
+	api.GET("/coverage", s.apiCoverage)
 	api.GET("/jurisdictions", s.apiJurisdictions)
+	api.POST("/policies", s.apiCreatePolicy, editor)
+	api.PUT("/policies/:slug", s.apiPutPolicy, editor)
+	api.DELETE("/policies/:slug", s.apiDeletePolicy, editor)
+	api.GET("/mappings/:id", s.apiMapping)
+	api.POST("/mappings", s.apiCreateMapping, editor)
+	api.DELETE("/mappings/:id", s.apiDeleteMapping, editor)
+
+	// Documents (drafting): recommendation documents, their versions and
+	// redlines. Drafts are for members; handlers answer 404 to others.
+	e.GET("/documents", s.documents)
+	e.GET("/documents/new", s.newDocument, editor)
+	e.POST("/documents/new", s.createDocument, editor)
+	e.GET("/documents/:slug", s.document)
+	e.GET("/documents/:slug/edit", s.editDocument, editor)
+	e.POST("/documents/:slug/edit", s.reviseDocument, editor)
+	e.POST("/documents/:slug/status", s.documentStatus, editor)
+	e.GET("/documents/:slug/versions/:n", s.documentVersion)
+	e.GET("/documents/:slug/diff", s.documentDiff)
+	api.GET("/documents", s.apiDocuments)
+	api.POST("/documents", s.apiCreateDocument, editor)
+	api.GET("/documents/:slug", s.apiDocument)
+	api.POST("/documents/:slug/versions", s.apiReviseDocument, editor)
+	api.GET("/documents/:slug/versions/:n", s.apiDocumentVersion)
+
+	api.GET("/search", s.apiSearch)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 

@@ -34,7 +34,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	ctx := c.Request().Context()
 	o := origin(c)
 	sm := sitemap{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	for _, p := range []string{"/", "/policies", "/frameworks/" + s.fwSlug} {
+	for _, p := range []string{"/", "/policies", "/frameworks/" + s.fwSlug, "/coverage", "/map"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + p})
 	}
 	for page := 1; ; page++ {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/mapdata"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -18,6 +19,8 @@ type Deps struct {
 	Store    *store.DB
 	Markdown *content.Markdown
 	Log      *slog.Logger
+	// Search answers /search and /api/v1/search; nil leaves search off.
+	Search Searcher
 	// Framework is the slug of the framework the pages lead with.
 	Framework string
 	// Now returns the current time; tests replace it.
@@ -32,7 +35,12 @@ type Server struct {
 	fwSlug     string
 	now        func() time.Time
 	metrics    *metrics
+	search     Searcher
 	labelCache labelCache
+	// world is the map /map draws; worldErr, if the embedded map does not
+	// parse, is what /map answers instead.
+	world    mapdata.World
+	worldErr error
 }
 
 // New builds the echo router with every route and middleware.
@@ -50,7 +58,8 @@ func New(d Deps) *echo.Echo {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
-		metrics: newMetrics(prometheus.NewRegistry())}
+		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search}
+	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -50,7 +50,13 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve": {"", serve},
+		"serve":   {"", serve},
+		"reindex": {"accord reindex [--data ./data]                          rebuild the search index from the database", reindex},
+		"import":  {"accord import FILE...                                  import policies from .csv, .json, .md or .zip files", importCmd},
+		"export":  {"accord export --format json|csv|markdown [--out PATH]  export every policy (markdown: a zip of .md files)", exportCmd},
+		"user": {"accord user add EMAIL --role ROLE [--password-stdin]   create an account\n" +
+			"  accord user role EMAIL ROLE | disable EMAIL | enable EMAIL", userCmd},
+		"token": {"accord token create EMAIL [--name NAME]                print a new API token, once", tokenCmd},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/search"
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web"
 )
@@ -58,7 +59,22 @@ func serve(ctx context.Context, e *env, args []string) error {
 		log.Info("loaded shipped content", "policies", len(bundle.Policies), "frameworks", len(bundle.Frameworks))
 	}
 
-	handler := web.New(web.Deps{Store: db, Log: log})
+	idx, err := search.Open(indexPath(*data), db, log)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	// The index follows the database's changes feed, so that writes from
+	// this server and from other processes (accord import) reach search.
+	followCtx, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	go func() {
+		if err := idx.Follow(followCtx); err != nil {
+			log.Error("search index stopped following the database", "err", err)
+		}
+	}()
+
+	handler := web.New(web.Deps{Store: db, Log: log, Search: idx})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)

@@ -20,6 +20,8 @@ type Base struct {
 	User        *User  // nil when signed out
 	CSRF        string
 	NoIndex     bool
+	// Flash confirms what the previous request did ("Policy saved").
+	Flash string
 }
 
 // User is the signed-in reader, as the chrome shows them.
@@ -45,7 +47,6 @@ var Nav = []NavItem{
 	{"/coverage", "Coverage"},
 	{"/map", "Map"},
 	{"/documents", "Documents"},
-	{"/outcomes", "Outcomes"},
 }
 
 // Option is one value of a facet with its count, a label and the link that
@@ -131,6 +132,7 @@ type PoliciesPage struct {
 
 // MappingRow is one mapping as a policy page shows it.
 type MappingRow struct {
+	ID                         int64
 	Framework, Item, ItemTitle string
 	Provision                  string
 	Relationship               string
@@ -155,10 +157,14 @@ type PolicyPage struct {
 // JurisdictionPage shows one jurisdiction and its policies.
 type JurisdictionPage struct {
 	Base
-	J                  store.Jurisdiction
-	Rows               []PolicyRow
-	Items              []ItemCount
+	J     store.Jurisdiction
+	Rows  []PolicyRow
+	Items []ItemCount
+	// Addressed are the items at least one of its policies addresses;
+	// Missing the others.
 	Addressed, Missing []ItemCount
+	MatrixHref         string // its row in the coverage matrix
+	MapHref            string
 }
 
 // ItemCount is a framework item with how many policies map to it.
@@ -181,13 +187,22 @@ type FrameworkPage struct {
 // ItemPage shows one framework item and the evidence mapped to it.
 type ItemPage struct {
 	Base
-	Framework store.Framework
-	Item      store.Item
-	Parent    string
-	Children  []ItemCount
-	Groups    []MappingGroup
-	Regions   []store.FacetCount
-	Policies  int
+	Framework    store.Framework
+	Item         store.Item
+	Parent       string
+	Children     []ItemCount
+	Groups       []MappingGroup
+	Policies     int    // policies addressing the item
+	ListHref     string // the list of those policies
+	Reviewed     int    // those addressing it through a reviewed mapping
+	ReviewedHref string
+	// Regions are every region with its count, none left out, as the
+	// coverage matrix has them.
+	Regions []RegionCount
+	// MissingJurisdictions have policies, but none addressing the item.
+	MissingJurisdictions []NavItem
+	MatrixLinks          []NavItem // the item's column in each matrix
+	MapHref              string
 }
 
 // MappingGroup is the mappings to an item that share one relationship.

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/store"
+)
+
+// openSeeded opens the data folder's database for a command that writes
+// to it, loading the shipped vocabularies and content the first time just
+// as serve does, so that a server started later does not load the shipped
+// policies over imported ones.
+func openSeeded(ctx context.Context, data string) (*store.DB, error) {
+	db, err := openData(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	bundle, err := content.ReadBundle(content.Builtin())
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read shipped content: %w", err)
+	}
+	if _, err := content.Seed(ctx, db, bundle); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// cliContext attributes the command's writes to the command line.
+func cliContext(ctx context.Context) context.Context {
+	return store.WithActor(ctx, store.Actor{Process: "cli"})
+}
+
+func importCmd(ctx context.Context, e *env, args []string) error {
+	fs, data := newFlags(e, "import", "import FILE... [--data DIR]")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("import: name at least one .csv, .json, .md or .zip file")
+	}
+	db, err := openSeeded(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = cliContext(ctx)
+	rejected := 0
+	for _, name := range files {
+		b, err := readLimited(name, content.MaxImportFile)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		rep, err := content.Import(ctx, db, name, b)
+		if err != nil {
+			return err
+		}
+		printReport(e.stdout, rep)
+		if rep.Rejected {
+			rejected++
+		}
+	}
+	if rejected > 0 {
+		return fmt.Errorf("import: %d of %d files rejected; nothing of them was saved", rejected, len(files))
+	}
+	return nil
+}
+
+// readLimited reads a file, refusing one larger than max bytes.
+func readLimited(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s is larger than %d MB", name, max>>20)
+	}
+	return b, nil
+}
+
+// printReport writes what an import did, one file at a time.
+func printReport(w io.Writer, rep content.FileReport) {
+	if rep.Rejected {
+		fmt.Fprintf(w, "%s: rejected, nothing saved\n", rep.File)
+		for _, p := range rep.Problems {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+		return
+	}
+	fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged\n", rep.File, len(rep.Created), len(rep.Updated), len(rep.Unchanged))
+	for _, l := range []struct {
+		label string
+		slugs []string
+	}{{"created", rep.Created}, {"updated", rep.Updated}} {
+		if len(l.slugs) > 0 {
+			fmt.Fprintf(w, "  %s: %s\n", l.label, strings.Join(l.slugs, ", "))
+		}
+	}
+}
+
+func exportCmd(ctx context.Context, e *env, args []string) error {
+	fs, data := newFlags(e, "export", "export --format json|csv|markdown [--out PATH] [--data DIR]")
+	format := fs.String("format", "json", "json, csv or markdown (a zip of .md files)")
+	out := fs.String("out", "", "file to write; standard output when empty")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("export takes no arguments, got %q; use --out", pos)
+	}
+	if !slices.Contains(content.ExportFormats, *format) {
+		return fmt.Errorf("--format must be json, csv or markdown, not %q", *format)
+	}
+	db, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ps, err := db.AllPolicies(ctx)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		w := bufio.NewWriter(e.stdout)
+		if err := content.Export(w, ps, *format); err != nil {
+			return err
+		}
+		return w.Flush()
+	}
+	// Write beside the target and rename, so a failed export never leaves
+	// half a file where a good one was.
+	tmp, err := os.CreateTemp(dirOf(*out), ".accord-export-*")
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriter(tmp)
+	if err := content.Export(w, ps, *format); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "exported %d policies to %s\n", len(ps), *out)
+	return nil
+}
+
+func dirOf(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[:i+1]
+	}
+	return "."
+}

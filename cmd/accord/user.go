@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/dc-isss/accord/store"
+)
+
+func userCmd(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("user: use add, role, disable or enable; run accord user add --help")
+	}
+	switch args[0] {
+	case "add":
+		return userAdd(ctx, e, args[1:])
+	case "role":
+		return userRole(ctx, e, args[1:])
+	case "disable", "enable":
+		return userDisable(ctx, e, args[0], args[1:])
+	}
+	return fmt.Errorf("user: unknown subcommand %q; use add, role, disable or enable", args[0])
+}
+
+func userAdd(ctx context.Context, e *env, args []string) error {
+	fs, data := newFlags(e, "user add", "user add EMAIL --role ROLE [--name NAME] [--password-stdin] [--data DIR]")
+	role := fs.String("role", "stakeholder", "stakeholder, editor or admin")
+	name := fs.String("name", "", "the person's name")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input; otherwise one is generated and printed")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("user add: give exactly one EMAIL")
+	}
+	var password string
+	generated := false
+	if *fromStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("user add: read password from standard input: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	} else {
+		b := make([]byte, 15)
+		if _, err := rand.Read(b); err != nil {
+			return fmt.Errorf("user add: %w", err)
+		}
+		password, generated = base64.RawURLEncoding.EncodeToString(b), true
+	}
+	if msg := store.CheckPassword(password); msg != "" {
+		return fmt.Errorf("user add: password: %s", msg)
+	}
+	hash, err := store.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	db, err := openSeeded(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.CreateUser(cliContext(ctx), store.User{Email: pos[0], Name: *name, Role: *role}, hash)
+	if err != nil {
+		return fmt.Errorf("user add: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "created %s (%s), user %d\n", u.Email, u.Role, u.ID)
+	if generated {
+		fmt.Fprintf(e.stdout, "password (shown once): %s\n", password)
+	}
+	return nil
+}
+
+func userRole(ctx context.Context, e *env, args []string) error {
+	fs, data := newFlags(e, "user role", "user role EMAIL ROLE [--data DIR]")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return fmt.Errorf("user role: give EMAIL and ROLE (stakeholder, editor or admin)")
+	}
+	db, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("user role: %w", err)
+	}
+	if err := db.SetRole(cliContext(ctx), u.ID, pos[1]); err != nil {
+		return fmt.Errorf("user role: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%s is now %s\n", u.Email, pos[1])
+	return nil
+}
+
+func userDisable(ctx context.Context, e *env, verb string, args []string) error {
+	fs, data := newFlags(e, "user "+verb, "user "+verb+" EMAIL [--data DIR]")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("user %s: give exactly one EMAIL", verb)
+	}
+	db, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("user %s: %w", verb, err)
+	}
+	if err := db.SetDisabled(cliContext(ctx), u.ID, verb == "disable"); err != nil {
+		return fmt.Errorf("user %s: %w", verb, err)
+	}
+	fmt.Fprintf(e.stdout, "%s is %sd\n", u.Email, verb)
+	return nil
+}
+
+func tokenCmd(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("token: use token create EMAIL [--name NAME]")
+	}
+	fs, data := newFlags(e, "token create", "token create EMAIL [--name NAME] [--data DIR]")
+	name := fs.String("name", "cli", "a name to recognise the token by")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("token create: give exactly one EMAIL")
+	}
+	db, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("token create: %w", err)
+	}
+	if u.Disabled {
+		return fmt.Errorf("token create: %s is disabled", u.Email)
+	}
+	secret, err := db.CreateToken(cliContext(ctx), u.ID, *name)
+	if err != nil {
+		return err
+	}
+	// Only the token on stdout, so that scripts can capture it.
+	fmt.Fprintln(e.stdout, secret)
+	fmt.Fprintf(e.stderr, "API token for %s (%s); it is shown once and stored only as a hash\n", u.Email, u.Role)
+	return nil
+}

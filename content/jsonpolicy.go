@@ -1,0 +1,194 @@
+package content
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/dc-isss/accord/store"
+)
+
+// ParseJSON reads a JSON array of policy objects in the shape of DESIGN.md
+// section 3, refusing unknown fields. Problems name the object's index and
+// the line of the object, or of the field when it can be found. As with
+// ParseCSV, a *FileError comes with the objects that did parse.
+func ParseJSON(name string, b []byte) ([]Record, error) {
+	fe := &FileError{File: name}
+	if line := badUTF8Line(b); line > 0 {
+		fe.Problems = append(fe.Problems, Problem{Line: line, Message: "the file is not UTF-8 text"})
+		return nil, fe
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	dec := json.NewDecoder(bytes.NewReader(b))
+	tok, err := dec.Token()
+	if d, ok := tok.(json.Delim); err != nil || !ok || d != '[' {
+		fe.Problems = append(fe.Problems, Problem{Line: 1, Message: "expected a JSON array of policy objects, starting with ["})
+		return nil, fe
+	}
+	var out []Record
+	for i := 0; dec.More(); i++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			fe.Problems = append(fe.Problems, syntaxProblem(b, dec, err, i))
+			return nil, fe
+		}
+		start := int(dec.InputOffset()) - len(raw)
+		line := lineAt(b, start)
+		keyLine := func(field string) int {
+			if off := keyOffset(raw, topField(field)); off >= 0 {
+				return lineAt(b, start+off)
+			}
+			return 0
+		}
+		where := fmt.Sprintf("policy %d", i+1)
+		var p store.Policy
+		if err := json.Unmarshal(raw, &p); err != nil {
+			pr := Problem{Line: line, Message: where + ": " + jsonMessage(err)}
+			if f, ok := errField(err); ok {
+				pr.Field = f
+				if l := keyLine(f); l > 0 {
+					pr.Line = l
+				}
+			}
+			fe.Problems = append(fe.Problems, pr)
+			continue
+		}
+		if err := p.Validate(); err != nil {
+			for _, pr := range problemsOf(err, line, keyLine) {
+				pr.Message = fmt.Sprintf("%s (%s): %s", where, p.Slug, pr.Message)
+				fe.Problems = append(fe.Problems, pr)
+			}
+			continue
+		}
+		out = append(out, Record{Policy: p, Line: line})
+	}
+	if _, err := dec.Token(); err != nil {
+		fe.Problems = append(fe.Problems, syntaxProblem(b, dec, err, -1))
+		return nil, fe
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		fe.Problems = append(fe.Problems, Problem{Line: lineAt(b, int(dec.InputOffset())), Message: "unexpected data after the closing ]"})
+	}
+	if len(fe.Problems) > 0 {
+		return out, fe
+	}
+	if len(out) == 0 {
+		return nil, &FileError{File: name, Problems: []Problem{{Line: 1, Message: "the array holds no policies"}}}
+	}
+	return out, nil
+}
+
+// syntaxProblem locates a JSON syntax error; the decoder cannot go on
+// after one.
+func syntaxProblem(b []byte, dec *json.Decoder, err error, index int) Problem {
+	off := int(dec.InputOffset())
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off = int(se.Offset)
+	}
+	msg := jsonMessage(err)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		msg = "the file ends before the JSON array is closed"
+	}
+	if index >= 0 {
+		msg = fmt.Sprintf("policy %d: %s", index+1, msg)
+	}
+	return Problem{Line: lineAt(b, off), Message: msg}
+}
+
+// jsonMessage words a decoding error without Go type names.
+func jsonMessage(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%s must not be a JSON %s", te.Field, te.Value)
+	}
+	if f, ok := unknownField(err); ok {
+		return fmt.Sprintf("unknown field %q", f)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// errField names the field a decoding error is about, when it says.
+func errField(err error) (string, bool) {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return te.Field, true
+	}
+	return unknownField(err)
+}
+
+// keyOffset finds where a top-level key of a JSON object starts, or -1.
+// It scans the object's tokens so a key of a nested object, or the same
+// text inside a string value, does not count.
+func keyOffset(obj []byte, key string) int {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return -1
+	}
+	for dec.More() {
+		before := int(dec.InputOffset())
+		t, err := dec.Token()
+		if err != nil {
+			return -1
+		}
+		if k, ok := t.(string); ok && k == key {
+			// InputOffset was at the end of the previous token; skip the
+			// comma and blanks to the key itself.
+			return before + bytes.IndexByte(obj[before:], '"')
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return -1
+		}
+	}
+	return -1
+}
+
+// ParseMarkdown reads one policy file with YAML front matter (see
+// ParsePolicy) and locates its problems on the lines of the front matter.
+func ParseMarkdown(name string, b []byte) (Record, error) {
+	fe := &FileError{File: name}
+	if line := badUTF8Line(b); line > 0 {
+		fe.Problems = append(fe.Problems, Problem{Line: line, Message: "the file is not UTF-8 text"})
+		return Record{}, fe
+	}
+	p, err := ParsePolicy(name, b)
+	if err == nil {
+		return Record{Policy: p, Line: 1}, nil
+	}
+	front, _, _, ferr := SplitFrontMatter(b)
+	if ferr != nil {
+		fe.Problems = append(fe.Problems, Problem{Line: 1, Message: strings.TrimPrefix(ferr.Error(), "line 1: ")})
+		return Record{}, fe
+	}
+	keyLine := func(field string) int {
+		re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(topField(field)) + `\s*:`)
+		if loc := re.FindIndex(front); loc != nil {
+			return lineAt(front, loc[0]) + 1 // the opening --- is line 1
+		}
+		return 0
+	}
+	var ve *store.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		fe.Problems = append(fe.Problems, problemsOf(ve, 1, keyLine)...)
+	default:
+		pr := Problem{Line: 1, Message: strings.TrimPrefix(jsonMessage(err), name+": ")}
+		if f, ok := errField(err); ok {
+			pr.Field = f
+			pr.Line = max(keyLine(f), 1)
+		} else if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			pr.Line = n + 1
+		}
+		fe.Problems = append(fe.Problems, pr)
+	}
+	return Record{}, fe
+}
+
+var yamlLineRE = regexp.MustCompile(`yaml: line (\d+)`)

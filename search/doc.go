@@ -1,0 +1,307 @@
+package search
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/dc-isss/accord/store"
+)
+
+// The kinds of searchable record. Policies and provisions are indexed now;
+// documents and comments will join the same index, with their own doc
+// builders, and the query side already accepts them.
+const (
+	KindPolicy    = "policy"
+	KindProvision = "provision"
+	KindDocument  = "document"
+	KindComment   = "comment"
+)
+
+// Kinds lists every kind a query may ask for.
+var Kinds = []string{KindPolicy, KindProvision, KindDocument, KindComment}
+
+// FacetNames are the facets every search counts and filters by, in display
+// order. "kind" is counted but filtered through Query.Kinds.
+var FacetNames = []string{"kind", "jurisdiction", "region", "type", "status", "topic", "challenge", "year"}
+
+// Visibility values of a doc. Private docs (drafts, unmoderated comments,
+// later) only reach readers whose Query says Private.
+const (
+	visPublic  = "public"
+	visPrivate = "private"
+)
+
+// doc is one record of the index, whatever its kind. Its JSON names are
+// the index's field names (bleve reads the tags); see mapping.go for how
+// each field is analysed.
+type doc struct {
+	Kind       string `json:"kind"`
+	Slug       string `json:"slug"` // the owning object: a policy's own slug, a provision's policy
+	Visibility string `json:"visibility"`
+
+	Title      string   `json:"title"`
+	ShortTitle string   `json:"short_title"`
+	Text       string   `json:"text"`
+	Context    string   `json:"context"` // matched but never shown: issuer, owner's titles, place names
+	Parent     string   `json:"parent"`  // shown only: the owner's display title
+	IDs        []string `json:"ids"`     // identifier forms, see identifiers
+
+	// Jurisdiction is stored (not indexed) for hits; Facets holds every
+	// facet value as "name:value" (see facetTerms).
+	Jurisdiction []string `json:"jurisdiction"`
+	Facets       []string `json:"-"`    // indexed by indexDoc, not through the mapping
+	Date         string   `json:"date"` // sort key for "newest": YYYY[-MM[-DD]], "" sorts last
+
+	id string // the bleve document id, not a field
+}
+
+// facetValues are a record's values for each facet of FacetNames; an
+// unknown value is simply absent.
+type facetValues struct {
+	jurisdiction, region, typ, status, topic, challenge, year []string
+}
+
+// facetKeys are the short names facet terms carry (see facetTerms), and
+// facetNames maps them back.
+var (
+	facetKeys = map[string]string{"kind": "k", "jurisdiction": "j", "region": "r", "type": "t",
+		"status": "s", "topic": "o", "challenge": "c", "year": "y"}
+	facetNames = func() map[string]string {
+		m := map[string]string{}
+		for name, key := range facetKeys {
+			m[key] = name
+		}
+		return m
+	}()
+)
+
+// facetTerm is the term of the "facets" field for one facet value.
+func facetTerm(name, value string) string { return facetKeys[name] + ":" + value }
+
+// facetTerms flattens a record's facet values into the terms of the
+// "facets" field: "k:policy", "j:FI", "y:2019"... One field for all facets
+// means one doc-values read per hit when counting, instead of one per
+// facet, and short keys keep the doc values small: reading them is most
+// of a faceted query's cost. Keys hold no ':', so a term splits back at
+// its first one.
+func facetTerms(kind string, v facetValues) []string {
+	out := []string{facetTerm("kind", kind)}
+	add := func(name string, vals []string) {
+		for _, x := range vals {
+			if x != "" {
+				out = append(out, facetTerm(name, x))
+			}
+		}
+	}
+	add("jurisdiction", v.jurisdiction)
+	add("region", v.region)
+	add("type", v.typ)
+	add("status", v.status)
+	add("topic", v.topic)
+	add("challenge", v.challenge)
+	add("year", v.year)
+	return out
+}
+
+// docID names a record in the index: "<kind>:<key>", where a provision's key
+// is "<policy slug>#<ref>". Slugs never contain ':' or '#', so the id
+// splits back unambiguously (see splitID).
+func docID(kind, key string) string { return kind + ":" + key }
+
+// splitID returns the kind, owning slug and, for a provision, the ref of a
+// document id.
+func splitID(id string) (kind, slug, ref string) {
+	kind, key, _ := strings.Cut(id, ":")
+	slug, ref, _ = strings.Cut(key, "#")
+	return kind, slug, ref
+}
+
+// hitURL is where a hit leads on the site.
+func hitURL(kind, slug, ref string) string {
+	switch kind {
+	case KindProvision:
+		return "/policies/" + slug + "#prov-" + ref
+	case KindDocument:
+		return "/documents/" + slug
+	default:
+		return "/policies/" + slug
+	}
+}
+
+// places knows the jurisdictions by code, for the names and regions that
+// make "Finland" or "Asia" find a policy coded FI or SG.
+type places map[string]store.Jurisdiction
+
+func newPlaces(js []store.Jurisdiction) places {
+	p := make(places, len(js))
+	for _, j := range js {
+		p[j.Code] = j
+	}
+	return p
+}
+
+// policyDocs turns a policy into its records: one for the policy and one
+// per provision. Provisions inherit the policy's jurisdiction, region,
+// type, status and year (a provision is in force where and when its
+// instrument is); their topics are their own, or the policy's when they
+// have none; their challenges are those mapped to the policy as a whole
+// plus those mapped to the provision itself.
+func policyDocs(p store.Policy, pl places) []doc {
+	var regions, names []string
+	for _, code := range p.Jurisdictions {
+		names = append(names, code)
+		j, ok := pl[code]
+		if !ok {
+			continue
+		}
+		names = append(names, j.Name, j.Region, j.Subregion)
+		if j.Region != "" && !slices.Contains(regions, j.Region) {
+			regions = append(regions, j.Region)
+		}
+	}
+	var year []string
+	if y := p.Year(); y > 0 {
+		year = []string{strconv.Itoa(y)}
+	}
+	var status []string
+	if p.Status != "" {
+		status = []string{p.Status}
+	}
+	policyChallenges := []string{}
+	provChallenges := map[string][]string{}
+	for _, m := range p.Mappings {
+		if !m.Counts() {
+			continue
+		}
+		if m.Provision == "" {
+			policyChallenges = appendNew(policyChallenges, m.Item)
+		} else {
+			provChallenges[m.Provision] = appendNew(provChallenges[m.Provision], m.Item)
+		}
+	}
+	place := strings.Join(names, "\n")
+	out := make([]doc, 0, 1+len(p.Provisions))
+	out = append(out, doc{
+		id:   docID(KindPolicy, p.Slug),
+		Kind: KindPolicy, Slug: p.Slug, Visibility: visPublic,
+		Title: p.Title, ShortTitle: p.ShortTitle,
+		Text:         joinNonEmpty(p.Summary, p.Notes),
+		Context:      joinNonEmpty(p.Issuer, place),
+		IDs:          identifiers(p.Slug, p.Title, p.ShortTitle),
+		Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
+		Facets: facetTerms(KindPolicy, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
+			p.Topics, policyChallenges, year}),
+	})
+	parentContext := joinNonEmpty(p.Title, p.ShortTitle, p.Issuer, place)
+	for _, v := range p.Provisions {
+		topics := v.Topics
+		if len(topics) == 0 {
+			topics = p.Topics
+		}
+		challenges := policyChallenges
+		for _, c := range provChallenges[v.Ref] {
+			challenges = appendNew(challenges, c)
+		}
+		out = append(out, doc{
+			id:   docID(KindProvision, p.Slug+"#"+v.Ref),
+			Kind: KindProvision, Slug: p.Slug, Visibility: visPublic,
+			Title: v.Title, ShortTitle: v.Ref, Text: v.Text,
+			Context: parentContext, Parent: p.DisplayTitle(),
+			IDs:          identifiers(v.Ref, v.Title),
+			Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
+			Facets: facetTerms(KindProvision, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
+				topics, challenges, year}),
+		})
+	}
+	return out
+}
+
+// maxIDRun is the longest run of words joined into one identifier form:
+// "ETSI EN 303 645" is four.
+const maxIDRun = 4
+
+// identifiers returns the forms under which the identifiers in texts can be
+// typed: every run of up to maxIDRun words that holds a digit, lowercased
+// and joined without spaces, so "EN 303 645" yields "en303645", "303645",
+// "en303"... and "NISTIR 8259A" yields "nistir8259a" and "8259a". The query
+// side builds the same forms from what the user typed (see idCandidates),
+// which makes identifiers match as typed however the analyzers would have
+// split them ("5.1-1" stays whole). A run's words are taken as written,
+// with surrounding brackets and punctuation trimmed.
+func identifiers(texts ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range texts {
+		for _, f := range idRuns(strings.Fields(t)) {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// idRuns returns the identifier forms of a sequence of words.
+func idRuns(words []string) []string {
+	clean := make([]string, 0, len(words))
+	for _, w := range words {
+		w = strings.ToLower(strings.TrimFunc(w, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}))
+		clean = append(clean, w)
+	}
+	var out []string
+	for i := range clean {
+		hasDigit := false
+		var b strings.Builder
+		for j := i; j < len(clean) && j < i+maxIDRun; j++ {
+			if clean[j] == "" {
+				break
+			}
+			b.WriteString(clean[j])
+			hasDigit = hasDigit || strings.ContainsFunc(clean[j], unicode.IsDigit)
+			if hasDigit && looksLikeID(b.String()) {
+				out = append(out, b.String())
+			}
+		}
+	}
+	return out
+}
+
+// looksLikeID keeps bare short numbers ("5", "10") out of the identifier
+// forms: they would make "top 10" or "5 passwords" match every title with
+// that number in it.
+func looksLikeID(s string) bool {
+	if len(s) >= 3 {
+		return true
+	}
+	return strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsDigit(r) })
+}
+
+func joinNonEmpty(parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// appendNew appends x unless xs holds it; it never modifies xs's array in
+// place, so slices shared between docs stay intact.
+func appendNew(xs []string, x string) []string {
+	if slices.Contains(xs, x) {
+		return xs
+	}
+	out := make([]string, len(xs), len(xs)+1)
+	copy(out, xs)
+	return append(out, x)
+}

@@ -1,0 +1,203 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/dc-isss/accord/store"
+)
+
+// pollEvery is how often Follow looks at the changes feed. The feed is the
+// only channel from other processes (an `accord import` while the server
+// runs), so a write is searchable within this plus the time to apply it,
+// well inside the one second DESIGN.md promises; the look is one indexed
+// MAX() query.
+const pollEvery = 200 * time.Millisecond
+
+// Follow keeps the index current until ctx ends, then returns nil: it
+// rebuilds the index first if Open found it unusable, then applies every
+// change the feed records, polling for new ones. Errors are logged and
+// retried with a growing pause, because a search index a little behind is
+// better than a server that stops; only a closed index ends Follow early
+// (ErrClosed).
+func (ix *Index) Follow(ctx context.Context) error {
+	pause := pollEvery
+	for {
+		err := ix.CatchUp(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, ErrClosed):
+			return err
+		case err != nil:
+			ix.log.Error("search index catch-up failed; retrying", "err", err, "retry_in", pause)
+			pause = min(pause*2, 30*time.Second)
+		default:
+			pause = pollEvery
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// CatchUp applies every change recorded in the feed since the index last
+// did, and returns when the index reflects the database as of the call.
+// It rebuilds instead when the index needs it (see Open), when it is far
+// behind, or when the database's feed is behind the index (a restored
+// backup).
+func (ix *Index) CatchUp(ctx context.Context) error {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	if ix.needRebuild {
+		return ix.rebuild(ctx, nil)
+	}
+	last, err := ix.db.LastChange(ctx)
+	if err != nil {
+		return fmt.Errorf("catch up search index: %w", err)
+	}
+	switch {
+	case last == ix.seq:
+		return nil
+	case last < ix.seq:
+		ix.log.Warn("the database's changes feed is behind the search index (restored backup?); rebuilding", "index_seq", ix.seq, "db_seq", last)
+		return ix.rebuild(ctx, nil)
+	case last-ix.seq > rebuildBehind:
+		ix.log.Info("search index far behind the database; rebuilding", "behind", last-ix.seq)
+		return ix.rebuild(ctx, nil)
+	}
+	for {
+		changes, err := ix.db.Changes(ctx, ix.seq, changesPage)
+		if err != nil {
+			return fmt.Errorf("catch up search index: %w", err)
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		rebuild, err := ix.apply(ctx, changes)
+		if err != nil {
+			return err
+		}
+		if rebuild {
+			return ix.rebuild(ctx, nil)
+		}
+	}
+}
+
+// apply writes one page of changes to the index in a single batch, which
+// also records the page's last sequence number, so a crash midway leaves
+// the index at a consistent point of the feed. It reports whether the
+// changes call for a full rebuild instead.
+func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild bool, err error) {
+	// Only the last change of each object matters: it is reloaded whole.
+	latest := map[string]store.Change{}
+	var order []string
+	for _, c := range changes {
+		switch c.Kind {
+		case "policy":
+		case "framework":
+			// Item codes are facet values of every policy mapped to the
+			// framework; renames are rare admin work, and a rebuild is
+			// the simple correct answer.
+			return true, nil
+		default:
+			// Kinds the index does not hold yet (documents, users...).
+			continue
+		}
+		k := c.Kind + ":" + c.Key
+		if _, ok := latest[k]; !ok {
+			order = append(order, k)
+		}
+		latest[k] = c
+	}
+	js, err := ix.db.Jurisdictions(ctx)
+	if err != nil {
+		return false, fmt.Errorf("apply changes: %w", err)
+	}
+	pl := newPlaces(js)
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	bi, err := ix.current()
+	if err != nil {
+		return false, err
+	}
+	batch := bi.NewBatch()
+	for _, k := range order {
+		c := latest[k]
+		if err := ix.applyPolicy(ctx, bi, batch, c.Key, pl); err != nil {
+			return false, err
+		}
+	}
+	seq := changes[len(changes)-1].Seq
+	batch.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	if err := bi.Batch(batch); err != nil {
+		return false, fmt.Errorf("apply changes up to %d: %w", seq, err)
+	}
+	ix.seq = seq
+	return false, nil
+}
+
+// applyPolicy adds to batch what makes the index hold the policy's current
+// state: its docs (re)indexed, and docs of provisions it no longer has, or
+// of the policy itself if deleted, removed.
+func (ix *Index) applyPolicy(ctx context.Context, bi bleve.Index, batch *bleve.Batch, slug string, pl places) error {
+	var docs []doc
+	p, err := ix.db.Policy(ctx, slug)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("apply change of policy %s: %w", slug, err)
+	default:
+		docs = policyDocs(p, pl)
+	}
+	old, err := ix.idsOf(bi, slug)
+	if err != nil {
+		return err
+	}
+	keep := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		keep[d.id] = true
+		if err := indexDoc(batch, ix.mapping, d); err != nil {
+			return err
+		}
+	}
+	for _, id := range old {
+		if !keep[id] {
+			batch.Delete(id)
+		}
+	}
+	return nil
+}
+
+// idsOf lists the ids of every doc owned by a slug, whatever their kind.
+func (ix *Index) idsOf(bi bleve.Index, slug string) ([]string, error) {
+	q := query.NewTermQuery(slug)
+	q.SetField("slug")
+	var ids []string
+	const page = 1000
+	for from := 0; ; from += page {
+		req := bleve.NewSearchRequestOptions(q, page, from, false)
+		req.SortBy([]string{"_id"})
+		res, err := bi.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("find docs of %s: %w", slug, err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) < page {
+			return ids, nil
+		}
+	}
+}

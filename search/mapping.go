@@ -1,0 +1,132 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// schemaVersion is recorded in the index. Change it whenever the mapping or
+// the way docs are built changes: an index written under another version is
+// rebuilt on open, since its terms would no longer match the queries.
+const schemaVersion = "accord-search-4"
+
+// Field boosts: a match in a title counts three times one in body text;
+// the context (issuer, owning policy, place names) is there to be found by,
+// not to rank by, and weighs least. Identifier forms weigh most: a typed
+// "EN 303 645" means that standard.
+const (
+	boostTitle      = 3.0
+	boostShortTitle = 2.5
+	boostText       = 1.0
+	boostContext    = 0.6
+	boostID         = 5.0
+)
+
+// textFields are the analysed fields a query's words are looked up in, with
+// their boosts. Only title and text are stored, for hits and highlights.
+var textFields = []struct {
+	name  string
+	boost float64
+}{
+	{"title", boostTitle},
+	{"short_title", boostShortTitle},
+	{"text", boostText},
+	{"context", boostContext},
+}
+
+// newMapping is the index's explicit mapping. Nothing is dynamic: a field
+// not listed here is ignored, so docs cannot grow the index by accident.
+//
+//   - title, short_title, text, context: English analysis (Unicode
+//     tokenizer, which also splits CJK and Arabic sensibly; lowercase;
+//     English stop words; Porter stemming, so "labelling" finds "labels").
+//     Term vectors are kept because phrase queries need positions and
+//     highlights need offsets. Only title and text are stored.
+//   - ids: identifier forms, one keyword term each (see identifiers).
+//   - slug, visibility: keywords for updates and filtering.
+//   - facets: every facet value as one "key:value" keyword, with doc
+//     values, which the facet builder reads (see facetTerms); added by
+//     indexDoc rather than the mapping, to store the doc values
+//     uncompressed.
+//   - date: keyword with doc values, the sort key for "newest".
+//   - parent, jurisdiction: stored only, for display.
+//
+// No field goes into bleve's composite "_all": queries name their fields,
+// and _all would double the size of the postings.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	text := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store = store
+		f.IncludeTermVectors = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(docValues, store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = store
+		f.DocValues = docValues
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt("title", text(true))
+	dm.AddFieldMappingsAt("short_title", text(false))
+	dm.AddFieldMappingsAt("text", text(true))
+	dm.AddFieldMappingsAt("context", text(false))
+	dm.AddFieldMappingsAt("ids", kw(false, false))
+	dm.AddFieldMappingsAt("slug", kw(false, false))
+	dm.AddFieldMappingsAt("visibility", kw(false, false))
+	dm.AddFieldMappingsAt("date", kw(true, false))
+	shown := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	dm.AddFieldMappingsAt("parent", shown())
+	dm.AddFieldMappingsAt("jurisdiction", shown())
+
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	if err := im.Validate(); err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	return im, nil
+}
+
+// facetOptions index the facets field for filtering and counting only: no
+// frequencies or norms (filters do not score), and doc values left
+// uncompressed, since decompressing them on every faceted query was half
+// its time; they are a few megabytes at 100,000 records.
+const facetOptions = index.IndexField | index.DocValues | index.SkipDVCompression | index.SkipFreqNorm
+
+// indexDoc adds d to batch: its mapped fields, plus its facet terms.
+func indexDoc(batch *bleve.Batch, m *mapping.IndexMappingImpl, d doc) error {
+	bd := document.NewDocument(d.id)
+	if err := m.MapDocument(bd, d); err != nil {
+		return fmt.Errorf("map %s: %w", d.id, err)
+	}
+	kw := m.AnalyzerNamed(keyword.Name)
+	for i, t := range d.Facets {
+		bd.AddField(document.NewTextFieldCustom("facets", []uint64{uint64(i)}, []byte(t), facetOptions, kw))
+	}
+	if err := batch.IndexAdvanced(bd); err != nil {
+		return fmt.Errorf("index %s: %w", d.id, err)
+	}
+	return nil
+}

@@ -1,0 +1,621 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/dc-isss/accord/store"
+)
+
+// Limits on what a query may ask; beyond them Search answers a QueryError.
+const (
+	// MaxQueryLen is the longest query, in characters.
+	MaxQueryLen = 500
+	// MaxPerPage caps a page of hits; a larger PerPage is lowered to it.
+	MaxPerPage = 100
+	// DefaultPerPage is a page's size when the query does not say.
+	DefaultPerPage = 20
+	// maxDepth is how far into the results paging may reach: deeper pages
+	// cost a heap that large per query and serve no reader.
+	maxDepth = 10000
+	// maxTerms bounds the words and identifier forms one query looks up.
+	maxTerms = 64
+	// maxFilterValues bounds the values of one filter.
+	maxFilterValues = 50
+	// facetSize is how many "name:value" terms of the facets field are
+	// counted and returned: every jurisdiction in the world and every
+	// other facet's values fit.
+	facetSize = 5000
+	// fewHits is the total below which a query is run again forgiving one
+	// typo per word.
+	fewHits = 3
+	// fuzzyMinLen is the shortest word forgiven a typo: "iot" at distance
+	// one matches "io", "it", "not"... noise, not help.
+	fuzzyMinLen = 4
+)
+
+// Sort orders a Query accepts.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+)
+
+// Query is what a reader asks.
+type Query struct {
+	// Q is what the reader typed: words, which must all match (in any
+	// field), and "quoted phrases", which must match as phrases.
+	// Identifiers ("8259A", "EN 303 645", "5.1-1") match as typed. Empty
+	// means every record, newest first.
+	Q string
+	// Kinds restricts the kinds of record; empty means all.
+	Kinds []string
+	// Filters restricts by facet (FacetNames but kind): values of one
+	// facet are alternatives, different facets must all hold.
+	Filters map[string][]string
+	// Page counts from 1; PerPage defaults to DefaultPerPage.
+	Page, PerPage int
+	// Sort is SortRelevance (or empty) or SortNewest.
+	Sort string
+	// Private lets the reader see non-public records (drafts, comments
+	// awaiting moderation). Without it they count nowhere: not in hits,
+	// totals or facets.
+	Private bool
+}
+
+// Hit is one record found.
+type Hit struct {
+	Kind  string
+	Slug  string // the policy (or document) the record is, or is part of
+	Ref   string // a provision's reference, such as "5.1-1"
+	Title string // plain text; escape it
+	// Parent is, for a provision, the display title of its policy.
+	Parent        string
+	URL           string
+	Score         float64
+	Jurisdictions []string
+	// Highlights maps a field ("title", "text") to fragments that are safe
+	// HTML: the text escaped, the matched words in <mark>. "text" is
+	// always there for a record with text, as its start when nothing in
+	// it matched, so every hit has a snippet.
+	Highlights map[string][]string
+}
+
+// Results is one page of hits for a query.
+type Results struct {
+	Hits  []Hit
+	Total int
+	// Facets holds, for every name of FacetNames, the values present in
+	// the results and how many records carry each, most first. The counts
+	// of a facet that is being filtered on ignore that facet's own filter,
+	// so each count says how many records choosing that value (instead)
+	// would give, as on the policy list.
+	Facets map[string][]store.FacetCount
+	// Fuzzy says the exact words found fewer than a few records, so the
+	// hits include words one letter away ("Singpore" finds "Singapore").
+	Fuzzy bool
+	Took  time.Duration
+}
+
+// QueryError is a query the reader has to change; the web answers 400.
+type QueryError struct {
+	Field   string // the query parameter at fault: q, kind, sort, page, or a facet name
+	Message string
+}
+
+// Error says which parameter is wrong and how, for logs; Message alone is
+// meant for the reader.
+func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
+
+// plan is a validated query, ready to run.
+type plan struct {
+	core    query.Query // what the words and phrases ask, nil for "everything"
+	fuzzy   query.Query // core forgiving a typo per word; nil when there are no words to forgive
+	nothing bool        // the text held nothing searchable ("*", "the")
+	kinds   []string
+	filters map[string][]string
+	from    int
+	size    int
+	newest  bool
+	private bool
+}
+
+// Search answers a query: ErrNotReady while the index is being built, a
+// *QueryError for input the reader must change, any other error for a
+// fault of ours.
+func (ix *Index) Search(ctx context.Context, q Query) (res Results, err error) {
+	start := time.Now()
+	p, err := ix.plan(q)
+	if err != nil {
+		return Results{}, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	bi, err := ix.current()
+	if err != nil {
+		return Results{}, err
+	}
+	if !ix.ready.Load() {
+		return Results{}, ErrNotReady
+	}
+	defer func() {
+		// bleve may panic on a damaged segment; a reader gets an error,
+		// not a dead server.
+		if r := recover(); r != nil {
+			ix.log.Error("search panicked", "panic", r, "q", q.Q)
+			res, err = Results{}, fmt.Errorf("search %q: internal error: %v", q.Q, r)
+		}
+	}()
+	if p.nothing {
+		return Results{Hits: []Hit{}, Facets: emptyFacets(), Took: time.Since(start)}, nil
+	}
+	res, err = ix.run(ctx, bi, p, p.core)
+	if err != nil {
+		return Results{}, err
+	}
+	if res.Total < fewHits && p.fuzzy != nil {
+		fz, err := ix.run(ctx, bi, p, p.fuzzy)
+		if err != nil {
+			return Results{}, err
+		}
+		if fz.Total > res.Total {
+			res = fz
+			res.Fuzzy = true
+		}
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// run executes one plan with the given text query: the page of hits with
+// all facets, extra facet-only searches for each facet being filtered on,
+// and a highlight pass over the page.
+func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text query.Query) (Results, error) {
+	req := bleve.NewSearchRequestOptions(p.query(text, ""), p.size, p.from, false)
+	req.Fields = []string{"title", "text", "jurisdiction", "parent"}
+	req.AddFacet("facets", bleve.NewFacetRequest("facets", facetSize))
+	// No "_id" tie-breaker: it would load the external id of every
+	// match, not just of the page's.
+	if p.newest || text == nil {
+		req.SortBy([]string{"-date", "-_score"})
+	}
+	// The counts of each filtered facet need a search without that
+	// facet's filter; they run beside the main search, on the other core.
+	var extra []string
+	for _, f := range FacetNames {
+		if p.filtered(f) {
+			extra = append(extra, f)
+		}
+	}
+	counts := make([]map[string][]store.FacetCount, len(extra))
+	errs := make([]error, len(extra))
+	var wg sync.WaitGroup
+	for i, f := range extra {
+		wg.Go(func() {
+			fq := bleve.NewSearchRequestOptions(p.query(text, f), 0, 0, false)
+			fq.AddFacet("facets", bleve.NewFacetRequest("facets", facetSize))
+			fr, err := bi.SearchInContext(ctx, fq)
+			if err != nil {
+				errs[i] = fmt.Errorf("count facet %s: %w", f, err)
+				return
+			}
+			counts[i] = facetCounts(fr.Facets["facets"], func(name string) bool { return name == f })
+		})
+	}
+	sr, err := bi.SearchInContext(ctx, req)
+	wg.Wait()
+	if err != nil {
+		return Results{}, fmt.Errorf("search: %w", err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Results{}, err
+	}
+	res := Results{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits))}
+	res.Facets = facetCounts(sr.Facets["facets"], func(string) bool { return true })
+	for i, f := range extra {
+		res.Facets[f] = counts[i][f]
+	}
+	locs, err := ix.locations(ctx, bi, text, sr.Hits)
+	if err != nil {
+		return Results{}, err
+	}
+	for _, h := range sr.Hits {
+		res.Hits = append(res.Hits, hitOf(h, locs[h.ID]))
+	}
+	return res, nil
+}
+
+// locations finds where the query matched in each hit of the page. It is a
+// second search restricted to the page's ids, so that term positions are
+// decoded for ten records rather than for every match the facets count.
+func (ix *Index) locations(ctx context.Context, bi bleve.Index, text query.Query, hits bsearch.DocumentMatchCollection) (map[string]bsearch.FieldTermLocationMap, error) {
+	if text == nil || len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
+	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	req.IncludeLocations = true
+	sr, err := bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("locate matches: %w", err)
+	}
+	out := make(map[string]bsearch.FieldTermLocationMap, len(sr.Hits))
+	for _, h := range sr.Hits {
+		out[h.ID] = h.Locations
+	}
+	return out, nil
+}
+
+// hitOf turns a bleve match, with the locations of its matched terms, into
+// a Hit.
+func hitOf(h *bsearch.DocumentMatch, locs bsearch.FieldTermLocationMap) Hit {
+	kind, slug, ref := splitID(h.ID)
+	str := func(name string) string {
+		s, _ := h.Fields[name].(string)
+		return s
+	}
+	hit := Hit{
+		Kind: kind, Slug: slug, Ref: ref, Title: str("title"), Parent: str("parent"),
+		URL: hitURL(kind, slug, ref), Score: h.Score, Jurisdictions: strs(h.Fields["jurisdiction"]),
+		Highlights: map[string][]string{},
+	}
+	if t := str("title"); t != "" {
+		hit.Highlights["title"] = []string{fragment(t, spansOf(locs["title"]), 0)}
+	}
+	if t := str("text"); t != "" {
+		hit.Highlights["text"] = []string{fragment(t, spansOf(locs["text"]), snippetLen)}
+	}
+	return hit
+}
+
+// strs reads a stored field that holds one value (a string) or several.
+func strs(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{}
+}
+
+// facetCounts splits the counts of the "facets" field's terms by facet,
+// keeping the facets want accepts, each sorted most frequent first.
+func facetCounts(fr *bsearch.FacetResult, want func(name string) bool) map[string][]store.FacetCount {
+	out := emptyFacets()
+	if fr == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		key, value, ok := strings.Cut(t.Term, ":")
+		name, known := facetNames[key]
+		if !ok || !known || !want(name) {
+			continue
+		}
+		out[name] = append(out[name], store.FacetCount{Value: value, Count: t.Count})
+	}
+	for _, counts := range out {
+		slices.SortFunc(counts, func(a, b store.FacetCount) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
+		})
+	}
+	return out
+}
+
+func emptyFacets() map[string][]store.FacetCount {
+	m := make(map[string][]store.FacetCount, len(FacetNames))
+	for _, f := range FacetNames {
+		m[f] = []store.FacetCount{}
+	}
+	return m
+}
+
+// filtered reports whether the plan filters on facet f.
+func (p plan) filtered(f string) bool {
+	if f == "kind" {
+		return len(p.kinds) > 0
+	}
+	return len(p.filters[f]) > 0
+}
+
+// query combines a text query with the plan's filters, leaving out the
+// filter on facet skip (for that facet's own counts). Filters do not
+// score: they only narrow. Private records are excluded with a must-not
+// on their (short) posting list rather than a filter on the public ones,
+// which would walk every record of the index.
+func (p plan) query(text query.Query, skip string) query.Query {
+	var filters []query.Query
+	if skip != "kind" && len(p.kinds) > 0 {
+		filters = append(filters, anyOf("kind", p.kinds))
+	}
+	for _, f := range FacetNames {
+		if f != skip && f != "kind" && len(p.filters[f]) > 0 {
+			filters = append(filters, anyOf(f, p.filters[f]))
+		}
+	}
+	if text == nil {
+		text = query.NewMatchAllQuery()
+	}
+	if len(filters) == 0 && p.private {
+		return text
+	}
+	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
+	if !p.private {
+		b.AddMustNot(term("visibility", visPrivate, 1))
+	}
+	if len(filters) > 0 {
+		b.AddFilter(conjunction(filters))
+	}
+	return b
+}
+
+func term(field, value string, boost float64) query.Query {
+	q := query.NewTermQuery(value)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// anyOf matches records with any of the values of one facet.
+func anyOf(facet string, values []string) query.Query {
+	qs := make([]query.Query, len(values))
+	for i, v := range values {
+		qs[i] = term("facets", facetTerm(facet, v), 1)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// phraseRE finds "quoted phrases"; a lone quote left over is a space.
+var phraseRE = regexp.MustCompile(`"([^"]*)"`)
+
+// plan validates a query and builds its bleve form. User text never
+// reaches bleve's query-string syntax: it is analysed into terms and
+// phrases that become term, phrase and fuzzy queries built here, so no
+// input can be a syntax error.
+func (ix *Index) plan(q Query) (plan, error) {
+	p := plan{private: q.Private, filters: map[string][]string{}}
+	if !utf8.ValidString(q.Q) {
+		return p, &QueryError{Field: "q", Message: "The query contains bytes that are not UTF-8 text"}
+	}
+	if n := utf8.RuneCountInString(q.Q); n > MaxQueryLen {
+		return p, &QueryError{Field: "q", Message: fmt.Sprintf("The query is %d characters long; use at most %d", n, MaxQueryLen)}
+	}
+	if err := p.setFilters(q); err != nil {
+		return p, err
+	}
+	switch q.Sort {
+	case "", SortRelevance:
+	case SortNewest:
+		p.newest = true
+	default:
+		return p, &QueryError{Field: "sort", Message: fmt.Sprintf("Sort by %s or %s", SortRelevance, SortNewest)}
+	}
+	page, per := max(q.Page, 1), q.PerPage
+	if per < 1 {
+		per = DefaultPerPage
+	}
+	per = min(per, MaxPerPage)
+	if page*per > maxDepth {
+		return p, &QueryError{Field: "page", Message: fmt.Sprintf("Results go up to number %d; narrow the search to see more", maxDepth)}
+	}
+	p.from, p.size = (page-1)*per, per
+
+	text := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, q.Q)
+	if strings.TrimSpace(text) == "" {
+		return p, nil // everything, newest first
+	}
+	return p, ix.planText(&p, text)
+}
+
+func (p *plan) setFilters(q Query) error {
+	check := func(field string, vals []string) ([]string, error) {
+		if len(vals) > maxFilterValues {
+			return nil, &QueryError{Field: field, Message: fmt.Sprintf("Choose at most %d values", maxFilterValues)}
+		}
+		var out []string
+		for _, v := range vals {
+			if !utf8.ValidString(v) || utf8.RuneCountInString(v) > 200 {
+				return nil, &QueryError{Field: field, Message: "A filter value must be UTF-8 text of at most 200 characters"}
+			}
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		return out, nil
+	}
+	kinds, err := check("kind", append(slices.Clone(q.Kinds), q.Filters["kind"]...))
+	if err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		if !slices.Contains(Kinds, k) {
+			return &QueryError{Field: "kind", Message: fmt.Sprintf("%q is not a kind; use %s", k, strings.Join(Kinds, ", "))}
+		}
+	}
+	p.kinds = kinds
+	for name, vals := range q.Filters {
+		if name == "kind" {
+			continue
+		}
+		if !slices.Contains(FacetNames, name) {
+			return &QueryError{Field: name, Message: fmt.Sprintf("%q is not a filter; use %s", name, strings.Join(FacetNames, ", "))}
+		}
+		vals, err := check(name, vals)
+		if err != nil {
+			return err
+		}
+		if len(vals) > 0 {
+			p.filters[name] = vals
+		}
+	}
+	return nil
+}
+
+// planText builds the text queries from what the reader typed:
+//
+//   - every word (after English analysis: stop words dropped, stems) must
+//     match in some field — title, short title, text or context — so
+//     "Singapore labelling" matches a title with "Labelling" issued in
+//     Singapore; a match in a title weighs more (see the boosts);
+//   - every "quoted phrase" must match as a phrase within one field;
+//   - identifier forms of the words (see identifiers) match the ids field
+//     as an alternative to all of the above, so "EN 303 645" or "5.1-1"
+//     find their record however the analyser splits them.
+//
+// The fuzzy variant lets each word of fuzzyMinLen or more letters be one
+// edit away (first letter fixed, which keeps the term scan fast); exact
+// matches still score above near ones.
+func (ix *Index) planText(p *plan, text string) error {
+	an := ix.mapping.AnalyzerNamed(en.AnalyzerName)
+	var phrases []string
+	words := phraseRE.ReplaceAllStringFunc(text, func(m string) string {
+		if ph := strings.TrimSpace(strings.Trim(m, `"`)); ph != "" {
+			phrases = append(phrases, ph)
+		}
+		return " "
+	})
+	words = strings.ReplaceAll(words, `"`, " ")
+
+	terms := analyse(an, words)
+	ids := idRuns(strings.Fields(strings.ReplaceAll(text, `"`, " ")))
+	if len(terms)+len(ids) > maxTerms || len(phrases) > maxTerms/4 {
+		return &QueryError{Field: "q", Message: "The query has too many words; use fewer"}
+	}
+
+	var must, fuzzyMust []query.Query
+	anyFuzz := false
+	for _, t := range terms {
+		must = append(must, acrossFields(t, false))
+		fuzz := forgivable(t)
+		fuzzyMust = append(fuzzyMust, acrossFields(t, fuzz))
+		anyFuzz = anyFuzz || fuzz
+	}
+	for _, ph := range phrases {
+		if len(analyse(an, ph)) == 0 {
+			continue // only stop words or punctuation
+		}
+		alts := make([]query.Query, 0, len(textFields))
+		for _, f := range textFields {
+			mq := query.NewMatchPhraseQuery(ph)
+			mq.SetField(f.name)
+			mq.SetBoost(f.boost)
+			alts = append(alts, mq)
+		}
+		must = append(must, query.NewDisjunctionQuery(alts))
+		fuzzyMust = append(fuzzyMust, query.NewDisjunctionQuery(alts))
+	}
+	var idq query.Query
+	if len(ids) > 0 {
+		alts := make([]query.Query, 0, len(ids))
+		for _, id := range dedupe(ids) {
+			alts = append(alts, term("ids", id, boostID))
+		}
+		idq = query.NewDisjunctionQuery(alts)
+	}
+	p.core = either(conjunction(must), idq)
+	if p.core == nil {
+		p.nothing = true
+		return nil
+	}
+	if anyFuzz {
+		p.fuzzy = either(conjunction(fuzzyMust), idq)
+	}
+	return nil
+}
+
+// forgivable reports whether a term may match one edit away: words of
+// fuzzyMinLen letters or more, but never a term with a digit, since
+// "8259A" and "8259B" are different documents, not a typo.
+func forgivable(t string) bool {
+	return utf8.RuneCountInString(t) >= fuzzyMinLen && !strings.ContainsFunc(t, unicode.IsDigit)
+}
+
+// acrossFields matches one analysed term in any text field, boosted by
+// field; with fuzzy, terms one edit away match too, at half weight.
+func acrossFields(t string, fuzzy bool) query.Query {
+	alts := make([]query.Query, 0, 2*len(textFields))
+	for _, f := range textFields {
+		alts = append(alts, term(f.name, t, f.boost))
+		if fuzzy {
+			fq := query.NewFuzzyQuery(t)
+			fq.SetField(f.name)
+			fq.SetFuzziness(1)
+			fq.SetPrefix(1)
+			fq.SetBoost(f.boost / 2)
+			alts = append(alts, fq)
+		}
+	}
+	return query.NewDisjunctionQuery(alts)
+}
+
+func conjunction(qs []query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+// either is a or b (or both), treating nil as absent.
+func either(a, b query.Query) query.Query {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return query.NewDisjunctionQuery([]query.Query{a, b})
+}
+
+// analyse returns the distinct terms the analyser makes of s, in order.
+func analyse(an analysis.Analyzer, s string) []string {
+	var out []string
+	for _, tok := range an.Analyze([]byte(s)) {
+		t := string(tok.Term)
+		if t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func dedupe(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,794 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/store"
+)
+
+// This file is the search package's conformance test: it runs against a
+// real SQLite database holding the shipped content and a real bleve index.
+
+// etsiProvisions replace the provisions of the shipped ETSI EN 303 645 so
+// that the tests below do not depend on how the shipped content evolves.
+var etsiProvisions = []store.Provision{
+	{Ref: "5.1-1", Title: "No universal default passwords",
+		Text:   "Where passwords are used and in any state other than the factory default, all consumer IoT device passwords shall be unique per device or defined by the user.",
+		Topics: []string{"default-passwords"}},
+	{Ref: "5.1-2", Title: "Unique pre-installed passwords",
+		Text: "Where pre-installed unique per device passwords are used, these shall be generated with a mechanism that reduces the risk of automated attacks."},
+	{Ref: "5.3-1", Title: "Software components should be securely updateable",
+		Text: "All software components in consumer IoT devices should be securely updateable.", Topics: []string{"software-updates"}},
+}
+
+// mustOpen opens a database seeded with the shipped content plus the ETSI
+// provisions above.
+func mustOpen(t *testing.T) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "accord.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	b, err := content.ReadBundle(content.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := content.Seed(ctx, db, b); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Policy(ctx, "etsi-en-303-645")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Provisions = etsiProvisions
+	// Keep the policy-level mappings; the shipped provision-level ones point
+	// at provisions that the fixture replaces.
+	var mappings []store.Mapping
+	for _, m := range p.Mappings {
+		if m.Provision == "" {
+			mappings = append(mappings, m)
+		}
+	}
+	p.Mappings = mappings
+	if _, err := db.SavePolicy(ctx, p, store.UpdateOnly); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// mustIndex opens the index in dir and brings it up to date.
+func mustIndex(t *testing.T, db *store.DB, dir string) *Index {
+	t.Helper()
+	ix, err := Open(dir, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !ix.Ready() {
+		t.Fatal("index not ready after CatchUp")
+	}
+	return ix
+}
+
+func search(t *testing.T, ix *Index, q Query) Results {
+	t.Helper()
+	res, err := ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", q, err)
+	}
+	return res
+}
+
+// ids lists the hits as "kind:slug" or "provision:slug#ref".
+func ids(res Results) []string {
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.Kind + ":" + h.Slug
+		if h.Ref != "" {
+			out[i] += "#" + h.Ref
+		}
+	}
+	return out
+}
+
+func TestFirstHit(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	tests := []struct {
+		name  string
+		q     string
+		want  string
+		fuzzy bool
+	}{
+		{"title", "Cyber Resilience Act", "policy:eu-cra", false},
+		{"title words in any order", "act resilience cyber", "policy:eu-cra", false},
+		{"short title", "PSTI", "policy:uk-psti-act-2022", false},
+		{"identifier", "8259A", "policy:nistir-8259a", false},
+		{"identifier lower case", "nistir 8259a", "policy:nistir-8259a", false},
+		{"identifier with spaces", "EN 303 645", "policy:etsi-en-303-645", false},
+		{"identifier run together", "EN303645", "policy:etsi-en-303-645", false},
+		{"RFC", "RFC 8520", "policy:ietf-rfc-8520", false},
+		{"dotted identifier", "X.1352", "policy:itu-t-x1352", false},
+		{"provision reference", "5.1-1", "provision:etsi-en-303-645#5.1-1", false},
+		{"country name", "Finland", "policy:fi-cybersecurity-label", false},
+		{"country and stem", "Singapore labelling", "policy:sg-cls", false},
+		{"region", "Asia labelling", "policy:sg-cls", false},
+		{"provision words", "default passwords", "provision:etsi-en-303-645#5.1-1", false},
+		{"misspelled country", "Singpore", "policy:sg-cls", true},
+		{"misspelled word", "pasword universal", "provision:etsi-en-303-645#5.1-1", true},
+		{"issuer", "Traficom", "policy:fi-cybersecurity-label", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := search(t, ix, Query{Q: tt.q})
+			got := ids(res)
+			if len(got) == 0 || got[0] != tt.want {
+				t.Errorf("Search(%q) = %v, want %s first", tt.q, got, tt.want)
+			}
+			if res.Fuzzy != tt.fuzzy {
+				t.Errorf("Search(%q).Fuzzy = %v, want %v", tt.q, res.Fuzzy, tt.fuzzy)
+			}
+		})
+	}
+}
+
+func TestTitleOutranksText(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	// "Strategy" is in three titles; other policies only mention it in
+	// their summaries.
+	res := search(t, ix, Query{Q: "strategy", Kinds: []string{KindPolicy}})
+	for i, h := range res.Hits {
+		inTitle := strings.Contains(strings.ToLower(h.Title), "strateg")
+		if !inTitle {
+			for _, h2 := range res.Hits[i:] {
+				if strings.Contains(strings.ToLower(h2.Title), "strateg") {
+					t.Fatalf("Search(strategy) = %v: %s (title %q) ranks below a hit without the word in its title", ids(res), h2.Slug, h2.Title)
+				}
+			}
+			break
+		}
+	}
+	if len(res.Hits) < 3 {
+		t.Fatalf("Search(strategy) = %v, want at least the three strategies", ids(res))
+	}
+}
+
+func TestStemming(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	want := []string{"policy:fi-cybersecurity-label", "policy:sg-cls", "policy:us-fcc-cyber-trust-mark"}
+	for _, q := range []string{"labelling", "labels", "label", "labeling"} {
+		got := ids(search(t, ix, Query{Q: q}))
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("Search(%q) = %v, want it to include %s", q, got, w)
+			}
+		}
+	}
+}
+
+func TestPhrase(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	words := ids(search(t, ix, Query{Q: "consumer internet"}))
+	phrase := ids(search(t, ix, Query{Q: `"consumer internet"`}))
+	// The AU code of practice says "Internet of Things for Consumers":
+	// both words, not the phrase.
+	if !slices.Contains(words, "policy:au-cop-iot-2020") {
+		t.Errorf("words: got %v, want au-cop-iot-2020 among them", words)
+	}
+	if slices.Contains(phrase, "policy:au-cop-iot-2020") {
+		t.Errorf("phrase: got %v, want no au-cop-iot-2020", phrase)
+	}
+	for _, w := range []string{"policy:etsi-en-303-645", "policy:etsi-ts-103-701"} {
+		if !slices.Contains(phrase, w) {
+			t.Errorf("phrase: got %v, want %s", phrase, w)
+		}
+	}
+	for _, id := range phrase {
+		if !slices.Contains(words, id) {
+			t.Errorf("phrase hit %s is not a hit of the words %v", id, words)
+		}
+	}
+	// A phrase and a word together: both must hold.
+	both := ids(search(t, ix, Query{Q: `"consumer internet" conformance`}))
+	if diff := gocmp.Diff([]string{"policy:etsi-ts-103-701"}, both); diff != "" {
+		t.Errorf("phrase and word (-want +got):\n%s", diff)
+	}
+}
+
+func TestFacetsMatchFilteredTotals(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	for _, q := range []string{"", "security", "iot devices"} {
+		all := search(t, ix, Query{Q: q, PerPage: 100})
+		if all.Total == 0 {
+			t.Fatalf("Search(%q) found nothing", q)
+		}
+		sum := 0
+		for _, c := range all.Facets["kind"] {
+			sum += c.Count
+		}
+		if sum != all.Total {
+			t.Errorf("Search(%q): kind counts sum to %d, want total %d", q, sum, all.Total)
+		}
+		for _, name := range FacetNames {
+			if _, ok := all.Facets[name]; !ok {
+				t.Errorf("Search(%q): no %s facet", q, name)
+			}
+			for _, c := range all.Facets[name] {
+				f := Query{Q: q, Filters: map[string][]string{name: {c.Value}}}
+				got := search(t, ix, f).Total
+				if got != c.Count {
+					t.Errorf("Search(%q) with %s=%s: got total %d, want the facet's count %d", q, name, c.Value, got, c.Count)
+				}
+			}
+		}
+	}
+}
+
+func TestFilters(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	ctx := context.Background()
+	count := func(res Results, facet, value string) int {
+		for _, c := range res.Facets[facet] {
+			if c.Value == value {
+				return c.Count
+			}
+		}
+		return 0
+	}
+	all := search(t, ix, Query{Kinds: []string{KindPolicy}})
+	// Within a facet: alternatives.
+	or := search(t, ix, Query{Kinds: []string{KindPolicy}, Filters: map[string][]string{"jurisdiction": {"FI", "SG", "JP"}}})
+	if want := count(all, "jurisdiction", "FI") + count(all, "jurisdiction", "SG") + count(all, "jurisdiction", "JP"); or.Total != want || want != 4 {
+		t.Errorf("FI or SG or JP: got %d, want %d (and 4)", or.Total, want)
+	}
+	// The counts of a facet being filtered on ignore its own filter.
+	if got, want := count(or, "jurisdiction", "US"), count(all, "jurisdiction", "US"); got != want {
+		t.Errorf("US count while filtering on jurisdiction: got %d, want %d", got, want)
+	}
+	// Across facets: all must hold.
+	and := search(t, ix, Query{Filters: map[string][]string{"region": {"Europe"}, "type": {"regulation", "law"}}, PerPage: 100})
+	if and.Total == 0 {
+		t.Fatal("Europe and regulation or law: no hits")
+	}
+	for _, h := range and.Hits {
+		p, err := db.Policy(ctx, h.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Type != "regulation" && p.Type != "law" {
+			t.Errorf("hit %s has type %s, want regulation or law", h.Slug, p.Type)
+		}
+		if !slices.Contains(p.Jurisdictions, "EU") && !slices.Contains(p.Jurisdictions, "GB") && !slices.Contains(p.Jurisdictions, "FI") {
+			t.Errorf("hit %s is in %v, not in Europe", h.Slug, p.Jurisdictions)
+		}
+	}
+	// Kinds, and the challenge and topic facets that come from mappings
+	// and provisions.
+	prov := search(t, ix, Query{Kinds: []string{KindProvision}, Filters: map[string][]string{"topic": {"default-passwords"}}})
+	// 5.1-2 of the fixture has no topics of its own and takes its policy's.
+	wantProv := []string{"provision:etsi-en-303-645#5.1-1", "provision:etsi-en-303-645#5.1-2",
+		"provision:owasp-iot-top10-2018#I1", "provision:uk-cop-consumer-iot-2018#1", "provision:uk-psti-act-2022#Sch1-para1"}
+	if diff := gocmp.Diff(wantProv, slices.Sorted(slices.Values(ids(prov)))); diff != "" {
+		t.Errorf("provisions on default passwords (-want +got):\n%s", diff)
+	}
+	c6 := search(t, ix, Query{Q: "labelling", Kinds: []string{KindPolicy}, Filters: map[string][]string{"challenge": {"C6"}}})
+	if !slices.Contains(ids(c6), "policy:sg-cls") {
+		t.Errorf("labelling mapped to C6: got %v, want sg-cls", ids(c6))
+	}
+	year := search(t, ix, Query{Kinds: []string{KindPolicy}, Filters: map[string][]string{"year": {"2019"}}, PerPage: 100})
+	for _, h := range year.Hits {
+		p, _ := db.Policy(ctx, h.Slug)
+		if p.Year() != 2019 {
+			t.Errorf("year 2019: hit %s adopted %s", h.Slug, p.Adopted)
+		}
+	}
+	if year.Total == 0 {
+		t.Error("year 2019: no hits")
+	}
+}
+
+func TestHitFields(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	res := search(t, ix, Query{Q: "default passwords", Kinds: []string{KindProvision}})
+	if len(res.Hits) == 0 {
+		t.Fatal("no hits")
+	}
+	h := res.Hits[0]
+	want := Hit{Kind: KindProvision, Slug: "etsi-en-303-645", Ref: "5.1-1", Title: "No universal default passwords",
+		Parent: "ETSI EN 303 645", URL: "/policies/etsi-en-303-645#prov-5.1-1", Jurisdictions: []string{"EU"}}
+	got := h
+	got.Score, got.Highlights = 0, nil
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Errorf("first hit (-want +got):\n%s", diff)
+	}
+	if h.Score <= 0 {
+		t.Errorf("score %v, want > 0", h.Score)
+	}
+	if got, want := h.Highlights["title"], []string{"No universal <mark>default</mark> <mark>passwords</mark>"}; !gocmp.Equal(got, want) {
+		t.Errorf("title highlight %q, want %q", got, want)
+	}
+	if len(h.Highlights["text"]) != 1 || !strings.Contains(h.Highlights["text"][0], "<mark>passwords</mark>") {
+		t.Errorf("text highlight %q, want passwords marked", h.Highlights["text"])
+	}
+	pol := search(t, ix, Query{Q: "Cyber Resilience Act"}).Hits[0]
+	if pol.URL != "/policies/eu-cra" || pol.Ref != "" || pol.Kind != KindPolicy {
+		t.Errorf("policy hit %+v, want kind policy, URL /policies/eu-cra, no ref", pol)
+	}
+}
+
+func TestHighlightsEscape(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	p := store.Policy{Slug: "test-escape", Title: "Tags <b>in</b> a title & more", Jurisdictions: []string{"GB"}, Type: "guideline",
+		Summary: `Beware <script>alert("x")</script> of default credentials & "quotes" in summaries.`}
+	if _, err := db.SavePolicy(ctx, p, store.CreateOnly); err != nil {
+		t.Fatal(err)
+	}
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	res := search(t, ix, Query{Q: "script credentials"})
+	if len(res.Hits) != 1 {
+		t.Fatalf("got %v, want test-escape only", ids(res))
+	}
+	h := res.Hits[0]
+	wantText := `Beware &lt;<mark>script</mark>&gt;alert(&#34;x&#34;)&lt;/<mark>script</mark>&gt; of default <mark>credentials</mark> &amp; &#34;quotes&#34; in summaries.`
+	if got := h.Highlights["text"]; len(got) != 1 || got[0] != wantText {
+		t.Errorf("text highlight\n got %q\nwant %q", got, wantText)
+	}
+	if got, want := h.Highlights["title"], "Tags &lt;b&gt;in&lt;/b&gt; a title &amp; more"; len(got) != 1 || got[0] != want {
+		t.Errorf("title highlight %q, want %q", got, want)
+	}
+	if h.Title != p.Title {
+		t.Errorf("Title %q, want the plain %q", h.Title, p.Title)
+	}
+}
+
+func TestFragment(t *testing.T) {
+	long := strings.Repeat("lorem ipsum dolor ", 30) + "the match is here " + strings.Repeat("sit amet ", 30)
+	at := strings.Index(long, "match")
+	tests := []struct {
+		name  string
+		text  string
+		spans []span
+		max   int
+		want  string
+	}{
+		{"whole", "a <b> c", []span{{0, 1}}, 0, "<mark>a</mark> &lt;b&gt; c"},
+		{"no match keeps the start", "alpha beta gamma delta", nil, 12, "alpha beta…"},
+		{"window around the match", long, []span{{at, at + 5}}, 60, "…ipsum dolor the <mark>match</mark> is here sit amet sit amet sit…"},
+		{"multibyte cut", "ééééé match", []span{{11, 16}}, 9, "…<mark>match</mark>"},
+		{"two matches in one window", "one two three four five six seven", []span{{4, 7}, {14, 18}}, 20, "one <mark>two</mark> three <mark>four</mark>…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fragment(tt.text, tt.spans, tt.max); got != tt.want {
+				t.Errorf("fragment(%q, %v, %d)\n got %q\nwant %q", tt.text, tt.spans, tt.max, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrivateDocs(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	// Documents are not indexed from the database yet; put a draft in
+	// directly, as their indexer will.
+	draft := doc{id: docID(KindDocument, "draft-passwords"), Kind: KindDocument, Slug: "draft-passwords", Visibility: visPrivate,
+		Title: "Draft recommendation on default passwords", Text: "Confidential draft text, codeword quillwort.",
+		Jurisdiction: []string{"ZZ"}, Facets: facetTerms(KindDocument, facetValues{jurisdiction: []string{"ZZ"}, typ: []string{"recommendation"}})}
+	bi, _ := ix.current()
+	batch := bi.NewBatch()
+	if err := indexDoc(batch, ix.mapping, draft); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []Query{{Q: "confidential draft"}, {Q: "default passwords"}, {}} {
+		pub := search(t, ix, q)
+		if slices.Contains(ids(pub), "document:draft-passwords") {
+			t.Errorf("public Search(%q) shows the draft: %v", q.Q, ids(pub))
+		}
+		for name, counts := range pub.Facets {
+			for _, c := range counts {
+				if c.Value == KindDocument || c.Value == "ZZ" || c.Value == "recommendation" {
+					t.Errorf("public Search(%q) counts the draft in facet %s: %+v", q.Q, name, c)
+				}
+			}
+		}
+		q.Private = true
+		priv := search(t, ix, q)
+		if q.Q != "" && !slices.Contains(ids(priv), "document:draft-passwords") {
+			t.Errorf("private Search(%q) = %v, want the draft", q.Q, ids(priv))
+		}
+		if priv.Total != pub.Total+1 {
+			t.Errorf("Search(%q): private total %d, want public total %d + 1", q.Q, priv.Total, pub.Total)
+		}
+	}
+	if got := search(t, ix, Query{Q: "quillwort"}).Total; got != 0 {
+		t.Errorf("public total for a draft-only word: got %d, want 0", got)
+	}
+}
+
+func TestOddInput(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	tests := []struct {
+		name    string
+		q       Query
+		wantErr string // the QueryError field, "" for an answer
+	}{
+		{"empty", Query{}, ""},
+		{"spaces", Query{Q: "   \t "}, ""},
+		{"quote", Query{Q: `"`}, ""},
+		{"unbalanced quote", Query{Q: `"default passwords`}, ""},
+		{"empty phrase", Query{Q: `""`}, ""},
+		{"parentheses", Query{Q: "(("}, ""},
+		{"star", Query{Q: "*"}, ""},
+		{"tilde", Query{Q: "~"}, ""},
+		{"field syntax", Query{Q: "a:b"}, ""},
+		{"query syntax", Query{Q: `+title:"x" -y^3 z~2 /re.*/ [a TO b]`}, ""},
+		{"stop words", Query{Q: "the of and"}, ""},
+		{"control characters", Query{Q: "default\x00passwords\x1b"}, ""},
+		{"CJK", Query{Q: "物联网安全标签"}, ""},
+		{"Arabic", Query{Q: "أمن إنترنت الأشياء"}, ""},
+		{"emoji", Query{Q: "🔒 iot"}, ""},
+		{"at the limit", Query{Q: strings.Repeat("é", MaxQueryLen)}, ""},
+		{"too long", Query{Q: strings.Repeat("a", 10000)}, "q"},
+		{"invalid UTF-8", Query{Q: "pass\xffword"}, "q"},
+		{"too many words", Query{Q: strings.Repeat("w1 ", 120)}, "q"},
+		{"unknown kind", Query{Kinds: []string{"user"}}, "kind"},
+		{"unknown filter", Query{Filters: map[string][]string{"password": {"x"}}}, "password"},
+		{"invalid filter value", Query{Filters: map[string][]string{"jurisdiction": {"\xff"}}}, "jurisdiction"},
+		{"unknown sort", Query{Sort: "title"}, "sort"},
+		{"negative page", Query{Q: "iot", Page: -3, PerPage: -1}, ""},
+		{"huge per page", Query{Q: "iot", PerPage: 1 << 30}, ""},
+		{"too deep", Query{Q: "iot", Page: 100000}, "page"},
+		{"newest", Query{Q: "iot", Sort: SortNewest}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := ix.Search(context.Background(), tt.q)
+			var qe *QueryError
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("Search(%+.40v): %v, want an answer", tt.q, err)
+			case tt.wantErr != "" && !errors.As(err, &qe):
+				t.Fatalf("Search(%+.40v): %v, want a *QueryError", tt.q, err)
+			case tt.wantErr != "" && qe.Field != tt.wantErr:
+				t.Fatalf("Search(%+.40v): error on %q, want on %q", tt.q, qe.Field, tt.wantErr)
+			case err != nil:
+				return
+			}
+			if res.Hits == nil || len(res.Facets) != len(FacetNames) {
+				t.Errorf("Search(%+.40v): hits %v, facets %v: want a non-nil list and every facet", tt.q, res.Hits, res.Facets)
+			}
+			if len(res.Hits) > MaxPerPage {
+				t.Errorf("Search(%+.40v): %d hits on a page, want at most %d", tt.q, len(res.Hits), MaxPerPage)
+			}
+		})
+	}
+}
+
+func TestEmptyQueryListsNewestFirst(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	res := search(t, ix, Query{Kinds: []string{KindPolicy}, PerPage: 100})
+	if res.Total != 46 {
+		t.Errorf("got %d policies, want 46", res.Total)
+	}
+	ctx := context.Background()
+	prev := "9999"
+	for _, h := range res.Hits {
+		p, _ := db.Policy(ctx, h.Slug)
+		if string(p.Adopted) > prev && p.Adopted != "" {
+			t.Errorf("%s adopted %s comes after one adopted %s", h.Slug, p.Adopted, prev)
+		}
+		if p.Adopted != "" {
+			prev = string(p.Adopted)
+		}
+	}
+}
+
+// TestFollowsTheDatabase covers the changes feed: writes applied by
+// CatchUp, updates that drop provisions, deletes, and writes made while
+// the index was closed.
+func TestFollowsTheDatabase(t *testing.T) {
+	db := mustOpen(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	ix := mustIndex(t, db, dir)
+	ctx := context.Background()
+	find := func(q string) []string { return ids(search(t, ix, Query{Q: q})) }
+
+	p := store.Policy{Slug: "zz-toaster-act", Title: "Zanzibar Toaster Security Act", Jurisdictions: []string{"TZ"}, Type: "law",
+		Summary: "Toasters must not ship with default passwords.",
+		Provisions: []store.Provision{{Ref: "1", Title: "Crumb trays", Text: "Crumb trays shall be removable."},
+			{Ref: "2", Title: "Firmware", Text: "Toaster firmware shall be signed."}}}
+	if _, err := db.SavePolicy(ctx, p, store.CreateOnly); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("toaster"); len(got) != 0 {
+		t.Fatalf("before CatchUp: got %v, want nothing", got)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The provisions match by their own text, or by their policy's title
+	// (at a lower weight).
+	want := []string{"policy:zz-toaster-act", "provision:zz-toaster-act#2", "provision:zz-toaster-act#1"}
+	if got := find("toaster"); !gocmp.Equal(got, want) {
+		t.Errorf("after create: got %v, want %v", got, want)
+	}
+	if got := find("crumb Tanzania"); !gocmp.Equal(got, []string{"provision:zz-toaster-act#1"}) {
+		t.Errorf("provision by country: got %v", got)
+	}
+
+	p.Provisions = p.Provisions[1:]
+	p.Title = "Zanzibar Kettle Security Act"
+	if _, err := db.SavePolicy(ctx, p, store.UpdateOnly); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("crumb"); len(got) != 0 {
+		t.Errorf("after dropping provision 1: got %v, want nothing", got)
+	}
+	if got := find("kettle"); !gocmp.Equal(got, []string{"policy:zz-toaster-act", "provision:zz-toaster-act#2"}) {
+		t.Errorf("after retitling: got %v", got)
+	}
+
+	if err := db.DeletePolicy(ctx, "zz-toaster-act"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("zanzibar"); len(got) != 0 {
+		t.Errorf("after delete: got %v, want nothing", got)
+	}
+
+	// Writes while the index is closed are applied on the next catch-up.
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	q := store.Policy{Slug: "zz-offline", Title: "Offline Widget Ordinance", Jurisdictions: []string{"NZ"}, Type: "regulation"}
+	if _, err := db.SavePolicy(ctx, q, store.CreateOnly); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeletePolicy(ctx, "sg-cls"); err != nil {
+		t.Fatal(err)
+	}
+	ix = mustIndex(t, db, dir)
+	if got := find("widget ordinance"); !gocmp.Equal(got, []string{"policy:zz-offline"}) {
+		t.Errorf("written while closed: got %v", got)
+	}
+	if got := find("Cybersecurity Labelling Scheme"); slices.Contains(got, "policy:sg-cls") {
+		t.Errorf("deleted while closed: got %v, want no sg-cls", got)
+	}
+}
+
+// TestFollowAnotherProcess writes through a second database handle, as
+// `accord import` does from its own process, and waits for Follow to make
+// the policy searchable. The wait is generous: this checks that the write
+// arrives, the benchmarks measure how fast.
+func TestFollowAnotherProcess(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ix.Follow(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Follow: %v", err)
+		}
+	}()
+	other, err := store.Open(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	p := store.Policy{Slug: "zz-imported", Title: "Imported Gizmo Directive", Jurisdictions: []string{"IS"}, Type: "law"}
+	if _, err := other.SavePolicy(ctx, p, store.CreateOnly); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if got := ids(search(t, ix, Query{Q: "gizmo"})); gocmp.Equal(got, []string{"policy:zz-imported"}) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the imported policy never became searchable")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// answers runs a fixed set of queries, for comparing indexes: the hits
+// with their scores, ties in id order (an index orders ties as its
+// segments fall, which a rebuild may change).
+func answers(t *testing.T, ix *Index) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, q := range []string{"", "Cyber Resilience Act", "8259A", "Finland", "Singpore", "default passwords", `"consumer internet"`, "security"} {
+		// All pages: the shipped content has more than a page of records,
+		// and ties in the newest-first order of the empty query are not
+		// broken the same way by every build of the index.
+		var hs []Hit
+		for page := 1; ; page++ {
+			res := search(t, ix, Query{Q: q, Page: page, PerPage: 100})
+			hs = append(hs, res.Hits...)
+			if len(res.Hits) == 0 || len(hs) >= res.Total {
+				break
+			}
+		}
+		slices.SortStableFunc(hs, func(a, b Hit) int {
+			return cmp.Or(-cmp.Compare(a.Score, b.Score), cmp.Compare(a.URL, b.URL))
+		})
+		for _, h := range hs {
+			out[q] = append(out[q], fmt.Sprintf("%s %.4f", h.URL, h.Score))
+		}
+	}
+	return out
+}
+
+func TestRecovery(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	damage := []struct {
+		name string
+		do   func(t *testing.T, dir string)
+	}{
+		{"folder deleted", func(t *testing.T, dir string) {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"files truncated", func(t *testing.T, dir string) {
+			eachFile(t, dir, func(path string, size int64) error { return os.Truncate(path, size/2) })
+		}},
+		{"files emptied", func(t *testing.T, dir string) {
+			eachFile(t, dir, func(path string, size int64) error { return os.Truncate(path, 0) })
+		}},
+		{"files garbled", func(t *testing.T, dir string) {
+			eachFile(t, dir, func(path string, size int64) error {
+				return os.WriteFile(path, []byte(strings.Repeat("garbage!", int(size/8)+1)), 0o600)
+			})
+		}},
+		{"folder is a file", func(t *testing.T, dir string) {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dir, []byte("not an index"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, d := range damage {
+		t.Run(d.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "index")
+			ix := mustIndex(t, db, dir)
+			want := answers(t, ix)
+			if err := ix.Close(); err != nil {
+				t.Fatal(err)
+			}
+			d.do(t, dir)
+
+			ix, err := Open(dir, db, nil)
+			if err != nil {
+				t.Fatalf("Open after damage: %v", err)
+			}
+			defer ix.Close()
+			if ix.Ready() {
+				t.Error("Ready before the rebuild, want not ready")
+			}
+			if _, err := ix.Search(ctx, Query{Q: "iot"}); !errors.Is(err, ErrNotReady) {
+				t.Errorf("Search before the rebuild: %v, want ErrNotReady", err)
+			}
+			if err := ix.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if diff := gocmp.Diff(want, answers(t, ix)); diff != "" {
+				t.Errorf("answers after recovery (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
+// eachFile calls fn on every regular file under dir.
+func eachFile(t *testing.T, dir string, fn func(path string, size int64) error) {
+	t.Helper()
+	n := 0
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		n++
+		return fn(path, info.Size())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatalf("no files in %s", dir)
+	}
+}
+
+func TestRebuild(t *testing.T) {
+	db := mustOpen(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	ix := mustIndex(t, db, dir)
+	want := answers(t, ix)
+	var calls [][2]int
+	if err := ix.Rebuild(context.Background(), func(done, total int) { calls = append(calls, [2]int{done, total}) }); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := db.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := stats.Policies + stats.Provisions
+	if len(calls) == 0 || calls[len(calls)-1] != [2]int{n, n} {
+		t.Errorf("progress calls %v, want the last to be {%d %d}", calls, n, n)
+	}
+	if diff := gocmp.Diff(want, answers(t, ix)); diff != "" {
+		t.Errorf("answers after Rebuild (-before +after):\n%s", diff)
+	}
+	if _, err := os.Stat(dir + ".new"); !os.IsNotExist(err) {
+		t.Errorf("the build folder is left behind: %v", err)
+	}
+}
+
+func TestInUse(t *testing.T) {
+	db := mustOpen(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	mustIndex(t, db, dir)
+	ix, err := Open(dir, db, nil)
+	if !errors.Is(err, ErrInUse) {
+		if ix != nil {
+			ix.Close()
+		}
+		t.Fatalf("second Open: %v, want ErrInUse", err)
+	}
+}
+
+func TestIdentifiers(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"ETSI EN 303 645", []string{"etsien303", "etsien303645", "en303", "en303645", "303", "303645", "645"}},
+		{"NISTIR 8259A IoT", []string{"nistir8259a", "nistir8259aiot", "8259a", "8259aiot"}},
+		{"5.1-1", []string{"5.1-1"}},
+		{"Top 10 (2018)", []string{"top10", "top102018", "102018", "2018"}},
+		{"no digits here", nil},
+	}
+	for _, tt := range tests {
+		if diff := gocmp.Diff(tt.want, identifiers(tt.in)); diff != "" {
+			t.Errorf("identifiers(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ThrottleRule says how failed sign-ins on one kind of key slow further
+// attempts: Free failures cost nothing, each one after doubles the wait
+// from one second, and no wait exceeds Max, so that an attacker can slow a
+// member down but never lock them out for long. Failures are forgotten
+// after Window without a new one.
+type ThrottleRule struct {
+	Free   int
+	Max    time.Duration
+	Window time.Duration
+}
+
+// The rules for accounts and for client addresses. An address is allowed
+// more failures because many people may share one (an office, a NAT).
+var (
+	AccountThrottle = ThrottleRule{Free: 5, Max: time.Minute, Window: 24 * time.Hour}
+	AddressThrottle = ThrottleRule{Free: 20, Max: 15 * time.Minute, Window: 24 * time.Hour}
+)
+
+// wait is how long after the last failure the next attempt must wait.
+func (r ThrottleRule) wait(failures int) time.Duration {
+	if failures < r.Free {
+		return 0
+	}
+	n := failures - r.Free
+	if n > 30 {
+		return r.Max
+	}
+	d := time.Second << n
+	if d > r.Max {
+		return r.Max
+	}
+	return d
+}
+
+// ThrottleKey names what a rule applies to.
+type ThrottleKey struct {
+	Key  string
+	Rule ThrottleRule
+}
+
+// LoginKeys are the throttle keys of one sign-in attempt: the account
+// (by lowercased email) and the client address.
+func LoginKeys(email, ip string) []ThrottleKey {
+	return []ThrottleKey{
+		{Key: "account:" + strings.ToLower(strings.TrimSpace(email)), Rule: AccountThrottle},
+		{Key: "ip:" + ip, Rule: AddressThrottle},
+	}
+}
+
+// LoginWait says how long the caller must wait before the next sign-in
+// attempt on any of the keys; 0 means go ahead.
+func (db *DB) LoginWait(ctx context.Context, keys []ThrottleKey) (time.Duration, error) {
+	now := db.Now()
+	var longest time.Duration
+	for _, k := range keys {
+		var failures int
+		var last string
+		err := db.read.QueryRowContext(ctx, "SELECT failures, last_at FROM login_failures WHERE key = ?", k.Key).Scan(&failures, &last)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("read sign-in throttle: %w", err)
+		}
+		at, _ := time.Parse(time.RFC3339, last)
+		if now.Sub(at) > k.Rule.Window {
+			continue
+		}
+		if w := at.Add(k.Rule.wait(failures)).Sub(now); w > longest {
+			longest = w
+		}
+	}
+	return longest, nil
+}
+
+// RecordLoginFailure counts one failed sign-in against every key; failures
+// older than the rule's window start the count again.
+func (db *DB) RecordLoginFailure(ctx context.Context, keys []ThrottleKey) error {
+	return db.update(ctx, func(t *Tx) error {
+		for _, k := range keys {
+			since := t.now.Add(-k.Rule.Window).Format(time.RFC3339)
+			_, err := t.exec(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES (?, 1, ?)
+				ON CONFLICT (key) DO UPDATE SET
+				failures = CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at`,
+				k.Key, t.stamp(), since)
+			if err != nil {
+				return fmt.Errorf("record sign-in failure: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// ClearLoginFailures forgets the failures of one key, after a successful
+// sign-in to that account.
+func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
+	return db.update(ctx, func(t *Tx) error {
+		if _, err := t.exec(ctx, "DELETE FROM login_failures WHERE key = ?", key); err != nil {
+			return fmt.Errorf("clear sign-in failures: %w", err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,175 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/labstack/echo/v4"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "accord_session"
+	csrfCookie    = "accord_csrf"
+)
+
+// context keys for what the middleware learns about a request.
+const (
+	ctxUser    = "accord.user"
+	ctxCSRF    = "accord.csrf"
+	ctxSession = "accord.session"
+	ctxBearer  = "accord.bearer"
+)
+
+// userFrom returns the signed-in user, or nil for an anonymous reader.
+func userFrom(c echo.Context) *store.User {
+	u, _ := c.Get(ctxUser).(*store.User)
+	return u
+}
+
+// csrfToken is the token forms must send back in the _csrf field.
+func csrfToken(c echo.Context) string {
+	t, _ := c.Get(ctxCSRF).(string)
+	return t
+}
+
+// authenticate finds who is asking: a Bearer API token (for the JSON API)
+// or a session cookie. A bad token is a 401 at once; a stale cookie only
+// makes the reader anonymous.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		if strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			return next(c)
+		}
+		if h := c.Request().Header.Get("Authorization"); h != "" {
+			scheme, secret, _ := strings.Cut(h, " ")
+			if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+				return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "Use Authorization: Bearer <token>."}
+			}
+			u, err := s.db.TokenUser(ctx, strings.TrimSpace(secret))
+			if errors.Is(err, store.ErrNotFound) {
+				return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "The API token is not valid or was revoked."}
+			}
+			if err != nil {
+				return err
+			}
+			c.Set(ctxUser, &u)
+			c.Set(ctxBearer, true)
+			return next(c)
+		}
+		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			sess, err := s.db.SessionUser(ctx, ck.Value)
+			switch {
+			case err == nil:
+				c.Set(ctxUser, &sess.User)
+				c.Set(ctxSession, ck.Value)
+			case errors.Is(err, store.ErrNotFound):
+				s.clearCookie(c, sessionCookie)
+			default:
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// csrf protects every state-changing request made with cookies: the form
+// field _csrf (or the X-CSRF-Token header) must equal the value of the
+// CSRF cookie. Requests with a Bearer token carry no ambient credentials
+// and need no token. Unlike echo's own middleware, this one never waives
+// the check on Sec-Fetch-Site alone, so a forged POST is always a 403.
+func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if bearer, _ := c.Get(ctxBearer).(bool); bearer || noCookies(c) {
+			return next(c)
+		}
+		// An API call with neither token nor session carries no credentials
+		// a forger could borrow; let it reach the role check, which answers
+		// 401 and says how to authenticate.
+		if isAPI(c) && userFrom(c) == nil {
+			return next(c)
+		}
+		token := ""
+		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
+			token = ck.Value
+		}
+		if token == "" {
+			var err error
+			if token, err = newToken(); err != nil {
+				return err
+			}
+			s.setCookie(c, csrfCookie, token, 0)
+		}
+		c.Set(ctxCSRF, token)
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		sent := c.Request().Header.Get("X-CSRF-Token")
+		if sent == "" {
+			sent = c.FormValue("_csrf")
+		}
+		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+			return &Error{Status: http.StatusForbidden, Code: "csrf",
+				Message: "This form has expired or did not come from Accord. Go back, reload the page and try again; nothing was saved."}
+		}
+		return next(c)
+	}
+}
+
+// requireRole lets through only users with at least the given role:
+// anonymous readers are sent to sign in (or get a 401 from the API), the
+// signed-in without the role get a 403.
+func requireRole(role string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := userFrom(c)
+			if u == nil {
+				if isAPI(c) || c.Request().Method != http.MethodGet {
+					return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "Sign in, or send an API token, to do this."}
+				}
+				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+			}
+			if !u.HasRole(role) {
+				return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "Your account does not have permission to do this."}
+			}
+			return next(c)
+		}
+	}
+}
+
+func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
+	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: c.IsTLS(), MaxAge: maxAge})
+}
+
+func (s *Server) clearCookie(c echo.Context, name string) {
+	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: c.IsTLS(), MaxAge: -1})
+}
+
+// newToken returns 32 random bytes as 43 base64url characters.
+func newToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// noCookies reports whether a request is one that never needs a CSRF
+// cookie: assets, probes, and safe API reads. Keeping Set-Cookie off them
+// keeps them cacheable.
+func noCookies(c echo.Context) bool {
+	p := c.Request().URL.Path
+	safe := c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead
+	return strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/metrics" || p == "/robots.txt" ||
+		p == "/sitemap.xml" || p == "/policies.atom" || (safe && isAPI(c))
+}

@@ -1,0 +1,456 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// actorCtx is the request's context carrying who acts, for the audit log.
+func actorCtx(c echo.Context) context.Context {
+	a := store.Actor{IP: c.RealIP()}
+	if u := userFrom(c); u != nil {
+		a.UserID, a.Email = u.ID, u.Email
+	}
+	return store.WithActor(c.Request().Context(), a)
+}
+
+// startSession signs a user in: any session the browser had is ended and
+// a new id issued (so a planted id is worthless), and the CSRF token is
+// renewed with it.
+func (s *Server) startSession(c echo.Context, u store.User) error {
+	ctx := c.Request().Context()
+	if old, ok := c.Get(ctxSession).(string); ok && old != "" {
+		if err := s.db.DeleteSession(ctx, old); err != nil {
+			return err
+		}
+	} else if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if err := s.db.DeleteSession(ctx, ck.Value); err != nil {
+			return err
+		}
+	}
+	secret, err := s.db.CreateSession(ctx, u.ID, c.RealIP())
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, secret, int(store.AbsoluteTimeout.Seconds()))
+	csrf, err := newToken()
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, csrfCookie, csrf, 0)
+	return nil
+}
+
+var loginFields = []string{"email", "password"}
+
+func (s *Server) loginPage(c echo.Context) error {
+	if userFrom(c) != nil {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	f := views.NewForm(loginFields...)
+	return s.render(c, http.StatusOK, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: safeNext(c.QueryParam("next"))}))
+}
+
+func (s *Server) noindex(c echo.Context, title string) views.Base {
+	b := s.base(c, title)
+	b.NoIndex = true
+	return b
+}
+
+func (s *Server) login(c echo.Context) error {
+	f, err := formOf(c, loginFields...)
+	if err != nil {
+		return err
+	}
+	next := safeNext(c.FormValue("next"))
+	show := func(status int) error {
+		return s.render(c, status, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: next}))
+	}
+	email, password := f.Get("email"), f.Get("password")
+	if email == "" {
+		f.Errors["email"] = "Enter your email address"
+	}
+	if password == "" {
+		f.Errors["password"] = "Enter your password"
+	}
+	if f.Invalid() {
+		return show(unprocessable)
+	}
+	ctx := actorCtx(c)
+	keys := store.LoginKeys(email, c.RealIP())
+	wait, err := s.db.LoginWait(ctx, keys)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		if err := s.db.RecordEvent(ctx, "login.throttled", "account/"+strings.ToLower(email), ""); err != nil {
+			return err
+		}
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		f.Errors["email"] = fmt.Sprintf("Too many failed attempts to sign in. Wait %s and try again.", views.Plural(secs, "second", "seconds"))
+		return show(http.StatusTooManyRequests)
+	}
+	u, err := s.db.Authenticate(ctx, email, password)
+	if errors.Is(err, store.ErrNotFound) {
+		if err := s.db.RecordLoginFailure(ctx, keys); err != nil {
+			return err
+		}
+		// The email is logged to spot attacks on an account; the password never.
+		if err := s.db.RecordEvent(ctx, "login.failed", "account/"+strings.ToLower(email), ""); err != nil {
+			return err
+		}
+		f.Errors["email"] = "Enter a correct email address and password; either or both are wrong"
+		return show(http.StatusUnauthorized)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.db.ClearLoginFailures(ctx, keys[0].Key); err != nil {
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	ctx = store.WithActor(ctx, store.Actor{UserID: u.ID, Email: u.Email, IP: c.RealIP()})
+	if err := s.db.RecordEvent(ctx, "login", fmt.Sprintf("user/%d", u.ID), ""); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, next, "signed-in")
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if secret, ok := c.Get(ctxSession).(string); ok && secret != "" {
+		if err := s.db.DeleteSession(c.Request().Context(), secret); err != nil {
+			return err
+		}
+		if u := userFrom(c); u != nil {
+			if err := s.db.RecordEvent(actorCtx(c), "logout", fmt.Sprintf("user/%d", u.ID), ""); err != nil {
+				return err
+			}
+		}
+	}
+	s.clearCookie(c, sessionCookie)
+	return s.redirectFlash(c, "/", "signed-out")
+}
+
+var registerFields = []string{"email", "password", "name", "organisation", "stakeholder_group", "country", "consent_publish"}
+
+func (s *Server) registerPage(c echo.Context) error {
+	return s.showRegister(c, http.StatusOK, views.NewForm(registerFields...))
+}
+
+func (s *Server) showRegister(c echo.Context, status int, f views.Form) error {
+	countries, err := s.jurisdictionChoices(c, true)
+	if err != nil {
+		return err
+	}
+	p := views.RegisterPage{Base: s.noindex(c, "Register"), Form: f,
+		Groups: withBlank("Choose your stakeholder group", choices(store.StakeholderGroups)), Countries: withBlank("Not given", countries)}
+	return s.render(c, status, views.RegisterView(p))
+}
+
+func (s *Server) register(c echo.Context) error {
+	f, err := formOf(c, registerFields...)
+	if err != nil {
+		return err
+	}
+	if msg := store.CheckPassword(f.Get("password")); msg != "" {
+		f.Errors["password"] = msg
+	}
+	if f.Get("name") == "" {
+		f.Errors["name"] = "Enter your name"
+	}
+	if f.Get("stakeholder_group") == "" {
+		f.Errors["stakeholder_group"] = "Choose your stakeholder group"
+	}
+	u := store.User{Email: f.Get("email"), Name: f.Get("name"), Organisation: f.Get("organisation"),
+		StakeholderGroup: f.Get("stakeholder_group"), Country: f.Get("country"), Role: "stakeholder",
+		ConsentPublish: f.Get("consent_publish") == "1"}
+	if err := u.Validate(); err != nil {
+		setErrors(f, err, nil)
+	}
+	if f.Invalid() {
+		return s.showRegister(c, unprocessable, f)
+	}
+	hash, err := store.HashPassword(f.Get("password"))
+	if err != nil {
+		return err
+	}
+	u, err = s.db.CreateUser(actorCtx(c), u, hash)
+	if setErrors(f, err, nil) {
+		return s.showRegister(c, unprocessable, f)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/account", "registered")
+}
+
+// fromLoopback reports whether the request comes from the machine itself.
+// The server reads the address of the connection only (ExtractIPDirect),
+// so a client cannot claim to be local with a header.
+func fromLoopback(c echo.Context) bool {
+	ip := net.ParseIP(c.RealIP())
+	return ip != nil && ip.IsLoopback()
+}
+
+var setupFields = []string{"email", "name", "password"}
+
+// setupGate refuses /setup once an admin exists (404: there is nothing
+// here any more) and from other machines (403).
+func (s *Server) setupGate(c echo.Context) error {
+	n, err := s.db.CountAdmins(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "Accord is already set up. Sign in, or ask an administrator for an account."}
+	}
+	if !fromLoopback(c) {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: "The first administrator can only be created from the machine Accord runs on (open the address on 127.0.0.1)."}
+	}
+	return nil
+}
+
+func (s *Server) setupPage(c echo.Context) error {
+	if err := s.setupGate(c); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.SetupView(views.SetupPage{Base: s.noindex(c, "Set up Accord"), Form: views.NewForm(setupFields...)}))
+}
+
+func (s *Server) setup(c echo.Context) error {
+	if err := s.setupGate(c); err != nil {
+		return err
+	}
+	f, err := formOf(c, setupFields...)
+	if err != nil {
+		return err
+	}
+	show := func() error {
+		return s.render(c, unprocessable, views.SetupView(views.SetupPage{Base: s.noindex(c, "Set up Accord"), Form: f}))
+	}
+	if msg := store.CheckPassword(f.Get("password")); msg != "" {
+		f.Errors["password"] = msg
+	}
+	if f.Get("name") == "" {
+		f.Errors["name"] = "Enter your name"
+	}
+	u := store.User{Email: f.Get("email"), Name: f.Get("name"), Role: "admin"}
+	if err := u.Validate(); err != nil {
+		setErrors(f, err, nil)
+	}
+	if f.Invalid() {
+		return show()
+	}
+	hash, err := store.HashPassword(f.Get("password"))
+	if err != nil {
+		return err
+	}
+	u, err = s.db.CreateUser(actorCtx(c), u, hash)
+	if setErrors(f, err, nil) {
+		return show()
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/account", "setup")
+}
+
+var (
+	profileFields  = []string{"name", "organisation", "stakeholder_group", "country", "consent_publish"}
+	passwordFields = []string{"current_password", "new_password"}
+	tokenFields    = []string{"token_name"}
+)
+
+// accountPage builds the account page with the given forms; nil forms
+// are filled from the stored profile or left empty.
+func (s *Server) accountPage(c echo.Context, profile, password, token *views.Form, newToken string) (views.AccountPage, error) {
+	u := userFrom(c)
+	p := views.AccountPage{Base: s.noindex(c, "Your account"), Email: u.Email, Role: u.Role, NewToken: newToken}
+	if profile == nil {
+		f := views.NewForm(profileFields...)
+		f.Set("name", u.Name)
+		f.Set("organisation", u.Organisation)
+		f.Set("stakeholder_group", u.StakeholderGroup)
+		f.Set("country", u.Country)
+		if u.ConsentPublish {
+			f.Set("consent_publish", "1")
+		}
+		profile = &f
+	}
+	if password == nil {
+		f := views.NewForm(passwordFields...)
+		password = &f
+	}
+	if token == nil {
+		f := views.NewForm(tokenFields...)
+		token = &f
+	}
+	p.Profile, p.Password, p.TokenForm = *profile, *password, *token
+	countries, err := s.jurisdictionChoices(c, true)
+	if err != nil {
+		return p, err
+	}
+	p.Groups = withBlank("Not given", choices(store.StakeholderGroups))
+	p.Countries = withBlank("Not given", countries)
+	tokens, err := s.db.Tokens(c.Request().Context(), u.ID)
+	if err != nil {
+		return p, err
+	}
+	for _, t := range tokens {
+		p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Created: t.Created, LastUsed: t.LastUsed, Revoked: t.Revoked})
+	}
+	return p, nil
+}
+
+func (s *Server) account(c echo.Context) error {
+	p, err := s.accountPage(c, nil, nil, nil, "")
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.AccountView(p))
+}
+
+func (s *Server) saveProfile(c echo.Context) error {
+	f, err := formOf(c, profileFields...)
+	if err != nil {
+		return err
+	}
+	u := *userFrom(c)
+	u.Name, u.Organisation, u.StakeholderGroup, u.Country = f.Get("name"), f.Get("organisation"), f.Get("stakeholder_group"), f.Get("country")
+	u.ConsentPublish = f.Get("consent_publish") == "1"
+	if u.Name == "" {
+		f.Errors["name"] = "Enter your name"
+	}
+	if err := u.Validate(); err != nil {
+		setErrors(f, err, nil)
+	}
+	if !f.Invalid() {
+		err := s.db.UpdateProfile(actorCtx(c), u)
+		if !setErrors(f, err, nil) && err != nil {
+			return err
+		}
+	}
+	if f.Invalid() {
+		p, err := s.accountPage(c, &f, nil, nil, "")
+		if err != nil {
+			return err
+		}
+		return s.render(c, unprocessable, views.AccountView(p))
+	}
+	return s.redirectFlash(c, "/account", "profile")
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	f, err := formOf(c, passwordFields...)
+	if err != nil {
+		return err
+	}
+	u := userFrom(c)
+	ctx := actorCtx(c)
+	status := unprocessable
+	if msg := store.CheckPassword(f.Get("new_password")); msg != "" {
+		f.Errors["new_password"] = msg
+	}
+	// The current password is checked with the sign-in throttle, so this
+	// form is no shortcut for guessing it.
+	keys := store.LoginKeys(u.Email, c.RealIP())
+	wait, err := s.db.LoginWait(ctx, keys)
+	if err != nil {
+		return err
+	}
+	switch {
+	case wait > 0:
+		f.Errors["current_password"] = fmt.Sprintf("Too many failed attempts. Wait %s and try again.", views.Plural(int(math.Ceil(wait.Seconds())), "second", "seconds"))
+		status = http.StatusTooManyRequests
+	case f.Get("current_password") == "":
+		f.Errors["current_password"] = "Enter your current password"
+	default:
+		if _, err := s.db.Authenticate(ctx, u.Email, f.Get("current_password")); err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if err := s.db.RecordLoginFailure(ctx, keys); err != nil {
+				return err
+			}
+			f.Errors["current_password"] = "Your current password is not correct"
+		}
+	}
+	if f.Invalid() {
+		p, err := s.accountPage(c, nil, &f, nil, "")
+		if err != nil {
+			return err
+		}
+		return s.render(c, status, views.AccountView(p))
+	}
+	hash, err := store.HashPassword(f.Get("new_password"))
+	if err != nil {
+		return err
+	}
+	keep, _ := c.Get(ctxSession).(string)
+	if err := s.db.SetPassword(ctx, u.ID, hash, keep); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/account", "password")
+}
+
+func (s *Server) createToken(c echo.Context) error {
+	f, err := formOf(c, tokenFields...)
+	if err != nil {
+		return err
+	}
+	name := f.Get("token_name")
+	switch {
+	case name == "":
+		f.Errors["token_name"] = "Enter a name for the token"
+	case len([]rune(name)) > 100:
+		f.Errors["token_name"] = "Use at most 100 characters"
+	}
+	newToken := ""
+	status := unprocessable
+	if !f.Invalid() {
+		if newToken, err = s.db.CreateToken(actorCtx(c), userFrom(c).ID, name); err != nil {
+			return err
+		}
+		status = http.StatusOK
+		f = views.NewForm(tokenFields...)
+	}
+	p, err := s.accountPage(c, nil, nil, &f, newToken)
+	if err != nil {
+		return err
+	}
+	// The token is shown in this answer only; it must not be cached.
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.render(c, status, views.AccountView(p))
+}
+
+func (s *Server) revokeToken(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	// RevokeToken matches the user too: another's token is not found.
+	if err := s.db.RevokeToken(actorCtx(c), userFrom(c).ID, id); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/account#tokens", "token-revoked")
+}

@@ -1,0 +1,325 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dc-isss/accord/store"
+)
+
+func TestSignInAndOut(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.get("/login")
+	w := c.post("/login", url.Values{"email": {"editor@example.org"}, "password": {testPassword}, "next": {"/policies/eu-cra"}})
+	wantStatus(t, "sign in", w, http.StatusSeeOther)
+	if got := w.Header().Get("Location"); got != "/policies/eu-cra" {
+		t.Errorf("got redirect to %q, want /policies/eu-cra", got)
+	}
+	var session *http.Cookie
+	for _, ck := range w.Result().Cookies() {
+		if ck.Name == "accord_session" {
+			session = ck
+		}
+	}
+	if session == nil {
+		t.Fatal("no session cookie set")
+	}
+	if !session.HttpOnly || session.SameSite != http.SameSiteLaxMode || session.Path != "/" {
+		t.Errorf("got cookie HttpOnly=%v SameSite=%v Path=%q, want HttpOnly, Lax, /", session.HttpOnly, session.SameSite, session.Path)
+	}
+	if session.Secure {
+		t.Error("got a Secure cookie over plain HTTP, want Secure only over TLS")
+	}
+	wantStatus(t, "account when signed in", c.get("/account"), http.StatusOK)
+	if got := doc(t, c.get("/")).Find(".account-links a").Text(); got != "Test editor" {
+		t.Errorf("header shows %q, want the user's name", got)
+	}
+
+	old := c.cookies["accord_session"]
+	wantStatus(t, "sign out", c.post("/logout", nil), http.StatusSeeOther)
+	if _, ok := c.cookies["accord_session"]; ok {
+		t.Error("session cookie still set after sign-out")
+	}
+	if _, err := e.db.SessionUser(context.Background(), old); err == nil {
+		t.Error("session still valid in the database after sign-out")
+	}
+	c.cookies["accord_session"] = old
+	w = c.get("/account")
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login?next=") {
+		t.Errorf("old session after sign-out: got %d to %q, want 303 to /login", w.Code, w.Header().Get("Location"))
+	}
+}
+
+func TestSignInSecureCookieOverTLS(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.get("/login")
+	form := c.token(url.Values{"email": {"editor@example.org"}, "password": {testPassword}})
+	req := httpsRequest(form)
+	w := c.do(req)
+	wantStatus(t, "sign in over TLS", w, http.StatusSeeOther)
+	for _, ck := range w.Result().Cookies() {
+		if ck.Name == "accord_session" && !ck.Secure {
+			t.Error("session cookie over TLS is not Secure")
+		}
+	}
+}
+
+func TestSessionRotation(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.get("/login")
+	c.cookies["accord_session"] = "planted-by-an-attacker"
+	c.post("/login", url.Values{"email": {"editor@example.org"}, "password": {testPassword}})
+	first := c.cookies["accord_session"]
+	if first == "" || first == "planted-by-an-attacker" {
+		t.Fatalf("got session %q after sign-in, want a new id", first)
+	}
+	c.post("/login", url.Values{"email": {"editor@example.org"}, "password": {testPassword}})
+	second := c.cookies["accord_session"]
+	if second == first {
+		t.Fatal("signing in again kept the same session id")
+	}
+	if _, err := e.db.SessionUser(context.Background(), first); err == nil {
+		t.Error("the session replaced at sign-in still works")
+	}
+}
+
+func TestDisabledUserLosesAccess(t *testing.T) {
+	e := newEnv(t)
+	s := e.signedIn("editor")
+	admin := e.signedIn("admin")
+	id := e.users["editor"].ID
+	wantStatus(t, "disable", admin.post("/admin/users/"+itoa(id)+"/disable", url.Values{"disabled": {"1"}}), http.StatusSeeOther)
+	w := s.get("/policies/new")
+	if w.Code != http.StatusSeeOther {
+		t.Errorf("disabled user's session: got %d, want 303 to sign in", w.Code)
+	}
+	w = e.signedIn("").post("/login", url.Values{"email": {"editor@example.org"}, "password": {testPassword}})
+	wantStatus(t, "disabled user signs in", w, http.StatusUnauthorized)
+	wantStatus(t, "enable", admin.post("/admin/users/"+itoa(id)+"/disable", url.Values{"disabled": {"0"}}), http.StatusSeeOther)
+	e.signedIn("editor")
+}
+
+func TestIdleAndAbsoluteTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps []time.Duration
+		alive bool
+	}{
+		{"used within the idle time", []time.Duration{time.Hour}, true},
+		{"idle too long", []time.Duration{store.IdleTimeout + time.Minute}, false},
+		{"in use but past the absolute limit", func() []time.Duration {
+			var s []time.Duration
+			for d := time.Duration(0); d <= store.AbsoluteTimeout; d += 20 * time.Hour {
+				s = append(s, 20*time.Hour)
+			}
+			return s
+		}(), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			c := e.signedIn("stakeholder")
+			var w = c.get("/account")
+			for _, d := range tc.steps {
+				e.advance(d)
+				w = c.get("/account")
+			}
+			if got := w.Code == http.StatusOK; got != tc.alive {
+				t.Errorf("got status %d, want session alive=%v", w.Code, tc.alive)
+			}
+		})
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	e := newEnv(t)
+	bad := url.Values{"email": {"editor@example.org"}, "password": {"wrong password"}}
+	good := url.Values{"email": {"editor@example.org"}, "password": {testPassword}}
+	c := e.signedIn("")
+	for i := 0; i < store.AccountThrottle.Free; i++ {
+		wantStatus(t, "failed sign-in", c.post("/login", bad), http.StatusUnauthorized)
+	}
+	// Even the right password waits: the throttle answers before checking.
+	w := c.post("/login", good)
+	wantStatus(t, "throttled sign-in", w, http.StatusTooManyRequests)
+	if w.Header().Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	if msg := doc(t, w).Find(".error-summary").Text(); !strings.Contains(msg, "Wait") {
+		t.Errorf("got message %q, want one saying how long to wait", msg)
+	}
+	// From another address the account is throttled too (per account)...
+	other := e.signedIn("")
+	other.ip = "198.51.100.7"
+	wantStatus(t, "other address, same account", other.post("/login", good), http.StatusTooManyRequests)
+	// ...but never for long: the wait is capped.
+	e.advance(store.AccountThrottle.Max)
+	wantStatus(t, "after the wait", c.post("/login", good), http.StatusSeeOther)
+
+	// Per address: many accounts guessed from one address.
+	e2 := newEnv(t)
+	g := e2.signedIn("")
+	for i := 0; i < store.AddressThrottle.Free; i++ {
+		g.post("/login", url.Values{"email": {"user" + itoa(int64(i)) + "@example.org"}, "password": {"guess"}})
+	}
+	wantStatus(t, "address throttled", g.post("/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}}), http.StatusTooManyRequests)
+	h := e2.signedIn("")
+	h.ip = "203.0.113.9"
+	wantStatus(t, "another address", h.post("/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}}), http.StatusSeeOther)
+}
+
+func TestThrottleIsSharedAcrossProcesses(t *testing.T) {
+	e := newEnv(t)
+	keys := store.LoginKeys("editor@example.org", "192.0.2.10")
+	// Another process (the CLI, a second server) records failures in the
+	// same database; this server must see them.
+	for i := 0; i < store.AccountThrottle.Free; i++ {
+		if err := e.db.RecordLoginFailure(context.Background(), keys); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.signedIn("")
+	wantStatus(t, "sign in", c.post("/login", url.Values{"email": {"Editor@Example.org"}, "password": {testPassword}}), http.StatusTooManyRequests)
+}
+
+func TestCSRF(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		name    string
+		noCSRF  bool
+		badCSRF bool
+		want    int
+	}{
+		{"missing token", true, false, http.StatusForbidden},
+		{"wrong token", false, true, http.StatusForbidden},
+		{"right token", false, false, http.StatusSeeOther},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := e.signedIn("editor")
+			c.noCSRF, c.badCSRF = tc.noCSRF, tc.badCSRF
+			w := c.post("/policies/eu-cra/delete", nil)
+			wantStatus(t, "delete", w, tc.want)
+			_, err := e.db.Policy(context.Background(), "eu-cra")
+			if got := err == nil; got != (tc.want != http.StatusSeeOther) {
+				t.Errorf("policy exists=%v after %s, want %v", got, tc.name, tc.want != http.StatusSeeOther)
+			}
+			if tc.want == http.StatusForbidden {
+				if !strings.Contains(w.Body.String(), "nothing was saved") {
+					t.Errorf("403 page does not explain: %s", w.Body)
+				}
+			}
+		})
+	}
+	// A forged login (no token) is refused too.
+	c := e.client()
+	c.noCSRF = true
+	wantStatus(t, "login without token", c.post("/login", url.Values{"email": {"editor@example.org"}, "password": {testPassword}}), http.StatusForbidden)
+}
+
+func TestSetup(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	// newEnv made an admin; take it away so that setup is open.
+	if err := e.db.SetRole(ctx, e.users["admin"].ID, "editor"); err != nil {
+		t.Fatal(err)
+	}
+	remote := e.client()
+	wantStatus(t, "setup from another machine", remote.get("/setup"), http.StatusForbidden)
+	local := e.client()
+	local.ip = "127.0.0.1"
+	wantStatus(t, "setup page from loopback", local.get("/setup"), http.StatusOK)
+	// X-Forwarded-For or X-Real-IP cannot make a remote client local.
+	req := httpGet("/setup")
+	req.Header.Set("X-Real-IP", "127.0.0.1")
+	req.Header.Set("X-Forwarded-For", "127.0.0.1")
+	wantStatus(t, "spoofed header", remote.do(req), http.StatusForbidden)
+
+	w := local.post("/setup", url.Values{"email": {"root@example.org"}, "name": {"Root"}, "password": {"password"}})
+	wantStatus(t, "common password", w, http.StatusUnprocessableEntity)
+	w = local.post("/setup", url.Values{"email": {"root@example.org"}, "name": {"Root"}, "password": {testPassword}})
+	wantStatus(t, "setup", w, http.StatusSeeOther)
+	u, err := e.db.UserByEmail(ctx, "root@example.org")
+	if err != nil || u.Role != "admin" {
+		t.Fatalf("got %+v, %v; want an admin", u, err)
+	}
+	wantStatus(t, "admin pages for the new admin", local.get("/admin/users"), http.StatusOK)
+	wantStatus(t, "setup after an admin exists", local.get("/setup"), http.StatusNotFound)
+	wantStatus(t, "setup post after an admin exists", local.post("/setup", url.Values{"email": {"x@example.org"}, "name": {"X"}, "password": {testPassword}}), http.StatusNotFound)
+}
+
+func TestRegisterAndAccount(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	c := e.signedIn("")
+	w := c.post("/register", url.Values{"email": {"not an email"}, "password": {"short"}, "name": {"Sam"}, "organisation": {"ACME"}})
+	wantStatus(t, "bad registration", w, http.StatusUnprocessableEntity)
+	d := doc(t, w)
+	for _, id := range []string{"f-email", "f-password", "f-stakeholder-group"} {
+		if d.Find("#"+id+"[aria-invalid=true]").Length() == 0 {
+			t.Errorf("field %s not marked invalid", id)
+		}
+	}
+	if got, _ := d.Find("#f-organisation").Attr("value"); got != "ACME" {
+		t.Errorf("organisation kept as %q, want ACME", got)
+	}
+	if got := d.Find("#f-email").AttrOr("autocomplete", ""); got != "email" {
+		t.Errorf("email autocomplete %q, want email", got)
+	}
+	w = c.post("/register", url.Values{"email": {"sam@example.org"}, "password": {testPassword}, "name": {"Sam"},
+		"stakeholder_group": {"civil-society"}, "country": {"KE"}, "consent_publish": {"1"}})
+	wantStatus(t, "registration", w, http.StatusSeeOther)
+	u, err := e.db.UserByEmail(ctx, "sam@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Role != "stakeholder" || u.Country != "KE" || !u.ConsentPublish || u.StakeholderGroup != "civil-society" {
+		t.Errorf("got %+v, want a consenting Kenyan civil-society stakeholder", u)
+	}
+	wantStatus(t, "same email again", e.signedIn("").post("/register", url.Values{"email": {"sam@example.org"}, "password": {testPassword}, "name": {"Sam"},
+		"stakeholder_group": {"other"}}), http.StatusUnprocessableEntity)
+
+	wantStatus(t, "profile", c.post("/account", url.Values{"name": {"Samira"}, "organisation": {"NGO"}, "stakeholder_group": {"academia"}}), http.StatusSeeOther)
+	if u, _ = e.db.UserByEmail(ctx, "sam@example.org"); u.Name != "Samira" || u.ConsentPublish {
+		t.Errorf("got %+v after profile change, want Samira without consent", u)
+	}
+	wantStatus(t, "wrong current password", c.post("/account/password", url.Values{"current_password": {"nope nope"}, "new_password": {"another good passphrase"}}), http.StatusUnprocessableEntity)
+	wantStatus(t, "password change", c.post("/account/password", url.Values{"current_password": {testPassword}, "new_password": {"another good passphrase"}}), http.StatusSeeOther)
+	wantStatus(t, "still signed in after own password change", c.get("/account"), http.StatusOK)
+	wantStatus(t, "sign in with new password", e.signedIn("").post("/login", url.Values{"email": {"sam@example.org"}, "password": {"another good passphrase"}}), http.StatusSeeOther)
+}
+
+func TestTokens(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	c := e.signedIn("editor")
+	w := c.post("/account/tokens", url.Values{"token_name": {"my script"}})
+	wantStatus(t, "create token", w, http.StatusOK)
+	secret := doc(t, w).Find("[data-testid=new-token] code.token").Text()
+	if !strings.HasPrefix(secret, store.TokenPrefix) {
+		t.Fatalf("got token %q, want one starting with %s", secret, store.TokenPrefix)
+	}
+	if got := w.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("token page Cache-Control %q, want no-store", got)
+	}
+	if strings.Contains(c.get("/account").Body.String(), secret) {
+		t.Error("token shown again after creation")
+	}
+	api := e.client()
+	api.bearer = secret
+	wantStatus(t, "API write with token", api.json(http.MethodDelete, "/api/v1/policies/eu-cra", ""), http.StatusNoContent)
+
+	tokens, err := e.db.Tokens(ctx, e.users["editor"].ID)
+	if err != nil || len(tokens) != 1 {
+		t.Fatalf("got %v, %v; want one token", tokens, err)
+	}
+	// Another user cannot revoke it.
+	wantStatus(t, "revoke another's token", e.signedIn("stakeholder").post("/account/tokens/"+itoa(tokens[0].ID)+"/revoke", nil), http.StatusNotFound)
+	wantStatus(t, "revoke own token", c.post("/account/tokens/"+itoa(tokens[0].ID)+"/revoke", nil), http.StatusSeeOther)
+	wantStatus(t, "API with revoked token", api.json(http.MethodDelete, "/api/v1/policies/eu-gdpr", ""), http.StatusUnauthorized)
+}

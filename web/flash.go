@@ -1,0 +1,51 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// flashCookie carries a one-time confirmation across a redirect (POST,
+// then 303 to a page that says what happened).
+const flashCookie = "accord_flash"
+
+// flashes are the confirmations, by the code the cookie carries. Only
+// codes travel, so a forged cookie can show nothing but these words.
+var flashes = map[string]string{
+	"signed-in":         "You are signed in.",
+	"signed-out":        "You are signed out.",
+	"registered":        "Your account is ready and you are signed in.",
+	"setup":             "The administrator account is ready and you are signed in.",
+	"profile":           "Your profile is saved.",
+	"password":          "Your password is changed; your other sessions were signed out.",
+	"token-revoked":     "The token is revoked.",
+	"policy-created":    "The policy is added.",
+	"policy-saved":      "The policy is saved.",
+	"policy-unchanged":  "Nothing changed, so nothing was saved.",
+	"policy-deleted":    "The policy is deleted. Its history is kept.",
+	"provision-saved":   "The provision is saved.",
+	"provision-deleted": "The provision is deleted.",
+	"mapping-saved":     "The mapping is saved.",
+	"mapping-deleted":   "The mapping is removed.",
+	"role-changed":      "The role is changed.",
+	"user-disabled":     "The account is disabled; its sessions and tokens no longer work.",
+	"user-enabled":      "The account is enabled again.",
+}
+
+// redirectFlash answers a successful form with a 303 to the page that
+// shows the result, carrying a confirmation.
+func (s *Server) redirectFlash(c echo.Context, to, code string) error {
+	s.setCookie(c, flashCookie, code, 60)
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// takeFlash reads and clears the confirmation, if any.
+func (s *Server) takeFlash(c echo.Context) string {
+	ck, err := c.Cookie(flashCookie)
+	if err != nil || ck.Value == "" {
+		return ""
+	}
+	s.clearCookie(c, flashCookie)
+	return flashes[ck.Value]
+}

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// formOf reads the posted values of the named fields, trimmed, into a
+// form that keeps them for a page shown again after an error.
+func formOf(c echo.Context, order ...string) (views.Form, error) {
+	f := views.NewForm(order...)
+	params, err := c.FormParams()
+	if err != nil {
+		return f, badRequest("", "The form could not be read.")
+	}
+	for _, name := range order {
+		for _, v := range params[name] {
+			// Passwords keep their spaces; everything else is trimmed.
+			if !strings.Contains(name, "password") {
+				v = strings.TrimSpace(v)
+			}
+			f.Values[name] = append(f.Values[name], v)
+		}
+	}
+	return f, nil
+}
+
+// setErrors copies a validation error's fields into the form, renaming
+// them with rename when the store's names differ from the form's. It
+// reports false for any other error, which the caller returns.
+func setErrors(f views.Form, err error, rename func(string) string) bool {
+	var ve *store.ValidationError
+	if !errors.As(err, &ve) {
+		return false
+	}
+	for k, msg := range ve.Fields {
+		if rename != nil {
+			k = rename(k)
+		}
+		if _, dup := f.Errors[k]; !dup {
+			f.Errors[k] = msg
+		}
+	}
+	return true
+}
+
+// unprocessable is the status of a form shown again with its errors.
+const unprocessable = http.StatusUnprocessableEntity
+
+func choices(values []string) []views.Choice {
+	out := make([]views.Choice, len(values))
+	for i, v := range values {
+		out[i] = views.Choice{Value: v, Label: store.Label(v)}
+	}
+	return out
+}
+
+// withBlank puts a first, empty choice before the others.
+func withBlank(label string, cs []views.Choice) []views.Choice {
+	return append([]views.Choice{{Value: "", Label: label}}, cs...)
+}
+
+// jurisdictionChoices lists jurisdictions by name; countriesOnly leaves
+// out blocs and INT (for a person's country).
+func (s *Server) jurisdictionChoices(c echo.Context, countriesOnly bool) ([]views.Choice, error) {
+	js, err := s.db.Jurisdictions(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.Choice, 0, len(js))
+	for _, j := range js {
+		if countriesOnly && j.Kind != "country" {
+			continue
+		}
+		out = append(out, views.Choice{Value: j.Code, Label: j.Name})
+	}
+	return out, nil
+}
+
+func (s *Server) topicChoices(c echo.Context) ([]views.Choice, error) {
+	ts, err := s.db.Topics(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.Choice, len(ts))
+	for i, t := range ts {
+		out[i] = views.Choice{Value: t.Slug, Label: t.Title}
+	}
+	return out, nil
+}
+
+// safeNext keeps a post-sign-in destination only when it is a path on
+// this site, so the sign-in form cannot be used to send people elsewhere.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\r\n") || strings.HasPrefix(next, "/logout") {
+		return "/"
+	}
+	return next
+}

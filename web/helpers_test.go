@@ -1,0 +1,226 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web"
+)
+
+const testPassword = "a long test passphrase"
+
+// bundle is the shipped content, read once for all tests.
+var bundle = sync.OnceValues(func() (content.Bundle, error) { return content.ReadBundle(content.Builtin()) })
+
+// env is a server over a real database, with one account per role.
+type env struct {
+	t       *testing.T
+	db      *store.DB
+	h       http.Handler
+	now     time.Time
+	users   map[string]store.User // by role
+	nowLock sync.Mutex
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "accord.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	e := &env{t: t, db: db, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), users: map[string]store.User{}}
+	db.Now = e.clock
+	b, err := bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := content.Seed(ctx, db, b); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := store.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range store.Roles {
+		u, err := db.CreateUser(ctx, store.User{Email: role + "@example.org", Name: "Test " + role, Role: role}, hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.users[role] = u
+	}
+	e.h = web.New(web.Deps{Store: db, Now: e.clock})
+	return e
+}
+
+func (e *env) clock() time.Time {
+	e.nowLock.Lock()
+	defer e.nowLock.Unlock()
+	return e.now
+}
+
+func (e *env) advance(d time.Duration) {
+	e.nowLock.Lock()
+	defer e.nowLock.Unlock()
+	e.now = e.now.Add(d)
+}
+
+// client is a browser: it keeps cookies and sends the CSRF token with
+// every form unless told otherwise.
+type client struct {
+	e       *env
+	ip      string
+	cookies map[string]string
+	// noCSRF leaves the _csrf field out; badCSRF sends a wrong one.
+	noCSRF, badCSRF bool
+	bearer          string
+}
+
+func (e *env) client() *client {
+	return &client{e: e, ip: "192.0.2.10", cookies: map[string]string{}}
+}
+
+// signedIn is a client signed in with the account of a role ("" for an
+// anonymous reader who has loaded a page).
+func (e *env) signedIn(role string) *client {
+	e.t.Helper()
+	c := e.client()
+	c.get("/login")
+	if role == "" {
+		return c
+	}
+	w := c.post("/login", url.Values{"email": {role + "@example.org"}, "password": {testPassword}})
+	if w.Code != http.StatusSeeOther {
+		e.t.Fatalf("sign in as %s: got %d, want 303: %s", role, w.Code, w.Body)
+	}
+	return c
+}
+
+func (c *client) do(req *http.Request) *httptest.ResponseRecorder {
+	req.RemoteAddr = c.ip + ":40000"
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	w := httptest.NewRecorder()
+	c.e.h.ServeHTTP(w, req)
+	for _, ck := range w.Result().Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	return w
+}
+
+func (c *client) get(path string) *httptest.ResponseRecorder {
+	return c.do(httptest.NewRequest(http.MethodGet, path, nil))
+}
+
+func (c *client) token(form url.Values) url.Values {
+	if form == nil {
+		form = url.Values{}
+	}
+	switch {
+	case c.noCSRF:
+	case c.badCSRF:
+		form.Set("_csrf", strings.Repeat("x", 43))
+	default:
+		form.Set("_csrf", c.cookies["accord_csrf"])
+	}
+	return form
+}
+
+func (c *client) post(path string, form url.Values) *httptest.ResponseRecorder {
+	form = c.token(form)
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// upload posts files as multipart/form-data under the field "file".
+func (c *client) upload(path string, files map[string][]byte) *httptest.ResponseRecorder {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range c.token(nil) {
+		mw.WriteField(k, v[0])
+	}
+	for name, data := range files {
+		fw, err := mw.CreateFormFile("file", name)
+		if err != nil {
+			c.e.t.Fatal(err)
+		}
+		fw.Write(data)
+	}
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+// json sends a JSON body; with a session, the CSRF header goes along.
+func (c *client) json(method, path, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if !c.noCSRF && c.bearer == "" {
+		req.Header.Set("X-CSRF-Token", c.cookies["accord_csrf"])
+	}
+	return c.do(req)
+}
+
+func doc(t *testing.T, w *httptest.ResponseRecorder) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(io.NopCloser(bytes.NewReader(w.Body.Bytes())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func wantStatus(t *testing.T, what string, w *httptest.ResponseRecorder, want int) {
+	t.Helper()
+	if w.Code != want {
+		body := w.Body.String()
+		if len(body) > 600 {
+			body = body[:600]
+		}
+		t.Fatalf("%s: got status %d, want %d; body: %s", what, w.Code, want, body)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func httpGet(path string) *http.Request { return httptest.NewRequest(http.MethodGet, path, nil) }
+
+// httpsRequest is a sign-in form posted over TLS.
+func httpsRequest(form url.Values) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, "https://accord.example/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.TLS = &tls.ConnectionState{}
+	return req
+}
+
+func httptestGet(h http.Handler, path string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	return w
+}

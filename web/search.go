@@ -1,0 +1,226 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dc-isss/accord/search"
+	"github.com/dc-isss/accord/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// Searcher is what the web needs of the search index.
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) (search.Results, error)
+}
+
+// searchFacets are the facets the search page offers, in display order.
+var searchFacets = []struct{ name, label string }{
+	{"kind", "Kind"},
+	{"jurisdiction", "Jurisdiction"},
+	{"region", "Region"},
+	{"type", "Type"},
+	{"status", "Status"},
+	{"topic", "Topic"},
+	{"challenge", "Question or challenge"},
+	{"year", "Year adopted"},
+}
+
+var kindLabels = map[string]string{
+	search.KindPolicy: "Policy", search.KindProvision: "Provision",
+	search.KindDocument: "Document", search.KindComment: "Comment",
+}
+
+// parseSearch reads /search and /api/v1/search parameters.
+func parseSearch(c echo.Context) (search.Query, error) {
+	qp := c.QueryParams()
+	q := search.Query{Q: qp.Get("q"), Filters: map[string][]string{}, Sort: qp.Get("sort")}
+	for _, k := range qp["kind"] {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if !slices.Contains(search.Kinds, k) {
+			return q, badRequest("kind", "kind must be one of "+strings.Join(search.Kinds, ", "))
+		}
+		q.Kinds = append(q.Kinds, k)
+	}
+	for _, name := range search.FacetNames {
+		if name == "kind" {
+			continue
+		}
+		for _, v := range qp[name] {
+			if v = strings.TrimSpace(v); v != "" {
+				q.Filters[name] = append(q.Filters[name], v)
+			}
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int
+		max  int
+	}{{"page", &q.Page, 100000}, {"per_page", &q.PerPage, search.MaxPerPage}} {
+		v := qp.Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > p.max {
+			return q, badRequest(p.name, fmt.Sprintf("%s must be a whole number from 1 to %d", p.name, p.max))
+		}
+		*p.dst = n
+	}
+	u := userFrom(c)
+	q.Private = u.HasRole("editor")
+	return q, nil
+}
+
+// runSearch asks the index, turning its errors into answers.
+func (s *Server) runSearch(c echo.Context, q search.Query) (search.Results, error) {
+	if s.search == nil {
+		return search.Results{}, &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Search is not available on this server."}
+	}
+	res, err := s.search.Search(c.Request().Context(), q)
+	var qe *search.QueryError
+	switch {
+	case errors.As(err, &qe):
+		return res, badRequest(qe.Field, qe.Message)
+	case errors.Is(err, search.ErrNotReady):
+		c.Response().Header().Set("Retry-After", "30")
+		return res, &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Message: "The search index is being rebuilt. Try again in a minute; browsing the policies works meanwhile.", Err: err}
+	}
+	return res, err
+}
+
+// hitJSON is one hit in the API.
+type hitJSON struct {
+	Kind          string              `json:"kind"`
+	Slug          string              `json:"slug"`
+	Ref           string              `json:"ref,omitempty"`
+	Title         string              `json:"title"`
+	Parent        string              `json:"parent,omitempty"`
+	URL           string              `json:"url"`
+	Score         float64             `json:"score"`
+	Jurisdictions []string            `json:"jurisdictions"`
+	Highlights    map[string][]string `json:"highlights"`
+}
+
+func (s *Server) apiSearch(c echo.Context) error {
+	q, err := parseSearch(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.runSearch(c, q)
+	if err != nil {
+		return err
+	}
+	hits := make([]hitJSON, len(res.Hits))
+	for i, h := range res.Hits {
+		js := h.Jurisdictions
+		if js == nil {
+			js = []string{}
+		}
+		hits[i] = hitJSON{Kind: h.Kind, Slug: h.Slug, Ref: h.Ref, Title: h.Title, Parent: h.Parent, URL: h.URL,
+			Score: h.Score, Jurisdictions: js, Highlights: h.Highlights}
+	}
+	page, per := q.Page, q.PerPage
+	if page == 0 {
+		page = 1
+	}
+	if per == 0 {
+		per = search.DefaultPerPage
+	}
+	return c.JSON(http.StatusOK, map[string]any{"hits": hits, "total": res.Total, "facets": res.Facets,
+		"took_ms": float64(res.Took.Microseconds()) / 1000, "page": page, "per_page": per, "fuzzy": res.Fuzzy})
+}
+
+func (s *Server) searchPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	q, err := parseSearch(c)
+	if err != nil {
+		return err
+	}
+	page := views.SearchPage{Base: s.base(c, "Search"), Q: strings.TrimSpace(q.Q)}
+	page.NoIndex = true
+	if page.Q != "" {
+		page.Title = "Search: " + page.Q
+	}
+	if page.Q == "" && len(q.Kinds) == 0 && len(q.Filters) == 0 {
+		return s.render(c, http.StatusOK, views.Search(page))
+	}
+	res, err := s.runSearch(c, q)
+	if err != nil {
+		return err
+	}
+	l, err := s.labels(ctx)
+	if err != nil {
+		return err
+	}
+	page.Searched = true
+	page.Total = res.Total
+	page.Fuzzy = res.Fuzzy
+	page.Took = fmt.Sprintf("%.1f ms", float64(res.Took.Microseconds())/1000)
+	for _, h := range res.Hits {
+		hit := views.SearchHit{Kind: kindLabels[h.Kind], Title: h.Title, Parent: h.Parent, URL: h.URL,
+			Jurisdictions: l.named(h.Jurisdictions)}
+		if t := h.Highlights["title"]; len(t) > 0 {
+			hit.TitleHTML = s.md.Sanitize(t[0])
+		} else {
+			hit.TitleHTML = template.HTML(template.HTMLEscapeString(h.Title))
+		}
+		for _, f := range h.Highlights["text"] {
+			hit.Snippets = append(hit.Snippets, s.md.Sanitize(f))
+		}
+		page.Hits = append(page.Hits, hit)
+	}
+	base := c.QueryParams()
+	base.Del("page")
+	selected := func(name, v string) bool {
+		if name == "kind" {
+			return slices.Contains(q.Kinds, v)
+		}
+		return slices.Contains(q.Filters[name], v)
+	}
+	for _, fl := range searchFacets {
+		facet := views.Facet{Name: fl.name, Label: fl.label}
+		for _, fc := range res.Facets[fl.name] {
+			v := cloneValues(base)
+			v.Set(fl.name, fc.Value)
+			label := l.value(fl.name, fc.Value)
+			if fl.name == "kind" {
+				label = kindLabels[fc.Value]
+			}
+			facet.Options = append(facet.Options, views.Option{Value: fc.Value, Label: label, Count: fc.Count,
+				Href: listURL("/search", v), Selected: selected(fl.name, fc.Value)})
+			if selected(fl.name, fc.Value) {
+				rm := cloneValues(base)
+				rm.Del(fl.name)
+				page.Chips = append(page.Chips, views.Chip{Label: fl.label + ": " + label, Href: listURL("/search", rm)})
+			}
+		}
+		if len(facet.Options) > 0 {
+			page.Facets = append(page.Facets, facet)
+		}
+	}
+	per := q.PerPage
+	if per == 0 {
+		per = search.DefaultPerPage
+	}
+	cur := max(q.Page, 1)
+	pages := int(math.Ceil(float64(res.Total) / float64(per)))
+	page.Pager = views.Pager{Page: cur, Pages: pages, Total: res.Total, Href: func(n int) string {
+		v := cloneValues(base)
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		return listURL("/search", v)
+	}}
+	return s.render(c, http.StatusOK, views.Search(page))
+}

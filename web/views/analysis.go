@@ -1,0 +1,131 @@
+package views
+
+import "strconv"
+
+// Shades is how many shade classes (.shade-1 … .shade-5 in site.css) the
+// coverage matrix and the map use above .shade-0, which means none.
+const Shades = 5
+
+// ShadeClass is the CSS class of one shade of the colour scale.
+func ShadeClass(n int) string { return "shade-" + strconv.Itoa(n) }
+
+// LegendEntry is one shade of the scale with the counts it stands for.
+type LegendEntry struct {
+	Shade int
+	Label string // "None", "1", "2–3"
+}
+
+// MatrixCol is one framework item heading a column of the matrix.
+type MatrixCol struct {
+	Code, Title string
+	Href        string // the item's evidence page
+	ID          string // the heading's id, for links into the matrix
+	Depth       int
+}
+
+// MatrixCell is one number of the matrix and the policy list it counts.
+type MatrixCell struct {
+	Count int
+	Href  string
+	Shade int
+}
+
+// MatrixRow is one jurisdiction, region or type of the matrix.
+type MatrixRow struct {
+	Key, Label string
+	Href       string // the row's own page or list
+	ID         string
+	Cells      []MatrixCell
+	Total      MatrixCell // policies addressing any item
+	Policies   MatrixCell // all policies of the row
+}
+
+// GapItem is an item with little evidence.
+type GapItem struct {
+	Code, Title, Href string
+	Count             int
+	ListHref          string
+}
+
+// GapLine says, in words, where no policy addresses one item.
+type GapLine struct {
+	Code, Title, Href string
+	Where             string // "Africa or Oceania"
+}
+
+// CoveragePage is the coverage matrix with its gaps.
+type CoveragePage struct {
+	Base
+	Framework     string
+	FrameworkName string
+	By            string
+	ByLabel       string // the rows' heading: Jurisdiction, Region, Type
+	Reviewed      bool
+	Caption       string
+	Views         []Option // links switching the rows, Selected for the current one
+	Toggle        Option   // link switching reviewed-only on or off
+	Cols          []MatrixCol
+	Rows          []MatrixRow
+	Totals        MatrixRow // the whole knowledge base
+	Legend        []LegendEntry
+	Least         []GapItem
+	RegionGaps    []GapLine
+	JurisGaps     []GapLine
+	Downloads     []NavItem
+}
+
+// MapShape is one country of the world map.
+type MapShape struct {
+	Code, Name string
+	Path       string
+	Title      string // "France: 2 policies"
+	Href       string // the jurisdiction page; "" when there is none
+	Shade      int
+}
+
+// MapRow is one jurisdiction in the map's table of numbers.
+type MapRow struct {
+	Code, Name string
+	Href       string // the jurisdiction page
+	ListHref   string // the policy list the count stands for
+	Count      int
+	Shade      int
+}
+
+// MapPage is the world map of policies with its text alternative.
+type MapPage struct {
+	Base
+	Framework string
+	Challenge string // "" for all policies
+	Scope     string // "policies" or "policies mapped to C3 …", for sentences
+	Reviewed  bool
+	Items     []Option // the challenge chooser
+	ViewBox   string
+	Shapes    []MapShape
+	Blocs     []MapRow  // EU, INT and other jurisdictions that are no country
+	Rows      []MapRow  // countries with at least one policy
+	NotDrawn  []NavItem // countries with policies too small for the map, with their counts
+	Others    int       // countries with none
+	Legend    []LegendEntry
+	Caption   string
+}
+
+// RegionCount is how many policies of one region address an item.
+type RegionCount struct {
+	Region string
+	Count  int
+	Href   string
+}
+
+// ListSep is what follows item i of n in a running list: ", " between
+// items, " and " before the last, end after it.
+func ListSep(i, n int, end string) string {
+	switch {
+	case i == n-1:
+		return end
+	case i == n-2:
+		return " and "
+	default:
+		return ", "
+	}
+}

@@ -1,0 +1,202 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// LoginPage is the sign-in form.
+type LoginPage struct {
+	Base
+	Form Form
+	Next string
+}
+
+// RegisterPage is the stakeholder registration form.
+type RegisterPage struct {
+	Base
+	Form      Form
+	Groups    []Choice
+	Countries []Choice
+}
+
+// SetupPage creates the first administrator.
+type SetupPage struct {
+	Base
+	Form Form
+}
+
+// TokenRow is one API token on the account page.
+type TokenRow struct {
+	ID       int64
+	Name     string
+	Created  time.Time
+	LastUsed string
+	Revoked  bool
+}
+
+// AccountPage is one's own profile, password and API tokens.
+type AccountPage struct {
+	Base
+	Email     string
+	Role      string
+	Profile   Form
+	Password  Form
+	TokenForm Form
+	Tokens    []TokenRow
+	// NewToken is shown once, right after it was created.
+	NewToken  string
+	Groups    []Choice
+	Countries []Choice
+}
+
+// PolicyFormPage adds or edits a policy.
+type PolicyFormPage struct {
+	Base
+	Form          Form
+	New           bool
+	Slug          string
+	PolicyTitle   string
+	Jurisdictions []Choice
+	Types         []Choice
+	Statuses      []Choice
+	Bindings      []Choice
+	Topics        []Choice
+	Layers        []Choice
+}
+
+// ProvisionFormPage adds or edits a provision of a policy.
+type ProvisionFormPage struct {
+	Base
+	Form        Form
+	PolicySlug  string
+	PolicyTitle string
+	Ref         string // the provision edited; "" when adding
+	Topics      []Choice
+}
+
+// MappingFormPage adds or edits a mapping of a policy to a framework item.
+type MappingFormPage struct {
+	Base
+	Form          Form
+	PolicySlug    string
+	PolicyTitle   string
+	ID            int64 // the mapping edited; 0 when adding
+	Frameworks    []Choice
+	Items         []Choice
+	Provisions    []Choice
+	Relationships []Choice
+}
+
+// ConfirmPage asks before something is deleted.
+type ConfirmPage struct {
+	Base
+	Heading string
+	Message string
+	Action  string
+	Button  string
+	Cancel  string
+}
+
+// RevisionRow is one revision in a policy's history.
+type RevisionRow struct {
+	Rev    int
+	Author string
+	Note   string
+	At     time.Time
+}
+
+// DiffPart is a run of text that two revisions share, or that one adds or
+// removes.
+type DiffPart struct {
+	Op   string // "eq", "ins" or "del"
+	Text string
+}
+
+// HistoryPage lists a policy's revisions and compares two of them.
+type HistoryPage struct {
+	Base
+	Slug      string
+	Title     string
+	Exists    bool
+	Revisions []RevisionRow
+	From, To  int
+	Diff      []DiffPart
+	Same      bool
+}
+
+// ImportProblem is one line of an import report.
+type ImportProblem struct {
+	Line    int
+	Field   string
+	Message string
+}
+
+// ImportReport says what importing one file did.
+type ImportReport struct {
+	File      string
+	Rejected  bool
+	Created   []string
+	Updated   []string
+	Unchanged []string
+	Problems  []ImportProblem
+}
+
+// ImportPage is the upload form and, after an upload, its report.
+type ImportPage struct {
+	Base
+	Form    Form
+	Reports []ImportReport
+	MaxMB   int
+}
+
+// UserRow is one account on the admin page.
+type UserRow struct {
+	ID           int64
+	Email        string
+	Name         string
+	Organisation string
+	Role         string
+	Disabled     bool
+	Self         bool
+	Created      time.Time
+}
+
+// AdminUsersPage lists accounts with role and access controls.
+type AdminUsersPage struct {
+	Base
+	Users []UserRow
+	Roles []Choice
+}
+
+// AuditRow is one audit event.
+type AuditRow struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Object string
+	Detail string
+	IP     string
+}
+
+// AuditPage is the filterable audit log.
+type AuditPage struct {
+	Base
+	Form    Form
+	Actions []Choice
+	Rows    []AuditRow
+	Total   int
+	Pager   Pager
+}
+
+// UTC formats a time for the audit log and history, always in UTC.
+func UTC(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+
+// I64 formats an id for templates.
+func I64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// ProvisionURL is the address of a provision's editing pages.
+func ProvisionURL(slug, ref string) string {
+	return PolicyURL(slug) + "/provisions/" + url.PathEscape(ref)
+}
