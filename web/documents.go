@@ -114,7 +114,7 @@ func (s *Server) newDocument(c echo.Context) error {
 }
 
 func (s *Server) createDocument(c echo.Context) error {
-	ctx := s.docActor(c)
+	ctx := actorCtx(c)
 	f := views.DocumentForm{Base: s.base(c, "New document"), New: true,
 		Slug: strings.TrimSpace(c.FormValue("slug")), Title: strings.TrimSpace(c.FormValue("title")),
 		Summary: c.FormValue("summary"), Body: c.FormValue("body"), Note: c.FormValue("note")}
@@ -160,7 +160,7 @@ func (s *Server) editDocument(c echo.Context) error {
 }
 
 func (s *Server) reviseDocument(c echo.Context) error {
-	ctx := s.docActor(c)
+	ctx := actorCtx(c)
 	d, err := s.visibleDocument(c, c.Param("slug"))
 	if err != nil {
 		return err
@@ -180,7 +180,7 @@ func (s *Server) reviseDocument(c echo.Context) error {
 }
 
 func (s *Server) documentStatus(c echo.Context) error {
-	ctx := s.docActor(c)
+	ctx := actorCtx(c)
 	d, err := s.visibleDocument(c, c.Param("slug"))
 	if err != nil {
 		return err
@@ -368,12 +368,3 @@ func (s *Server) documentDiff(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.DiffView(page))
 }
 
-// docActor carries the signed-in user into the store, so that writes
-// are attributed in versions and the audit log.
-func (s *Server) docActor(c echo.Context) context.Context {
-	ctx := c.Request().Context()
-	if u := userFrom(c); u != nil {
-		return store.WithActor(ctx, store.Actor{UserID: u.ID, Email: u.Email, IP: c.RealIP()})
-	}
-	return ctx
-}
