@@ -367,4 +367,3 @@ func (s *Server) documentDiff(c echo.Context) error {
 	page.NoIndex = true
 	return s.render(c, http.StatusOK, views.DiffView(page))
 }
-
