@@ -385,14 +385,16 @@ func typeInto(t *testing.T, ctx context.Context, sel, text string) {
 	}
 }
 
-// choose picks the option of a select whose visible label is label, as a
+// choose picks the option of a select whose visible label is label, or
+// label followed by a count in brackets as filter lists show it, as a
 // person picking from the list; in a multiple select the option is added
 // to the choice. Scripts listening for the change hear it.
 func choose(t *testing.T, ctx context.Context, sel, label string) {
 	t.Helper()
 	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
 		const s = document.querySelector(%q);
-		const o = s && Array.from(s.options).find(o => o.textContent.replace(/\s+/g, ' ').trim() === %q);
+		const want = %q, text = o => o.textContent.replace(/\s+/g, ' ').trim();
+		const o = s && Array.from(s.options).find(o => text(o) === want || /^\(\d+\)$/.test(text(o).slice(want.length + 1)) && text(o).startsWith(want + ' '));
 		if (!o) return false;
 		o.selected = true;
 		s.dispatchEvent(new Event('input', {bubbles: true}));
@@ -426,6 +428,17 @@ func attr(t *testing.T, ctx context.Context, sel, name string) string {
 		t.Fatalf("read %s[%s]: %v", sel, name, err)
 	}
 	return v
+}
+
+// attrs collects an attribute of every element the CSS selector matches.
+func attrs(t *testing.T, ctx context.Context, sel, name string) []string {
+	t.Helper()
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(
+		`Array.from(document.querySelectorAll(%q), e => e.getAttribute(%q) || '')`, sel, name)))
+	if err != nil {
+		t.Fatalf("read %s[%s]: %v", sel, name, err)
+	}
+	return out
 }
 
 // focusedID is the id of the element that has the keyboard focus.
