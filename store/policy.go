@@ -40,6 +40,14 @@ type Policy struct {
 	Provisions []Provision
 	Mappings   []Mapping
 
+	// Rev is the number of the stored revision, as read by DB.Policy.
+	Rev int
+	// BaseRev, when non-zero, is the revision an editor started from: the
+	// save is refused with ErrConflict if someone saved another revision
+	// meanwhile, so that two members editing at once never silently
+	// overwrite each other. Reads leave it zero.
+	BaseRev int
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	CreatedBy string // the creator's name or email, for display
