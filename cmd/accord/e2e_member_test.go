@@ -174,6 +174,9 @@ func addPolicyWithCorrection(t *testing.T, ctx context.Context, code string) {
 	requireHeading(t, ctx, "Add a policy")
 	checkA11y(t, ctx)
 
+	if got, err := chromedp.Run(ctx, chromedp.Title()); err != nil || !strings.HasPrefix(got, "Error: ") {
+		t.Errorf("the page sent back has the title %q (%v), want it to start with \"Error: \"", got, err)
+	}
 	// The summary comes first, takes the focus, and links to each field.
 	links := texts(t, ctx, `[data-testid="error-summary"] a`)
 	hrefs := attrs(t, ctx, `[data-testid="error-summary"] a`, "href")
