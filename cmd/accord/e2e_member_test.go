@@ -83,12 +83,34 @@ func TestE2EMemberJourney(t *testing.T) {
 			requirePath(t, ctx, "/policies/import")
 			requireHeading(t, ctx, "Import policies")
 			checkA11y(t, ctx)
+
+			// First a file with one bad line: it is rejected whole, and the
+			// report names the line and the field.
+			bad := filepath.Join(t.TempDir(), "bad-"+tc.code+".csv")
+			badCSV := strings.Replace(csv, ",guideline,", ",guidance,", 1)
+			if err := os.WriteFile(bad, []byte(badCSV), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{bad})); err != nil {
+				t.Fatalf("choose %s: %v", bad, err)
+			}
+			followStatus(t, ctx, "press Import with a bad file", chromedp.Click(chromedp.Search(`//main//form//button[normalize-space()="Import"]`)), 422)
+			checkA11y(t, ctx)
+			if got, err := chromedp.Run(ctx, chromedp.Title()); err != nil || !strings.HasPrefix(got, "Error: ") {
+				t.Errorf("the page of a rejected import has the title %q (%v), want it to start with \"Error: \"", got, err)
+			}
+			report := texts(t, ctx, `[data-testid="import-report"]`)
+			if len(report) != 1 || !strings.Contains(report[0], filepath.Base(bad)+": rejected, nothing was saved") ||
+				!strings.Contains(report[0], "Line 2: type:") {
+				t.Errorf("import report = %q, want %s rejected with line 2's type named", report, filepath.Base(bad))
+			}
+
 			if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{file})); err != nil {
 				t.Fatalf("choose %s: %v", file, err)
 			}
 			follow(t, ctx, "press Import", chromedp.Click(chromedp.Search(`//main//form//button[normalize-space()="Import"]`)))
 			checkA11y(t, ctx)
-			report := texts(t, ctx, `[data-testid="import-report"]`)
+			report = texts(t, ctx, `[data-testid="import-report"]`)
 			if len(report) != 1 {
 				t.Fatalf("import reports = %q, want one", report)
 			}
