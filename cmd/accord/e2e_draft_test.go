@@ -43,7 +43,7 @@ func TestE2EDraftJourney(t *testing.T) {
 
 			ctx := newBrowser(t, opts...)
 			visit(t, ctx, base)
-			signIn(t, ctx, base, email, password, name)
+			signIn(t, ctx, email, password, name)
 
 			follow(t, ctx, "click Documents in the navigation", chromedp.Click(chromedp.Search(`//nav[@aria-label="Main"]//a[normalize-space()="Documents"]`)))
 			requireHeading(t, ctx, "Documents")

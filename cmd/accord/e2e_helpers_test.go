@@ -462,7 +462,7 @@ func addUser(t *testing.T, data, email, name, role, password string) {
 
 // signIn signs in through the login page and checks that the header then
 // names the user.
-func signIn(t *testing.T, ctx context.Context, base, email, password, name string) {
+func signIn(t *testing.T, ctx context.Context, email, password, name string) {
 	t.Helper()
 	follow(t, ctx, "click Sign in in the header", chromedp.Click(chromedp.CSS(`header .account-links a[href="/login"]`)))
 	requireHeading(t, ctx, "Sign in")

@@ -63,7 +63,7 @@ func TestE2EMemberJourney(t *testing.T) {
 				checkA11y(t, ctx)
 				signOut(t, ctx)
 			}
-			signIn(t, ctx, base, tc.email, password, tc.person)
+			signIn(t, ctx, tc.email, password, tc.person)
 			checkA11y(t, ctx)
 
 			addPolicyWithCorrection(t, ctx, tc.code)

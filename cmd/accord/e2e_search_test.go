@@ -134,7 +134,7 @@ func TestE2ESearchJourney(t *testing.T) {
 			}
 
 			// Narrow to provisions, then to the United Kingdom.
-			var wantURL url.Values
+			wantURL := url.Values{"q": {q}}
 			for _, step := range []struct{ facet, label, param, value, meta string }{
 				{"Kind", "Provision", "kind", "provision", ""},
 				{"Jurisdiction", "United Kingdom", "jurisdiction", "GB", "United Kingdom"},
@@ -143,9 +143,6 @@ func TestE2ESearchJourney(t *testing.T) {
 				follow(t, ctx, "click facet "+step.facet+": "+step.label,
 					chromedp.Click(chromedp.Search(`//div[@class="facet"][h3[normalize-space()="`+step.facet+`"]]//a[normalize-space()="`+step.label+`"]`)))
 				loc := location(t, ctx)
-				if wantURL == nil {
-					wantURL = url.Values{"q": {q}}
-				}
 				wantURL.Set(step.param, step.value)
 				if loc.Path != "/search" || loc.Query().Encode() != wantURL.Encode() {
 					t.Errorf("after facet %s: %s at %s, want /search?%s", step.facet, step.label, loc, wantURL.Encode())
