@@ -101,9 +101,6 @@ func (s *Server) renderForm(c echo.Context, f views.DocumentForm, status int, er
 	default:
 		return err
 	}
-	if len(f.Errors) > 0 {
-		f.Base.Title = "Error: " + f.Base.Title
-	}
 	return s.render(c, status, views.DocumentFormView(f))
 }
 

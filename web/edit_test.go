@@ -35,6 +35,13 @@ func TestPolicyFormErrorsKeepInput(t *testing.T) {
 	if summary.Length() != 1 || summary.AttrOr("role", "") != "alert" {
 		t.Fatalf("got %d error summaries, want one with role=alert", summary.Length())
 	}
+	if got := d.Find("title").Text(); !strings.HasPrefix(got, "Error: Add a policy") {
+		t.Errorf("title = %q, want it to start with \"Error: Add a policy\"", got)
+	}
+	// It takes the focus when the page loads, with or without JavaScript.
+	if _, ok := summary.Attr("autofocus"); !ok || summary.AttrOr("tabindex", "") != "-1" {
+		t.Errorf("error summary autofocus=%v tabindex=%q, want autofocus and tabindex -1", ok, summary.AttrOr("tabindex", ""))
+	}
 	var hrefs []string
 	summary.Find("a").Each(func(_ int, a *goquery.Selection) { hrefs = append(hrefs, a.AttrOr("href", "")) })
 	if got, want := strings.Join(hrefs, " "), "#f-slug #f-title #f-type #f-adopted"; got != want {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // The browser tests (TestE2E...) drive the real program in Debian's
@@ -226,6 +227,13 @@ func scriptingEnabled(t *testing.T, ctx context.Context) bool {
 // visit loads a URL and requires a 200 answer.
 func visit(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
+	visitStatus(t, ctx, url, 200)
+}
+
+// visitStatus loads a URL and requires the given status, as for a page
+// that must answer 404.
+func visitStatus(t *testing.T, ctx context.Context, url string, want int64) {
+	t.Helper()
 	res, err := chromedp.RunResponse(ctx, chromedp.Navigate(url))
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)
@@ -233,14 +241,21 @@ func visit(t *testing.T, ctx context.Context, url string) {
 	if res == nil {
 		t.Fatalf("open %s: no answer", url)
 	}
-	if res.Status != 200 {
-		t.Fatalf("open %s: status %d, want 200", url, res.Status)
+	if res.Status != want {
+		t.Fatalf("open %s: status %d, want %d", url, res.Status, want)
 	}
 }
 
 // follow runs an action that navigates (a click, a form submission) and
 // waits for the new page, requiring a 200 answer.
 func follow(t *testing.T, ctx context.Context, what string, action chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	followStatus(t, ctx, what, action, 200)
+}
+
+// followStatus is follow for a page that must answer with another status,
+// such as a form sent back with errors (422).
+func followStatus(t *testing.T, ctx context.Context, what string, action chromedp.Action[chromedp.Void], want int64) {
 	t.Helper()
 	res, err := chromedp.RunResponse(ctx, action)
 	if err != nil {
@@ -249,8 +264,8 @@ func follow(t *testing.T, ctx context.Context, what string, action chromedp.Acti
 	if res == nil {
 		t.Fatalf("%s: no page loaded", what)
 	}
-	if res.Status != 200 {
-		t.Fatalf("%s: status %d, want 200", what, res.Status)
+	if res.Status != want {
+		t.Fatalf("%s: status %d, want %d", what, res.Status, want)
 	}
 }
 
@@ -345,4 +360,140 @@ func texts(t *testing.T, ctx context.Context, sel string) []string {
 		t.Fatalf("read %s: %v", sel, err)
 	}
 	return out
+}
+
+// typeInto empties a text field the way a person does, selecting all of
+// it and deleting, then types text key by key; a "\n" is the Enter key,
+// which in a textarea starts a new line.
+func typeInto(t *testing.T, ctx context.Context, sel, text string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Focus(chromedp.CSS(sel)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(kb.ModifierCtrl)),
+		chromedp.KeyEvent(kb.Backspace),
+		chromedp.SendKeys(chromedp.CSS(sel), text),
+	)
+	if err != nil {
+		t.Fatalf("type into %s: %v", sel, err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
+	}
+	if got != text {
+		t.Fatalf("after typing, %s holds %q, want %q", sel, got, text)
+	}
+}
+
+// choose picks the option of a select whose visible label is label, or
+// label followed by a count in brackets as filter lists show it, as a
+// person picking from the list; in a multiple select the option is added
+// to the choice. Scripts listening for the change hear it.
+func choose(t *testing.T, ctx context.Context, sel, label string) {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
+		const s = document.querySelector(%q);
+		const want = %q, text = o => o.textContent.replace(/\s+/g, ' ').trim();
+		const o = s && Array.from(s.options).find(o => text(o) === want || /^\(\d+\)$/.test(text(o).slice(want.length + 1)) && text(o).startsWith(want + ' '));
+		if (!o) return false;
+		o.selected = true;
+		s.dispatchEvent(new Event('input', {bubbles: true}));
+		s.dispatchEvent(new Event('change', {bubbles: true}));
+		return true;
+	})()`, sel, label)))
+	if err != nil {
+		t.Fatalf("choose %q in %s: %v", label, sel, err)
+	}
+	if !ok {
+		t.Fatalf("%s offers no option labelled %q", sel, label)
+	}
+}
+
+// click sends a mouse click to the first element the CSS selector
+// matches, for actions that do not load a new page.
+func click(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+// attr is the value of an attribute of the first element the CSS selector
+// matches, "" when the element or the attribute is missing.
+func attr(t *testing.T, ctx context.Context, sel, name string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
+		`(() => { const e = document.querySelector(%q); return (e && e.getAttribute(%q)) || ''; })()`, sel, name)))
+	if err != nil {
+		t.Fatalf("read %s[%s]: %v", sel, name, err)
+	}
+	return v
+}
+
+// attrs collects an attribute of every element the CSS selector matches.
+func attrs(t *testing.T, ctx context.Context, sel, name string) []string {
+	t.Helper()
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(
+		`Array.from(document.querySelectorAll(%q), e => e.getAttribute(%q) || '')`, sel, name)))
+	if err != nil {
+		t.Fatalf("read %s[%s]: %v", sel, name, err)
+	}
+	return out
+}
+
+// focusedID is the id of the element that has the keyboard focus.
+func focusedID(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.activeElement && document.activeElement.id) || ''`))
+	if err != nil {
+		t.Fatalf("read the focused element: %v", err)
+	}
+	return id
+}
+
+// addUser creates an account with the command line, as an operator would,
+// on the data folder of a running server.
+func addUser(t *testing.T, data, email, name, role, password string) {
+	t.Helper()
+	if out, err := runCLI(t, password+"\n", "user", "add", email, "--name", name, "--role", role, "--password-stdin", "--data", data); err != nil {
+		t.Fatalf("accord user add %s: %v\n%s", email, err, out)
+	}
+}
+
+// signIn signs in through the login page and checks that the header then
+// names the user.
+func signIn(t *testing.T, ctx context.Context, email, password, name string) {
+	t.Helper()
+	follow(t, ctx, "click Sign in in the header", chromedp.Click(chromedp.CSS(`header .account-links a[href="/login"]`)))
+	requireHeading(t, ctx, "Sign in")
+	checkA11y(t, ctx)
+	typeInto(t, ctx, "#f-email", email)
+	typeInto(t, ctx, "#f-password", password)
+	follow(t, ctx, "submit the sign-in form", chromedp.Click(chromedp.Search(`//main//form//button[normalize-space()="Sign in"]`)))
+	if got := texts(t, ctx, `header .account-links a[href="/account"]`); len(got) != 1 || got[0] != name {
+		t.Fatalf("after signing in the header names %q, want %q", got, name)
+	}
+}
+
+// signOut presses Sign out in the header and checks that the header then
+// offers Sign in again.
+func signOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	follow(t, ctx, "press Sign out", chromedp.Click(chromedp.Search(`//header//button[normalize-space()="Sign out"]`)))
+	if got := texts(t, ctx, `header .account-links a[href="/login"]`); len(got) != 1 {
+		t.Fatalf("after signing out the header offers %q, want one Sign in link", texts(t, ctx, "header .account-links"))
+	}
+	checkA11y(t, ctx)
+}
+
+// searchFromHeader types a query into the header's search box and presses
+// Enter, the way most people search.
+func searchFromHeader(t *testing.T, ctx context.Context, q string) {
+	t.Helper()
+	typeInto(t, ctx, "#site-q", q)
+	follow(t, ctx, "search for "+q, chromedp.SendKeys(chromedp.CSS("#site-q"), kb.Enter))
+	loc := location(t, ctx)
+	if loc.Path != "/search" || loc.Query().Get("q") != q {
+		t.Fatalf("after searching for %q at %s, want /search?q=%s", q, loc, q)
+	}
 }
