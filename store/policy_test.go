@@ -108,6 +108,8 @@ func TestSavePolicyRejects(t *testing.T) {
 		{"unknown topic", func(p *store.Policy) { p.Topics = []string{"no-such-topic"} }, "topics"},
 		{"unknown provision topic", func(p *store.Policy) { p.Provisions[0].Topics = []string{"no-such-topic"} }, "provisions[0].topics"},
 		{"provision without ref", func(p *store.Policy) { p.Provisions[0].Ref = "" }, "provisions[0].ref"},
+		{"provision ref with a space", func(p *store.Policy) { p.Provisions[0].Ref = "Article 13" }, "provisions[0].ref"},
+		{"provision ref with a slash", func(p *store.Policy) { p.Provisions[0].Ref = "5/1" }, "provisions[0].ref"},
 		{"provision twice", func(p *store.Policy) { p.Provisions = append(p.Provisions, p.Provisions[0]) }, "provisions[1].ref"},
 		{"unknown framework item", func(p *store.Policy) { p.Mappings[0].Item = "C9" }, "mappings[0].item"},
 		{"unknown framework", func(p *store.Policy) { p.Mappings[0].Framework = "nope" }, "mappings[0].item"},

@@ -406,7 +406,7 @@ func ProvisionFormView(p ProvisionFormPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(p.Form, Field{Name: "ref", Label: "Number", Required: true, Hint: "As the policy numbers it, such as 5.1-1 or Article 13."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(p.Form, Field{Name: "ref", Label: "Number", Required: true, Hint: "As the policy numbers it, without spaces, such as 5.1-1 or Art.13. It becomes part of the provision's address."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
