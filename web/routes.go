@@ -17,14 +17,19 @@ func (s *Server) routes(e *echo.Echo) {
 	editor := requireRole("editor")
 	admin := requireRole("admin")
 
-	e.GET("/", s.home)
-	e.GET("/policies", s.policies)
-	e.GET("/policies/:slug", s.policy)
-	e.GET("/jurisdictions/:code", s.jurisdiction)
-	e.GET("/frameworks/:slug", s.framework)
-	e.GET("/frameworks/:slug/items/:code", s.item)
-	e.GET("/coverage", s.coverage)
-	e.GET("/map", s.worldMap)
+	// Public pages whose content is a function of the URL and the database
+	// alone are served from the page cache to anonymous readers (see
+	// cache.go). A page that depends on the clock or on the search index
+	// (which trails the database) must not be cached.
+	cached := s.cached
+	e.GET("/", s.home, cached)
+	e.GET("/policies", s.policies, cached)
+	e.GET("/policies/:slug", s.policy, cached)
+	e.GET("/jurisdictions/:code", s.jurisdiction, cached)
+	e.GET("/frameworks/:slug", s.framework, cached)
+	e.GET("/frameworks/:slug/items/:code", s.item, cached)
+	e.GET("/coverage", s.coverage, cached)
+	e.GET("/map", s.worldMap, cached)
 	e.GET("/search", s.searchPage)
 
 	// Accounts.
@@ -76,7 +81,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/metrics", s.metrics.handler())
 	e.GET("/robots.txt", s.robots)
 	e.GET("/sitemap.xml", s.sitemap)
-	e.GET("/policies.atom", s.policiesAtom)
+	e.GET("/policies.atom", s.policiesAtom, cached)
 
 	e.GET("/static/*", staticFiles(static.FS))
 

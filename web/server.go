@@ -36,6 +36,7 @@ type Server struct {
 	now        func() time.Time
 	metrics    *metrics
 	search     Searcher
+	pages      pageCache
 	labelCache labelCache
 	// world is the map /map draws; worldErr, if the embedded map does not
 	// parse, is what /map answers instead.

@@ -62,7 +62,7 @@ var servingRE = regexp.MustCompile(`Accord is serving at (http://\S+/) `)
 // port with a fresh data folder (or the given one), and returns the
 // address it prints. The server stops when the test ends; its log is
 // shown if the test failed.
-func startServer(t *testing.T, data ...string) string {
+func startServer(t testing.TB, data ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if len(data) > 0 {

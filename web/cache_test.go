@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/dc-isss/accord/store"
+)
+
+// TestPageCacheFollowsTheDatabase: anonymous pages come from the cache
+// until the database changes, whoever changes it; revalidation gets a 304
+// only while nothing changed; signed-in readers never get the anonymous
+// page.
+func TestPageCacheFollowsTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	anon := e.client()
+	first := anon.get("/policies?jurisdiction=KE")
+	wantStatus(t, "first", first, http.StatusOK)
+	etag := first.Header().Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on a public page")
+	}
+	if again := anon.get("/policies?jurisdiction=KE"); again.Body.String() != first.Body.String() || again.Header().Get("ETag") != etag {
+		t.Error("a second read of an unchanged page differs")
+	}
+	req := httptest.NewRequest(http.MethodGet, "/policies?jurisdiction=KE", nil)
+	req.Header.Set("If-None-Match", etag)
+	if w := anon.do(req); w.Code != http.StatusNotModified || w.Body.Len() != 0 {
+		t.Errorf("revalidation: %d with %d bytes, want 304 and no body", w.Code, w.Body.Len())
+	}
+	guess := httptest.NewRequest(http.MethodGet, "/policies/no-such-policy", nil)
+	guess.Header.Set("If-None-Match", etag)
+	if w := anon.do(guess); w.Code != http.StatusNotFound {
+		t.Errorf("unknown page with a guessed ETag: %d, want 404", w.Code)
+	}
+
+	// A write through another handle on the same database, as the CLI does.
+	other, err := store.Open(ctx, e.db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.UpsertJurisdictions(ctx, []store.Jurisdiction{{Code: "KE", Name: "Kenya", Kind: "country", Region: "Africa"}}); err != nil {
+		t.Fatal(err)
+	}
+	p := store.Policy{Slug: "ke-cache-test", Title: "Kenya cache test guidelines", Jurisdictions: []string{"KE"}, Type: "guideline"}
+	if _, err := other.SavePolicy(ctx, p, store.CreateOnly); err != nil {
+		t.Fatal(err)
+	}
+	after := anon.get("/policies?jurisdiction=KE")
+	if !strings.Contains(after.Body.String(), "Kenya cache test guidelines") {
+		t.Error("the cached list does not show a policy saved since")
+	}
+	if after.Header().Get("ETag") == etag {
+		t.Error("ETag unchanged after a write")
+	}
+	if w := anon.do(req); w.Code != http.StatusOK {
+		t.Errorf("revalidation after a write: %d, want 200", w.Code)
+	}
+
+	editor := e.signedIn("editor")
+	if got := editor.get("/policies?jurisdiction=KE").Body.String(); !strings.Contains(got, "/policies/new") {
+		t.Error("an editor got the anonymous page without the Add a policy link")
+	}
+}
