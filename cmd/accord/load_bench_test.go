@@ -81,4 +81,3 @@ func BenchmarkPagesVsStatic(b *testing.B) {
 		})
 	}
 }
-
