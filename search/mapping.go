@@ -14,7 +14,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-4"
+const schemaVersion = "accord-search-5"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
@@ -49,13 +49,13 @@ var textFields = []struct {
 //     Term vectors are kept because phrase queries need positions and
 //     highlights need offsets. Only title and text are stored.
 //   - ids: identifier forms, one keyword term each (see identifiers).
-//   - slug, visibility: keywords for updates and filtering.
-//   - facets: every facet value as one "key:value" keyword, with doc
-//     values, which the facet builder reads (see facetTerms); added by
-//     indexDoc rather than the mapping, to store the doc values
-//     uncompressed.
+//   - slug: keyword, to find a record's docs on update; visibility:
+//     keyword, for inspection (queries read privateTerm instead).
+//   - facets: every facet value as one "key:value" keyword (see
+//     facetTerms), plus privateTerm on private records; added by indexDoc
+//     rather than the mapping, to leave out what counting does not need.
 //   - date: keyword with doc values, the sort key for "newest".
-//   - parent, jurisdiction: stored only, for display.
+//   - parent, jurisdiction, version: stored only, for display.
 //
 // No field goes into bleve's composite "_all": queries name their fields,
 // and _all would double the size of the postings.
@@ -96,6 +96,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	dm.AddFieldMappingsAt("parent", shown())
 	dm.AddFieldMappingsAt("jurisdiction", shown())
+	dm.AddFieldMappingsAt("version", shown())
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm
@@ -109,11 +110,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	return im, nil
 }
 
-// facetOptions index the facets field for filtering and counting only: no
-// frequencies or norms (filters do not score), and doc values left
-// uncompressed, since decompressing them on every faceted query was half
-// its time; they are a few megabytes at 100,000 records.
-const facetOptions = index.IndexField | index.DocValues | index.SkipDVCompression | index.SkipFreqNorm
+// facetOptions index the facets field for counting and filtering only:
+// no frequencies or norms (filters do not score) and no doc values, since
+// the facet counter reads the postings (see facets.go).
+const facetOptions = index.IndexField | index.SkipFreqNorm
 
 // indexDoc adds d to batch: its mapped fields, plus its facet terms.
 func indexDoc(batch *bleve.Batch, m *mapping.IndexMappingImpl, d doc) error {
