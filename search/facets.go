@@ -51,8 +51,9 @@ type facetCache struct {
 
 // facetTermInfo is what an ordinal stands for.
 type facetTermInfo struct {
-	facet int // index in FacetNames, or noFacet
-	value string
+	facet   int // index in FacetNames, or noFacet
+	value   string
+	private bool // the term is privateTerm
 }
 
 // segFacets are the ordinals of one segment's records, by local doc
@@ -215,7 +216,7 @@ func (everyTerm) Accept(int, byte) int     { return 0 }
 // add gives a new facet term its ordinal.
 func (c *facetCache) add(t string) uint32 {
 	o := uint32(len(c.terms))
-	info := facetTermInfo{facet: noFacet}
+	info := facetTermInfo{facet: noFacet, private: t == privateTerm}
 	if key, value, ok := strings.Cut(t, ":"); ok {
 		if i := slices.Index(FacetNames, facetNames[key]); i >= 0 {
 			info = facetTermInfo{facet: i, value: value}
@@ -273,7 +274,7 @@ func (fp *facetPass) start(v *facetView) {
 	fp.counts = make([]uint32, len(v.terms))
 	for o, t := range v.terms {
 		switch {
-		case t.facet == noFacet:
+		case t.private:
 			fp.allow[o] = privBit
 		case slices.Contains(fp.filters[t.facet], t.value):
 			fp.allow[o] = 1 << t.facet

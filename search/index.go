@@ -112,6 +112,9 @@ func Open(dir string, db *store.DB, log *slog.Logger) (*Index, error) {
 	switch {
 	case err == nil:
 		ix.bi, ix.seq = bi, seq
+		if err := ix.warmFacets(bi); err != nil {
+			log.Warn("read the facets of the search index", "err", err)
+		}
 		ix.ready.Store(true)
 	case errors.Is(err, ErrInUse):
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)

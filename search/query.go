@@ -74,9 +74,10 @@ type Query struct {
 type Hit struct {
 	Kind  string
 	Slug  string // the policy (or document) the record is, or is part of
-	Ref   string // a provision's reference, such as "5.1-1"
+	Ref   string // a provision's reference, such as "5.1-1", or a document block's paragraph id
 	Title string // plain text; escape it
-	// Parent is, for a provision, the display title of its policy.
+	// Parent is, for a provision, the display title of its policy; for a
+	// document block, the document's title.
 	Parent        string
 	URL           string
 	Score         float64

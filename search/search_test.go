@@ -474,8 +474,6 @@ func TestDocumentBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, private := range []bool{false, true} {
-		res := search(t, ix, Query{Q: "zebrafish okapi", Private: private})
-		_ = res
 		got := hitsOfKind(search(t, ix, Query{Q: "okapi", Private: private}), KindDocument)
 		want := []string{"passwords-note#p2 /documents/passwords-note/versions/1#p-p2"}
 		if diff := gocmp.Diff(want, got); diff != "" {
