@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/document"
@@ -14,7 +15,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-5"
+const schemaVersion = "accord-search-6"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
@@ -54,6 +55,9 @@ var textFields = []struct {
 //   - facets: every facet value as one "key:value" keyword (see
 //     facetTerms), plus privateTerm on private records; added by indexDoc
 //     rather than the mapping, to leave out what counting does not need.
+//   - pairs_title, pairs_short_title, pairs_text, pairs_context: each
+//     text field's adjacent word pairs, added by indexDoc (see
+//     pairAnalyzer), which answer phrase queries without positions.
 //   - date: keyword with doc values, the sort key for "newest".
 //   - parent, jurisdiction, version: stored only, for display.
 //
@@ -115,7 +119,15 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 // the facet counter reads the postings (see facets.go).
 const facetOptions = index.IndexField | index.SkipFreqNorm
 
-// indexDoc adds d to batch: its mapped fields, plus its facet terms.
+// pairOptions index a text field's word pairs like a text field's words,
+// for scoring, but without positions: a pair is matched whole.
+const pairOptions = index.IndexField
+
+// pairField names the field holding the word pairs of text field f.
+func pairField(f string) string { return "pairs_" + f }
+
+// indexDoc adds d to batch: its mapped fields, plus its facet terms and the
+// word pairs of each text field (see pairAnalyzer).
 func indexDoc(batch *bleve.Batch, m *mapping.IndexMappingImpl, d doc) error {
 	bd := document.NewDocument(d.id)
 	if err := m.MapDocument(bd, d); err != nil {
@@ -125,8 +137,41 @@ func indexDoc(batch *bleve.Batch, m *mapping.IndexMappingImpl, d doc) error {
 	for i, t := range d.Facets {
 		bd.AddField(document.NewTextFieldCustom("facets", []uint64{uint64(i)}, []byte(t), facetOptions, kw))
 	}
+	pa := pairAnalyzer{m.AnalyzerNamed(en.AnalyzerName)}
+	for _, f := range []struct{ name, text string }{
+		{"title", d.Title}, {"short_title", d.ShortTitle}, {"text", d.Text}, {"context", d.Context},
+	} {
+		if f.text != "" {
+			bd.AddField(document.NewTextFieldCustom(pairField(f.name), nil, []byte(f.text), pairOptions, pa))
+		}
+	}
 	if err := batch.IndexAdvanced(bd); err != nil {
 		return fmt.Errorf("index %s: %w", d.id, err)
 	}
 	return nil
+}
+
+// pairAnalyzer makes a text field's word pairs: every two words that
+// follow each other in the field after English analysis, as one term
+// ("default passwords" gives "default password"; words on either side of a
+// stop word make no pair). See phraseQuery for their use.
+type pairAnalyzer struct {
+	words analysis.Analyzer
+}
+
+// Analyze implements analysis.Analyzer.
+func (a pairAnalyzer) Analyze(text []byte) analysis.TokenStream {
+	toks := a.words.Analyze(text)
+	out := make(analysis.TokenStream, 0, len(toks))
+	for i := 1; i < len(toks); i++ {
+		prev, cur := toks[i-1], toks[i]
+		if cur.Position != prev.Position+1 {
+			continue
+		}
+		term := make([]byte, 0, len(prev.Term)+1+len(cur.Term))
+		term = append(append(append(term, prev.Term...), ' '), cur.Term...)
+		out = append(out, &analysis.Token{Term: term, Start: prev.Start, End: cur.End,
+			Position: len(out) + 1, Type: analysis.AlphaNumeric})
+	}
+	return out
 }

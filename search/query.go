@@ -117,15 +117,18 @@ func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
 
 // plan is a validated query, ready to run.
 type plan struct {
-	core    query.Query // what the words and phrases ask, nil for "everything"
-	fuzzy   query.Query // core forgiving a typo per word; nil when there are no words to forgive
-	nothing bool        // the text held nothing searchable ("*", "the")
-	kinds   []string
-	filters map[string][]string
-	from    int
-	size    int
-	newest  bool
-	private bool
+	core  query.Query // what the words and phrases ask, nil for "everything"
+	fuzzy query.Query // core forgiving a typo per word; nil when there are no words to forgive
+	// marks and fuzzyMarks find what to highlight in the hits of core and
+	// fuzzy: every word, phrases' words included, in any text field.
+	marks, fuzzyMarks query.Query
+	nothing           bool // the text held nothing searchable ("*", "the")
+	kinds             []string
+	filters           map[string][]string
+	from              int
+	size              int
+	newest            bool
+	private           bool
 }
 
 // Search answers a query: ErrNotReady while the index is being built, a
@@ -157,12 +160,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (res Results, err error) {
 	if p.nothing {
 		return Results{Hits: []Hit{}, Facets: emptyFacets(), Took: time.Since(start)}, nil
 	}
-	res, err = ix.run(ctx, bi, p, p.core)
+	res, err = ix.run(ctx, bi, p, p.core, p.marks)
 	if err != nil {
 		return Results{}, err
 	}
 	if res.Total < fewHits && p.fuzzy != nil {
-		fz, err := ix.run(ctx, bi, p, p.fuzzy)
+		fz, err := ix.run(ctx, bi, p, p.fuzzy, p.fuzzyMarks)
 		if err != nil {
 			return Results{}, err
 		}
@@ -179,8 +182,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (res Results, err error) {
 // matches go through a facetPass (facets.go), which filters them, keeps
 // private records from public readers and counts every facet, the
 // filtered ones disjunctively, in the same pass; then a highlight pass
-// over the page.
-func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text query.Query) (Results, error) {
+// over the page with the marks query.
+func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text, marks query.Query) (Results, error) {
 	inner := text
 	if inner == nil {
 		inner = query.NewMatchAllQuery()
@@ -198,7 +201,7 @@ func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text query.Que
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
 	res := Results{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits)), Facets: pass.results()}
-	locs, err := ix.locations(ctx, bi, text, sr.Hits)
+	locs, err := ix.locations(ctx, bi, marks, sr.Hits)
 	if err != nil {
 		return Results{}, err
 	}
@@ -409,27 +412,28 @@ func (ix *Index) planText(p *plan, text string) error {
 		return &QueryError{Field: "q", Message: "The query has too many words; use fewer"}
 	}
 
-	var must, fuzzyMust []query.Query
+	var must, fuzzyMust, marks, fuzzyMarks []query.Query
 	anyFuzz := false
 	for _, t := range terms {
 		must = append(must, acrossFields(t, false))
 		fuzz := forgivable(t)
 		fuzzyMust = append(fuzzyMust, acrossFields(t, fuzz))
 		anyFuzz = anyFuzz || fuzz
+		marks = append(marks, acrossFields(t, false))
+		fuzzyMarks = append(fuzzyMarks, acrossFields(t, fuzz))
 	}
 	for _, ph := range phrases {
-		if len(analyse(an, ph)) == 0 {
+		words := analyse(an, ph)
+		if len(words) == 0 {
 			continue // only stop words or punctuation
 		}
-		alts := make([]query.Query, 0, len(textFields))
-		for _, f := range textFields {
-			mq := query.NewMatchPhraseQuery(ph)
-			mq.SetField(f.name)
-			mq.SetBoost(f.boost)
-			alts = append(alts, mq)
+		pq := phraseQuery(an, ph)
+		must = append(must, pq)
+		fuzzyMust = append(fuzzyMust, pq)
+		for _, w := range words {
+			marks = append(marks, acrossFields(w, false))
+			fuzzyMarks = append(fuzzyMarks, acrossFields(w, false))
 		}
-		must = append(must, query.NewDisjunctionQuery(alts))
-		fuzzyMust = append(fuzzyMust, query.NewDisjunctionQuery(alts))
 	}
 	var idq query.Query
 	if len(ids) > 0 {
@@ -444,10 +448,63 @@ func (ix *Index) planText(p *plan, text string) error {
 		p.nothing = true
 		return nil
 	}
+	p.marks = disjunction(marks)
 	if anyFuzz {
 		p.fuzzy = either(conjunction(fuzzyMust), idq)
+		p.fuzzyMarks = disjunction(fuzzyMarks)
 	}
 	return nil
+}
+
+// phraseQuery matches a phrase within any one text field. Word positions
+// are costly to check (bleve decodes them for every record holding all the
+// words), so the word pairs indexed with each field (see pairAnalyzer) do
+// most of the work: a phrase of two adjacent words is exactly its pair's
+// term; a longer one must hold each of its pairs, and positions are then
+// checked on the few records that do (bleve's conjunction leads with its
+// rarest part); only a phrase whose words are all parted by stop words
+// ("security by design") falls back to positions alone.
+func phraseQuery(an analysis.Analyzer, ph string) query.Query {
+	toks := an.Analyze([]byte(ph))
+	var pairs []string
+	for _, tok := range (pairAnalyzer{an}).Analyze([]byte(ph)) {
+		if t := string(tok.Term); !slices.Contains(pairs, t) {
+			pairs = append(pairs, t)
+		}
+	}
+	exact := len(toks) == 2 && len(pairs) == 1
+	alts := make([]query.Query, 0, len(textFields))
+	for _, f := range textFields {
+		if exact {
+			alts = append(alts, term(pairField(f.name), pairs[0], f.boost))
+			continue
+		}
+		mq := query.NewMatchPhraseQuery(ph)
+		mq.SetField(f.name)
+		mq.SetBoost(f.boost)
+		if len(pairs) == 0 {
+			alts = append(alts, mq)
+			continue
+		}
+		// The pairs narrow, the phrase decides and scores (boost 0:
+		// the pairs add nothing to the score).
+		parts := make([]query.Query, 0, len(pairs)+1)
+		for _, pr := range pairs {
+			parts = append(parts, term(pairField(f.name), pr, 0))
+		}
+		alts = append(alts, query.NewConjunctionQuery(append(parts, mq)))
+	}
+	return query.NewDisjunctionQuery(alts)
+}
+
+func disjunction(qs []query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // forgivable reports whether a term may match one edit away: words of

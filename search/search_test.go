@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/dc-isss/accord/content"
@@ -203,6 +205,60 @@ func TestPhrase(t *testing.T) {
 	both := ids(search(t, ix, Query{Q: `"consumer internet" conformance`}))
 	if diff := gocmp.Diff([]string{"policy:etsi-ts-103-701"}, both); diff != "" {
 		t.Errorf("phrase and word (-want +got):\n%s", diff)
+	}
+}
+
+// TestPhrasePairs checks that phrases answered through the word pairs
+// (see phraseQuery) find exactly what word positions alone find, and are
+// highlighted.
+func TestPhrasePairs(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	tests := []string{
+		"consumer internet",           // two words: the pair alone
+		"default passwords",           // stemmed
+		"internet of things",          // parted by a stop word: positions alone
+		"consumer internet of things", // a pair, then positions
+		"cyber resilience act",        // two pairs, then positions
+		"passwords default",           // the words, but not in this order
+	}
+	for _, ph := range tests {
+		t.Run(ph, func(t *testing.T) {
+			alts := make([]query.Query, 0, len(textFields))
+			for _, f := range textFields {
+				mq := query.NewMatchPhraseQuery(ph)
+				mq.SetField(f.name)
+				alts = append(alts, mq)
+			}
+			bi, err := ix.current()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sr, err := bi.Search(bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(alts), 1000, 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{}
+			for _, h := range sr.Hits {
+				want = append(want, h.ID)
+			}
+			res := search(t, ix, Query{Q: `"` + ph + `"`, Private: true, PerPage: 100})
+			got := append([]string{}, ids(res)...)
+			slices.Sort(want)
+			slices.Sort(got)
+			if diff := gocmp.Diff(want, got); diff != "" {
+				t.Errorf("Search(%q) against positions alone (-want +got):\n%s", ph, diff)
+			}
+			first := strings.Fields(ph)[0]
+			for _, h := range res.Hits {
+				shown := strings.Join(append(h.Highlights["title"], h.Highlights["text"]...), " ")
+				// A record may match in a field that is not shown (the
+				// context); one that shows the words must mark them.
+				if strings.Contains(strings.ToLower(shown), first) && !strings.Contains(shown, "<mark>") {
+					t.Errorf("Search(%q) hit %s: no word marked in %v", ph, h.Slug, h.Highlights)
+				}
+			}
+		})
 	}
 }
 
