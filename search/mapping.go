@@ -61,8 +61,8 @@ var textFields = []struct {
 //   - date: keyword with doc values, the sort key for "newest".
 //   - parent, jurisdiction, version: stored only, for display.
 //
-// No field goes into bleve's composite "_all": queries name their fields,
-// and _all would double the size of the postings.
+// There is no composite "_all" field: queries name their fields, and _all
+// would double the size of the postings.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -101,6 +101,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt("parent", shown())
 	dm.AddFieldMappingsAt("jurisdiction", shown())
 	dm.AddFieldMappingsAt("version", shown())
+
+	// No composite "_all" field: queries name their fields, and _all
+	// would otherwise collect the fields indexDoc adds outside the
+	// mapping (facets, pairs), with term vectors, for nothing.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm
