@@ -265,28 +265,60 @@ func TestPhrasePairs(t *testing.T) {
 func TestFacetsMatchFilteredTotals(t *testing.T) {
 	db := mustOpen(t)
 	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
-	for _, q := range []string{"", "security", "iot devices"} {
-		all := search(t, ix, Query{Q: q, PerPage: 100})
-		if all.Total == 0 {
-			t.Fatalf("Search(%q) found nothing", q)
-		}
-		sum := 0
-		for _, c := range all.Facets["kind"] {
-			sum += c.Count
-		}
-		if sum != all.Total {
-			t.Errorf("Search(%q): kind counts sum to %d, want total %d", q, sum, all.Total)
-		}
-		for _, name := range FacetNames {
-			if _, ok := all.Facets[name]; !ok {
-				t.Errorf("Search(%q): no %s facet", q, name)
+	for _, private := range []bool{false, true} {
+		for _, q := range []string{"", "security", "iot devices"} {
+			all := search(t, ix, Query{Q: q, PerPage: 100, Private: private})
+			if all.Total == 0 {
+				t.Fatalf("Search(%q, Private: %v) found nothing", q, private)
 			}
-			for _, c := range all.Facets[name] {
-				f := Query{Q: q, Filters: map[string][]string{name: {c.Value}}}
-				got := search(t, ix, f).Total
-				if got != c.Count {
-					t.Errorf("Search(%q) with %s=%s: got total %d, want the facet's count %d", q, name, c.Value, got, c.Count)
+			sum := 0
+			for _, c := range all.Facets["kind"] {
+				sum += c.Count
+			}
+			if sum != all.Total {
+				t.Errorf("Search(%q, Private: %v): kind counts sum to %d, want total %d", q, private, sum, all.Total)
+			}
+			for _, name := range FacetNames {
+				if _, ok := all.Facets[name]; !ok {
+					t.Errorf("Search(%q): no %s facet", q, name)
 				}
+				for _, c := range all.Facets[name] {
+					f := Query{Q: q, Filters: map[string][]string{name: {c.Value}}, Private: private}
+					got := search(t, ix, f).Total
+					if got != c.Count {
+						t.Errorf("Search(%q, Private: %v) with %s=%s: got total %d, want the facet's count %d", q, private, name, c.Value, got, c.Count)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDisjunctiveFacetCounts checks the counts of filtered facets: with
+// two facets filtered, each value of either says how many records
+// choosing it instead would give, the other filter kept; an unfiltered
+// facet counts the records that hold both filters.
+func TestDisjunctiveFacetCounts(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	base := map[string][]string{"region": {"Europe"}, "type": {"regulation", "law"}}
+	res := search(t, ix, Query{Q: "security", Filters: base})
+	if res.Total == 0 {
+		t.Fatal("Search(security, region=Europe, type=regulation|law) found nothing")
+	}
+	for _, name := range []string{"region", "type", "challenge", "year"} {
+		if len(res.Facets[name]) == 0 {
+			t.Errorf("no %s counts in %+v", name, res.Facets)
+		}
+		for _, c := range res.Facets[name] {
+			filters := map[string][]string{}
+			for k, v := range base {
+				filters[k] = v
+			}
+			filters[name] = []string{c.Value}
+			got := search(t, ix, Query{Q: "security", Filters: filters}).Total
+			if got != c.Count {
+				t.Errorf("%s=%s: got total %d with %v, want the facet's count %d", name, c.Value, got, filters, c.Count)
 			}
 		}
 	}
