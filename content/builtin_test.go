@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dc-isss/accord/content"
@@ -121,11 +122,19 @@ func TestBuiltinKeepsFacts(t *testing.T) {
 		if (s.Status == nil) != (p.Status == "") {
 			t.Errorf("%s: status = %q from %v", s.ID, p.Status, str(s.Status))
 		}
-		if len(p.Mappings) != len(s.Challenges) {
-			t.Errorf("%s: %d mappings, want %d", s.ID, len(p.Mappings), len(s.Challenges))
+		// Provision-level mappings are our own additions; the suggestions
+		// from the data are the policy-level ones, kept unchanged and in order.
+		var policyLevel []store.Mapping
+		for _, m := range p.Mappings {
+			if m.Provision == "" {
+				policyLevel = append(policyLevel, m)
+			}
+		}
+		if len(policyLevel) != len(s.Challenges) {
+			t.Errorf("%s: %d policy-level mappings, want %d", s.ID, len(policyLevel), len(s.Challenges))
 			continue
 		}
-		for i, m := range p.Mappings {
+		for i, m := range policyLevel {
 			if m.Item != s.Challenges[i] || m.Framework != "dc-isss-iot" || m.Relationship != "intersects-with" || m.Reviewed ||
 				m.Rationale != "Initial suggestion from the shipped data; not yet reviewed" {
 				t.Errorf("%s: mapping %d = %+v, want unreviewed intersects-with %s", s.ID, i, m, s.Challenges[i])
@@ -134,6 +143,54 @@ func TestBuiltinKeepsFacts(t *testing.T) {
 	}
 	if len(src) != len(b.Policies) {
 		t.Errorf("shipped %d policies, source has %d", len(b.Policies), len(src))
+	}
+}
+
+// TestBuiltinVocabulary checks that every shipped policy and provision uses
+// only topics of the controlled vocabulary, that each policy has topics, and
+// that mappings added at provision level are unreviewed, explained, and point
+// at a provision of the same policy.
+func TestBuiltinVocabulary(t *testing.T) {
+	b, err := content.ReadBundle(content.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, tp := range store.DefaultTopics {
+		known[tp.Slug] = true
+	}
+	for _, p := range b.Policies {
+		if len(p.Topics) == 0 {
+			t.Errorf("%s: no topics", p.Slug)
+		}
+		for _, tp := range p.Topics {
+			if !known[tp] {
+				t.Errorf("%s: unknown topic %q", p.Slug, tp)
+			}
+		}
+		refs := map[string]bool{}
+		for _, v := range p.Provisions {
+			refs[v.Ref] = true
+			if strings.ContainsAny(v.Ref, " \t#/?") {
+				t.Errorf("%s: provision ref %q cannot serve as a page anchor", p.Slug, v.Ref)
+			}
+			if v.Title == "" || v.Text == "" || len(v.Topics) == 0 {
+				t.Errorf("%s: provision %s lacks a title, text or topics", p.Slug, v.Ref)
+			}
+			for _, tp := range v.Topics {
+				if !known[tp] {
+					t.Errorf("%s: provision %s: unknown topic %q", p.Slug, v.Ref, tp)
+				}
+			}
+		}
+		for _, m := range p.Mappings {
+			if m.Provision == "" {
+				continue
+			}
+			if !refs[m.Provision] || m.Reviewed || m.Relationship != "intersects-with" || m.Rationale == "" {
+				t.Errorf("%s: provision mapping %+v", p.Slug, m)
+			}
+		}
 	}
 }
 

@@ -40,6 +40,14 @@ type Policy struct {
 	Provisions []Provision
 	Mappings   []Mapping
 
+	// Rev is the number of the stored revision, as read by DB.Policy.
+	Rev int
+	// BaseRev, when non-zero, is the revision an editor started from: the
+	// save is refused with ErrConflict if someone saved another revision
+	// meanwhile, so that two members editing at once never silently
+	// overwrite each other. Reads leave it zero.
+	BaseRev int
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	CreatedBy string // the creator's name or email, for display
@@ -207,6 +215,9 @@ func (p *Policy) Validate() error {
 			pr.add(field+".ref", "Enter the provision's number, such as 5.1-1")
 		case len(v.Ref) > 50:
 			pr.add(field+".ref", "Use at most 50 characters")
+		case strings.ContainsAny(v.Ref, " \t\n/?#%\\"):
+			// The reference is part of the provision's address and anchor.
+			pr.add(field+".ref", fmt.Sprintf("Write %q without spaces, slashes, ?, # or %%, such as Art.13", v.Ref))
 		case refs[v.Ref]:
 			pr.add(field+".ref", fmt.Sprintf("Provision %s appears twice", v.Ref))
 		}

@@ -105,6 +105,10 @@ func (t *Tx) savePolicy(ctx context.Context, p Policy, mode SaveMode) (SaveResul
 	case !exists && mode == UpdateOnly:
 		return "", fmt.Errorf("policy %s: %w", p.Slug, ErrNotFound)
 	}
+	if exists && p.BaseRev != 0 && p.BaseRev != old.Rev {
+		return "", fmt.Errorf("policy %s was saved by someone else meanwhile (now revision %d, edited from %d): %w",
+			p.Slug, old.Rev, p.BaseRev, ErrConflict)
+	}
 	if p.Provisions == nil {
 		p.Provisions = old.Provisions
 	}
@@ -491,6 +495,9 @@ func loadPolicy(ctx context.Context, q querier, slug string) (Policy, error) {
 	byID := map[int64]*Policy{id: &p}
 	if err := fillLists(ctx, q, byID); err != nil {
 		return Policy{}, err
+	}
+	if err := q.QueryRowContext(ctx, "SELECT IFNULL(MAX(rev), 0) FROM policy_revisions WHERE slug = ?", slug).Scan(&p.Rev); err != nil {
+		return Policy{}, fmt.Errorf("revision of %s: %w", slug, err)
 	}
 	rows, err := q.QueryContext(ctx, "SELECT id, ref, title, text FROM provisions WHERE policy_id = ? ORDER BY pos", id)
 	if err != nil {

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -112,21 +109,6 @@ func toVersionJSON(v store.Version) versionJSON {
 	return out
 }
 
-// decodeDocJSON reads a JSON body strictly: unknown fields are a 400, so a
-// misspelt field is not silently dropped.
-func decodeDocJSON(c echo.Context, dst any) error {
-	body, err := io.ReadAll(c.Request().Body)
-	if err != nil {
-		return fmt.Errorf("read request body: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "The body must be a JSON object: " + err.Error()}
-	}
-	return nil
-}
-
 func (s *Server) apiDocuments(c echo.Context) error {
 	u := userFrom(c)
 	list, err := s.db.Documents(c.Request().Context(), !u.HasRole("editor"))
@@ -178,10 +160,10 @@ type newDocumentJSON struct {
 
 func (s *Server) apiCreateDocument(c echo.Context) error {
 	var in newDocumentJSON
-	if err := decodeDocJSON(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := s.drafts().Create(s.docActor(c), store.Document{Slug: in.Slug, Title: in.Title, Summary: in.Summary}, in.Body, in.Note)
+	d, err := s.drafts().Create(actorCtx(c), store.Document{Slug: in.Slug, Title: in.Title, Summary: in.Summary}, in.Body, in.Note)
 	if err != nil {
 		return err
 	}
@@ -208,10 +190,10 @@ func (s *Server) apiReviseDocument(c echo.Context) error {
 		return err
 	}
 	var in newVersionJSON
-	if err := decodeDocJSON(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	v, err := s.drafts().Revise(s.docActor(c), d.Slug, in.Base, in.Body, in.Note)
+	v, err := s.drafts().Revise(actorCtx(c), d.Slug, in.Base, in.Body, in.Note)
 	if err != nil {
 		return err
 	}

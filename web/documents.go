@@ -101,9 +101,6 @@ func (s *Server) renderForm(c echo.Context, f views.DocumentForm, status int, er
 	default:
 		return err
 	}
-	if len(f.Errors) > 0 {
-		f.Base.Title = "Error: " + f.Base.Title
-	}
 	return s.render(c, status, views.DocumentFormView(f))
 }
 
@@ -114,7 +111,7 @@ func (s *Server) newDocument(c echo.Context) error {
 }
 
 func (s *Server) createDocument(c echo.Context) error {
-	ctx := s.docActor(c)
+	ctx := actorCtx(c)
 	f := views.DocumentForm{Base: s.base(c, "New document"), New: true,
 		Slug: strings.TrimSpace(c.FormValue("slug")), Title: strings.TrimSpace(c.FormValue("title")),
 		Summary: c.FormValue("summary"), Body: c.FormValue("body"), Note: c.FormValue("note")}
@@ -160,7 +157,7 @@ func (s *Server) editDocument(c echo.Context) error {
 }
 
 func (s *Server) reviseDocument(c echo.Context) error {
-	ctx := s.docActor(c)
+	ctx := actorCtx(c)
 	d, err := s.visibleDocument(c, c.Param("slug"))
 	if err != nil {
 		return err
@@ -180,7 +177,7 @@ func (s *Server) reviseDocument(c echo.Context) error {
 }
 
 func (s *Server) documentStatus(c echo.Context) error {
-	ctx := s.docActor(c)
+	ctx := actorCtx(c)
 	d, err := s.visibleDocument(c, c.Param("slug"))
 	if err != nil {
 		return err
@@ -366,14 +363,4 @@ func (s *Server) documentDiff(c echo.Context) error {
 		Doc: head(d), Red: content.Diff(a, b), Versions: visible}
 	page.NoIndex = true
 	return s.render(c, http.StatusOK, views.DiffView(page))
-}
-
-// docActor carries the signed-in user into the store, so that writes
-// are attributed in versions and the audit log.
-func (s *Server) docActor(c echo.Context) context.Context {
-	ctx := c.Request().Context()
-	if u := userFrom(c); u != nil {
-		return store.WithActor(ctx, store.Actor{UserID: u.ID, Email: u.Email, IP: c.RealIP()})
-	}
-	return ctx
 }

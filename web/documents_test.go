@@ -97,7 +97,7 @@ func (s *docServer) api(t *testing.T, method, target, token, body string) *httpt
 	return rec
 }
 
-func page(t *testing.T, rec *httptest.ResponseRecorder) *goquery.Document {
+func parseRec(t *testing.T, rec *httptest.ResponseRecorder) *goquery.Document {
 	t.Helper()
 	d, err := goquery.NewDocumentFromReader(rec.Body)
 	if err != nil {
@@ -164,7 +164,7 @@ func TestWriteDocumentThroughForms(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("preview: got %d, want 200: %s", rec.Code, rec.Body)
 	}
-	d := page(t, rec)
+	d := parseRec(t, rec)
 	if got := d.Find(`[data-testid=preview] a.cite[href="/policies/etsi-en-303-645"]`).Length(); got != 1 {
 		t.Errorf("preview: got %d citation links, want 1", got)
 	}
@@ -181,7 +181,7 @@ func TestWriteDocumentThroughForms(t *testing.T) {
 	if rec.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("bad citation: got %d, want 422", rec.Code)
 	}
-	d = page(t, rec)
+	d = parseRec(t, rec)
 	summary := d.Find("[data-testid=error-summary] a[href='#body']").Text()
 	if !strings.Contains(summary, "[@nope]") || !strings.Contains(summary, "Line 3") {
 		t.Errorf("error summary %q, want it to name [@nope] and line 3", summary)
@@ -208,7 +208,7 @@ func TestWriteDocumentThroughForms(t *testing.T) {
 
 	// Edit: light edit of the cited paragraph, insert one, keep the other.
 	rec = s.do(t, http.MethodGet, "/documents/passwords/edit", s.editorSession, nil)
-	if got := page(t, rec).Find("textarea#body").Text(); got != body {
+	if got := parseRec(t, rec).Find("textarea#body").Text(); got != body {
 		t.Fatalf("edit form body %q, want %q", got, body)
 	}
 	body2 := strings.Replace(body, "No universal", "There must be no universal", 1) + "\nA new paragraph about updates [#C4].\n"
@@ -218,7 +218,7 @@ func TestWriteDocumentThroughForms(t *testing.T) {
 	}
 	// A stale base is a conflict, with the text kept.
 	rec = s.do(t, http.MethodPost, "/documents/passwords/edit", s.editorSession, url.Values{"body": {body2 + "x"}, "base": {"1"}, "action": {"save"}})
-	if rec.Code != http.StatusConflict || !strings.Contains(page(t, rec).Find("textarea#body").Text(), "x") {
+	if rec.Code != http.StatusConflict || !strings.Contains(parseRec(t, rec).Find("textarea#body").Text(), "x") {
 		t.Errorf("stale save: got %d, want 409 with the text kept", rec.Code)
 	}
 
@@ -233,7 +233,7 @@ func TestWriteDocumentThroughForms(t *testing.T) {
 	}
 
 	// The version page: anchors, traceability.
-	d = page(t, s.do(t, http.MethodGet, "/documents/passwords/versions/2", s.editorSession, nil))
+	d = parseRec(t, s.do(t, http.MethodGet, "/documents/passwords/versions/2", s.editorSession, nil))
 	for _, p := range v2.Paragraphs {
 		if d.Find("#p-"+p.ID).Length() != 1 {
 			t.Errorf("version page lacks anchor #p-%s", p.ID)
@@ -247,7 +247,7 @@ func TestWriteDocumentThroughForms(t *testing.T) {
 	}
 
 	// The redline.
-	d = page(t, s.do(t, http.MethodGet, "/documents/passwords/diff?from=1&to=2", s.editorSession, nil))
+	d = parseRec(t, s.do(t, http.MethodGet, "/documents/passwords/diff?from=1&to=2", s.editorSession, nil))
 	if got := d.Find("[data-testid=redline] ins").Length(); got != 2 {
 		t.Errorf("redline: got %d insertions, want 2 (the edit and the new paragraph)", got)
 	}
@@ -310,7 +310,7 @@ func TestDocumentPagesAreSafe(t *testing.T) {
 		t.Fatalf("create: got %d: %s", rec.Code, rec.Body)
 	}
 	for _, p := range []string{"/documents/xss", "/documents/xss/versions/1"} {
-		d := page(t, s.do(t, http.MethodGet, p, s.editorSession, nil))
+		d := parseRec(t, s.do(t, http.MethodGet, p, s.editorSession, nil))
 		main := d.Find("main")
 		if n := main.Find("script, iframe, svg, object, embed").Length(); n > 0 {
 			t.Errorf("%s: %d dangerous elements", p, n)

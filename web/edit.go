@@ -17,7 +17,7 @@ import (
 // policyFields are the policy form's fields, named as in the JSON shape,
 // in page order.
 var policyFields = []string{"slug", "title", "short_title", "jurisdictions", "issuer", "type", "status", "status_note",
-	"binding", "adopted", "in_force", "url", "language", "topics", "layers", "summary", "notes"}
+	"binding", "adopted", "in_force", "url", "language", "topics", "layers", "summary", "notes", "rev"}
 
 func policyForm(p store.Policy) views.Form {
 	f := views.NewForm(policyFields...)
@@ -38,12 +38,14 @@ func policyForm(p store.Policy) views.Form {
 	f.Set("layers", p.Layers...)
 	f.Set("summary", p.Summary)
 	f.Set("notes", p.Notes)
+	f.Set("rev", strconv.Itoa(p.Rev))
 	return f
 }
 
 // policyFromForm reads a policy; provisions and mappings stay nil, so a
 // save keeps the stored ones.
 func policyFromForm(f views.Form) store.Policy {
+	rev, _ := strconv.Atoi(f.Get("rev")) // absent or garbled: no concurrency check, as for the API
 	nonEmpty := func(xs []string) []string {
 		return slices.DeleteFunc(slices.Clone(xs), func(s string) bool { return s == "" })
 	}
@@ -53,7 +55,7 @@ func policyFromForm(f views.Form) store.Policy {
 		Status: f.Get("status"), StatusNote: f.Get("status_note"), Binding: f.Get("binding"),
 		Adopted: store.Date(f.Get("adopted")), InForce: store.Date(f.Get("in_force")), URL: f.Get("url"),
 		Language: f.Get("language"), Topics: nonEmpty(f.Values["topics"]), Layers: nonEmpty(f.Values["layers"]),
-		Summary: f.Get("summary"), Notes: f.Get("notes"),
+		Summary: f.Get("summary"), Notes: f.Get("notes"), BaseRev: rev,
 	}
 }
 
@@ -123,6 +125,15 @@ func (s *Server) updatePolicy(c echo.Context) error {
 	f.Set("slug", old.Slug) // the slug is not editable
 	p := policyFromForm(f)
 	res, err := s.db.SavePolicy(actorCtx(c), p, store.UpdateOnly)
+	if errors.Is(err, store.ErrConflict) {
+		// Keep what this member typed, say what happened, and let the next
+		// save go through on top of the newer revision.
+		f.Errors["rev"] = fmt.Sprintf("Someone else saved this policy while you were editing it (now revision %d). "+
+			"Your changes are kept below: compare them with the policy page and save again.", old.Rev)
+		f.Anchors["rev"] = views.FieldID("title")
+		f.Set("rev", strconv.Itoa(old.Rev))
+		return s.showPolicyForm(c, http.StatusConflict, f, false, old)
+	}
 	if setErrors(f, err, nil) {
 		return s.showPolicyForm(c, unprocessable, f, false, old)
 	}

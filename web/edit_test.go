@@ -35,6 +35,13 @@ func TestPolicyFormErrorsKeepInput(t *testing.T) {
 	if summary.Length() != 1 || summary.AttrOr("role", "") != "alert" {
 		t.Fatalf("got %d error summaries, want one with role=alert", summary.Length())
 	}
+	if got := d.Find("title").Text(); !strings.HasPrefix(got, "Error: Add a policy") {
+		t.Errorf("title = %q, want it to start with \"Error: Add a policy\"", got)
+	}
+	// It takes the focus when the page loads, with or without JavaScript.
+	if _, ok := summary.Attr("autofocus"); !ok || summary.AttrOr("tabindex", "") != "-1" {
+		t.Errorf("error summary autofocus=%v tabindex=%q, want autofocus and tabindex -1", ok, summary.AttrOr("tabindex", ""))
+	}
 	var hrefs []string
 	summary.Find("a").Each(func(_ int, a *goquery.Selection) { hrefs = append(hrefs, a.AttrOr("href", "")) })
 	if got, want := strings.Join(hrefs, " "), "#f-slug #f-title #f-type #f-adopted"; got != want {
@@ -213,5 +220,48 @@ func TestScriptInTextIsStoredAndEscaped(t *testing.T) {
 	}
 	if !strings.Contains(c.get("/policies/ke-iot-guidelines-2025").Body.String(), "&lt;script&gt;alert(2)&lt;/script&gt;") {
 		t.Error("escaped issuer not on the page")
+	}
+}
+
+// TestConcurrentPolicyEditsConflict: two members open the same policy;
+// the second to save is told, keeps what they typed, and can save again.
+func TestConcurrentPolicyEditsConflict(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	alice, bob := e.signedIn("editor"), e.signedIn("editor")
+	wantStatus(t, "create", alice.post("/policies/new", newPolicyForm()), http.StatusSeeOther)
+	const path = "/policies/ke-iot-guidelines-2025/edit"
+	rev := doc(t, alice.get(path)).Find("input[name=rev]").AttrOr("value", "")
+	if rev == "" || rev == "0" {
+		t.Fatalf("edit form carries rev %q, want the stored revision", rev)
+	}
+	if got := doc(t, bob.get(path)).Find("input[name=rev]").AttrOr("value", ""); got != rev {
+		t.Fatalf("second form rev %q, want %q", got, rev)
+	}
+	first := newPolicyForm()
+	first.Set("rev", rev)
+	first.Set("title", "Title saved first")
+	wantStatus(t, "first save", alice.post(path, first), http.StatusSeeOther)
+
+	second := newPolicyForm()
+	second.Set("rev", rev)
+	second.Set("title", "Title typed second")
+	w := bob.post(path, second)
+	wantStatus(t, "stale save", w, http.StatusConflict)
+	d := doc(t, w)
+	if got := d.Find("#f-title").AttrOr("value", ""); got != "Title typed second" {
+		t.Errorf("title kept as %q, want what was typed", got)
+	}
+	if d.Find("[data-testid=error-summary]").Length() == 0 {
+		t.Error("no error summary explaining the conflict")
+	}
+	if p, _ := e.db.Policy(ctx, "ke-iot-guidelines-2025"); p.Title != "Title saved first" {
+		t.Errorf("stored title %q, want the first save untouched", p.Title)
+	}
+	// The re-shown form carries the new revision, so saving again works.
+	second.Set("rev", d.Find("input[name=rev]").AttrOr("value", ""))
+	wantStatus(t, "save again", bob.post(path, second), http.StatusSeeOther)
+	if p, _ := e.db.Policy(ctx, "ke-iot-guidelines-2025"); p.Title != "Title typed second" {
+		t.Errorf("stored title %q after saving again", p.Title)
 	}
 }

@@ -41,14 +41,16 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
+		if err != nil {
+			// Answer now, so the status counted is the one sent; the error
+			// handler does nothing for an answer already committed.
+			c.Error(err)
+		}
 		route := c.Path() // the pattern, so that slugs do not explode the series
 		if route == "" {
 			route = "unmatched"
 		}
 		status := c.Response().Status
-		if he, ok := err.(*echo.HTTPError); ok {
-			status = he.Code
-		}
 		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
 		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
 		return err

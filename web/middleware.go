@@ -18,16 +18,19 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 const MaxBody = "8M"
 
 func (s *Server) middleware(e *echo.Echo) {
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(middleware.RequestID())
-	e.Use(s.logRequests())
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+	// The request id, the log line, panic recovery and the security
+	// headers come before the trailing-slash redirect, which answers
+	// without reaching the router: redirects are answers too.
+	e.Pre(middleware.RequestID())
+	e.Pre(s.logRequests())
+	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			s.log.Error("panic", "err", err, "path", c.Request().URL.Path, "stack", string(stack))
 			return err
 		},
 	}))
-	e.Use(securityHeaders)
+	e.Pre(securityHeaders)
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(middleware.BodyLimit(MaxBody))
 	e.Use(s.metrics.middleware)

@@ -44,7 +44,7 @@ func TestRoleMatrix(t *testing.T) {
 		{"POST", "/policies/eu-cra/delete", nil, "", edit, 303},
 		{"GET", "/policies/eu-cra/history", nil, "", edit, 200},
 		{"GET", "/policies/eu-cra/provisions/new", nil, "", edit, 200},
-		{"POST", "/policies/eu-cra/provisions/new", url.Values{"ref": {"Art 13"}}, "", edit, 303},
+		{"POST", "/policies/eu-cra/provisions/new", url.Values{"ref": {"Art.13"}}, "", edit, 303},
 		{"GET", "/policies/eu-cra/mappings/new", nil, "", edit, 200},
 		{"POST", "/policies/eu-cra/mappings/new", url.Values{"framework": {"dc-isss-iot"}, "item": {"RQ2"}, "relationship": {"equal"}, "rationale": {"r"}}, "", edit, 303},
 		{"GET", "/policies/import", nil, "", edit, 200},

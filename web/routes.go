@@ -1,7 +1,10 @@
 package web
 
 import (
+	"io/fs"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/dc-isss/accord/static"
 	"github.com/labstack/echo/v4"
@@ -75,8 +78,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/sitemap.xml", s.sitemap)
 	e.GET("/policies.atom", s.policiesAtom)
 
-	st := e.Group("/static", cacheStatic)
-	st.StaticFS("/", static.FS)
+	e.GET("/static/*", staticFiles(static.FS))
 
 	api := e.Group("/api/v1")
 	api.GET("/policies", s.apiPolicies)
@@ -114,11 +116,27 @@ func (s *Server) routes(e *echo.Echo) {
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 
-// cacheStatic lets browsers keep the embedded assets for a day.
-func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
+// staticFiles serves the files of fsys, which browsers may keep for a day,
+// and answers 404 for anything else, folders included: echo's own handler
+// redirects a folder to its name with a trailing slash, which the
+// trailing-slash rule redirects back, a loop.
+func staticFiles(fsys fs.FS) echo.HandlerFunc {
+	serve := echo.StaticDirectoryHandler(fsys, false)
 	return func(c echo.Context) error {
+		name, err := url.PathUnescape(c.Param("*"))
+		if err != nil {
+			return echo.ErrNotFound
+		}
+		// fs.ValidPath refuses dot and empty segments, so nothing climbs.
+		name = strings.TrimPrefix(name, "/")
+		if !fs.ValidPath(name) {
+			return echo.ErrNotFound
+		}
+		if fi, err := fs.Stat(fsys, name); err != nil || fi.IsDir() {
+			return echo.ErrNotFound
+		}
 		c.Response().Header().Set("Cache-Control", "public, max-age=86400")
-		return next(c)
+		return serve(c)
 	}
 }
 

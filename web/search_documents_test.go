@@ -108,7 +108,7 @@ func TestSearchHidesDrafts(t *testing.T) {
 				if rec.Code != http.StatusOK {
 					t.Fatalf("GET /search?q=%s: got status %d, want 200", q, rec.Code)
 				}
-				links := page(t, rec).Find(`a[href^="/documents/"]`)
+				links := parseRec(t, rec).Find(`a[href^="/documents/"]`)
 				if !r.wantDraft && (links.Length() > 0 || strings.Contains(rec.Body.String(), "Zebrafish draft")) {
 					t.Errorf("/search?q=%s: got %d links to documents, want none and no draft title", q, links.Length())
 				}

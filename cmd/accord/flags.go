@@ -39,8 +39,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		if len(rest) == 0 {
 			return pos, nil
 		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
+		// flag.Parse swallows the "--" it stops at; what follows it is
+		// positional, even if it looks like a flag.
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
 		}
 		// flag.Parse stopped at a positional argument; keep it and go on.
 		pos = append(pos, rest[0])

@@ -29,7 +29,7 @@ func main() {
 const usage = `Accord: a knowledge base of IoT security policies, with drafting, consultation and publishing.
 
 Usage:
-  accord serve   [--addr 127.0.0.1:8080] [--data ./data]   run the web application
+  accord serve [--addr 127.0.0.1:8080] [--data ./data]   run the web application
 %s
 Every command takes --data DIR (env ACCORD_DATA, default ./data). Run "accord COMMAND --help" for its flags.
 `
@@ -56,7 +56,8 @@ func commands() map[string]command {
 		"export":  {"accord export --format json|csv|markdown [--out PATH]  export every policy (markdown: a zip of .md files)", exportCmd},
 		"user": {"accord user add EMAIL --role ROLE [--password-stdin]   create an account\n" +
 			"  accord user role EMAIL ROLE | disable EMAIL | enable EMAIL", userCmd},
-		"token": {"accord token create EMAIL [--name NAME]                print a new API token, once", tokenCmd},
+		"token":  {"accord token create EMAIL [--name NAME]                print a new API token, once", tokenCmd},
+		"backup": {"accord backup PATH                                     write a consistent copy of the database, even while serving", backup},
 	}
 }
 

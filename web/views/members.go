@@ -151,6 +151,17 @@ type ImportPage struct {
 	MaxMB   int
 }
 
+// Invalid reports whether the upload went wrong: no file chosen, or a file
+// rejected.
+func (p ImportPage) Invalid() bool {
+	for _, r := range p.Reports {
+		if r.Rejected {
+			return true
+		}
+	}
+	return p.Form.Invalid()
+}
+
 // UserRow is one account on the admin page.
 type UserRow struct {
 	ID           int64

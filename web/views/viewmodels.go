@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/dc-isss/accord/store"
 )
@@ -28,6 +29,16 @@ type Base struct {
 type User struct {
 	Name string
 	Role string
+}
+
+// WithErrors is the chrome of a page sent back because what was typed has
+// errors: its title starts with "Error: ", the first words a screen reader
+// says of the new page (the GOV.UK error-summary pattern).
+func (b Base) WithErrors(invalid bool) Base {
+	if invalid && !strings.HasPrefix(b.Title, "Error: ") {
+		b.Title = "Error: " + b.Title
+	}
+	return b
 }
 
 // CanEdit reports whether the reader may change the knowledge base.
