@@ -9,9 +9,10 @@ import (
 	"github.com/dc-isss/accord/store"
 )
 
-// The kinds of searchable record. Policies and provisions are indexed now;
-// documents and comments will join the same index, with their own doc
-// builders, and the query side already accepts them.
+// The kinds of searchable record. Policies, provisions and the blocks of
+// recommendation documents are indexed now; comments will join the same
+// index, with their own doc builder, and the query side already accepts
+// them.
 const (
 	KindPolicy    = "policy"
 	KindProvision = "provision"
@@ -46,6 +47,7 @@ type doc struct {
 	Text       string   `json:"text"`
 	Context    string   `json:"context"` // matched but never shown: issuer, owner's titles, place names
 	Parent     string   `json:"parent"`  // shown only: the owner's display title
+	Version    string   `json:"version"` // shown only: a document block's version number, for its URL
 	IDs        []string `json:"ids"`     // identifier forms, see identifiers
 
 	// Jurisdiction is stored (not indexed) for hits; Facets holds every
@@ -76,6 +78,12 @@ var (
 		return m
 	}()
 )
+
+// privateTerm is carried in the facets field by private records, beside
+// their facet values: the facet counter (facets.go) reads a record's terms
+// anyway, so it keeps private records out of a public reader's hits, total
+// and counts in the same pass. Its key, "v", names no facet.
+const privateTerm = "v:private"
 
 // facetTerm is the term of the "facets" field for one facet value.
 func facetTerm(name, value string) string { return facetKeys[name] + ":" + value }
@@ -110,21 +118,25 @@ func facetTerms(kind string, v facetValues) []string {
 // splits back unambiguously (see splitID).
 func docID(kind, key string) string { return kind + ":" + key }
 
-// splitID returns the kind, owning slug and, for a provision, the ref of a
-// document id.
+// splitID returns the kind, owning slug and, for a provision, the ref (for
+// a document block, the paragraph id) of a document id.
 func splitID(id string) (kind, slug, ref string) {
 	kind, key, _ := strings.Cut(id, ":")
 	slug, ref, _ = strings.Cut(key, "#")
 	return kind, slug, ref
 }
 
-// hitURL is where a hit leads on the site.
-func hitURL(kind, slug, ref string) string {
+// hitURL is where a hit leads on the site: a document block leads to its
+// anchor in the version that was indexed.
+func hitURL(kind, slug, ref, version string) string {
 	switch kind {
 	case KindProvision:
 		return "/policies/" + slug + "#prov-" + ref
 	case KindDocument:
-		return "/documents/" + slug
+		if version == "" || ref == "" {
+			return "/documents/" + slug
+		}
+		return "/documents/" + slug + "/versions/" + version + "#p-" + ref
 	default:
 		return "/policies/" + slug
 	}
@@ -213,6 +225,55 @@ func policyDocs(p store.Policy, pl places) []doc {
 			Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
 			Facets: facetTerms(KindProvision, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
 				topics, challenges, year}),
+		})
+	}
+	return out
+}
+
+// documentDocs turns one version of a document into its records, one per
+// block, so that a hit leads to the block itself. public says whether the
+// version is the document's latest published one; otherwise the records are
+// private, found only by readers whose Query says Private (members), and
+// counted nowhere else. A block's title is the document's title and the
+// block's place in it ("3.2 ¶2"); its challenges are the framework items the
+// block cites; its year and date are the version's.
+func documentDocs(d store.Document, v store.Version, public bool) []doc {
+	vis := visPublic
+	if !public {
+		vis = visPrivate
+	}
+	items := map[string][]string{}
+	for _, c := range v.Citations {
+		if c.Kind == "item" {
+			items[c.Paragraph] = appendNew(items[c.Paragraph], c.Target)
+		}
+	}
+	var year []string
+	date := ""
+	if !v.CreatedAt.IsZero() {
+		year = []string{strconv.Itoa(v.CreatedAt.Year())}
+		date = v.CreatedAt.Format("2006-01-02")
+	}
+	number := strconv.Itoa(v.Number)
+	out := make([]doc, 0, len(v.Paragraphs))
+	for _, p := range v.Paragraphs {
+		if strings.TrimSpace(p.Text) == "" {
+			continue
+		}
+		title := d.Title
+		if label := p.Label(); label != "Title" {
+			title += ", " + label
+		}
+		facets := facetTerms(KindDocument, facetValues{challenge: items[p.ID], year: year})
+		if !public {
+			facets = append(facets, privateTerm)
+		}
+		out = append(out, doc{
+			id:   docID(KindDocument, d.Slug+"#"+p.ID),
+			Kind: KindDocument, Slug: d.Slug, Visibility: vis,
+			Title: title, Text: p.Text,
+			Parent: d.Title, Version: number,
+			Date: date, Facets: facets,
 		})
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -40,6 +41,7 @@ func (ix *Index) Follow(ctx context.Context) error {
 			pause = min(pause*2, 30*time.Second)
 		default:
 			pause = pollEvery
+			ix.warm()
 		}
 		t := time.NewTimer(pause)
 		select {
@@ -48,6 +50,19 @@ func (ix *Index) Follow(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+// warm reads the facet ordinals of segments that scorch's background
+// merges made since the last look; see warmFacets.
+func (ix *Index) warm() {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil || ix.closed {
+		return
+	}
+	if err := ix.warmFacets(ix.bi); err != nil {
+		ix.log.Warn("read the facets of merged search index segments", "err", err)
 	}
 }
 
@@ -104,14 +119,14 @@ func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild boo
 	var order []string
 	for _, c := range changes {
 		switch c.Kind {
-		case "policy":
+		case "policy", "document":
 		case "framework":
 			// Item codes are facet values of every policy mapped to the
 			// framework; renames are rare admin work, and a rebuild is
 			// the simple correct answer.
 			return true, nil
 		default:
-			// Kinds the index does not hold yet (documents, users...).
+			// Kinds the index does not hold (users, comments for now...).
 			continue
 		}
 		k := c.Kind + ":" + c.Key
@@ -135,7 +150,13 @@ func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild boo
 	batch := bi.NewBatch()
 	for _, k := range order {
 		c := latest[k]
-		if err := ix.applyPolicy(ctx, bi, batch, c.Key, pl); err != nil {
+		var err error
+		if c.Kind == "document" {
+			err = ix.applyDocument(ctx, bi, batch, c.Key)
+		} else {
+			err = ix.applyPolicy(ctx, bi, batch, c.Key, pl)
+		}
+		if err != nil {
 			return false, err
 		}
 	}
@@ -145,6 +166,9 @@ func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild boo
 		return false, fmt.Errorf("apply changes up to %d: %w", seq, err)
 	}
 	ix.seq = seq
+	if err := ix.warmFacets(bi); err != nil {
+		ix.log.Warn("read the facets of new search index segments", "err", err)
+	}
 	return false, nil
 }
 
@@ -161,6 +185,55 @@ func (ix *Index) applyPolicy(ctx context.Context, bi bleve.Index, batch *bleve.B
 	default:
 		docs = policyDocs(p, pl)
 	}
+	return ix.replace(bi, batch, slug, []string{KindPolicy, KindProvision}, docs)
+}
+
+// applyDocument adds to batch what makes the index hold the blocks of the
+// document's version that readers search (see documentBlocks), removing
+// the blocks of the version indexed before that are gone from this one.
+func (ix *Index) applyDocument(ctx context.Context, bi bleve.Index, batch *bleve.Batch, slug string) error {
+	docs, err := ix.documentBlocks(ctx, slug)
+	if err != nil {
+		return fmt.Errorf("apply change of document %s: %w", slug, err)
+	}
+	return ix.replace(bi, batch, slug, []string{KindDocument}, docs)
+}
+
+// documentBlocks returns the records of one document: the blocks of its
+// latest published version, public, when the public may read it;
+// otherwise the blocks of its newest version, private, so that members
+// find their drafts (and documents under consultation, in review or
+// archived) and nobody else does. Only one version is indexed, so a block
+// is never found twice. A deleted document, or one without a version, has
+// none.
+func (ix *Index) documentBlocks(ctx context.Context, slug string) ([]doc, error) {
+	d, v, err := ix.db.PublicVersion(ctx, slug)
+	switch {
+	case err == nil:
+		return documentDocs(d, v, true), nil
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	d, err = ix.db.Document(ctx, slug)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case d.Latest == 0:
+		return nil, nil
+	}
+	v, err = ix.db.Version(ctx, slug, d.Latest)
+	if err != nil {
+		return nil, err
+	}
+	return documentDocs(d, v, false), nil
+}
+
+// replace adds docs to batch and deletes the docs of the given kinds that
+// slug owned in the index and no longer has. Kinds matter because a policy
+// and a document may share a slug: each has its own namespace.
+func (ix *Index) replace(bi bleve.Index, batch *bleve.Batch, slug string, kinds []string, docs []doc) error {
 	old, err := ix.idsOf(bi, slug)
 	if err != nil {
 		return err
@@ -173,7 +246,8 @@ func (ix *Index) applyPolicy(ctx context.Context, bi bleve.Index, batch *bleve.B
 		}
 	}
 	for _, id := range old {
-		if !keep[id] {
+		kind, _, _ := splitID(id)
+		if !keep[id] && slices.Contains(kinds, kind) {
 			batch.Delete(id)
 		}
 	}

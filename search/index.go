@@ -77,6 +77,7 @@ type Index struct {
 	mu     sync.RWMutex
 	bi     bleve.Index // nil while no usable index is open
 	closed bool
+	facets *facetCache // the facet ordinals of bi's segments
 
 	ready atomic.Bool
 
@@ -106,11 +107,14 @@ func Open(dir string, db *store.DB, log *slog.Logger) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, db: db, log: log, mapping: m}
+	ix := &Index{dir: dir, db: db, log: log, mapping: m, facets: newFacetCache()}
 	bi, seq, err := openExisting(dir)
 	switch {
 	case err == nil:
 		ix.bi, ix.seq = bi, seq
+		if err := ix.warmFacets(bi); err != nil {
+			log.Warn("read the facets of the search index", "err", err)
+		}
 		ix.ready.Store(true)
 	case errors.Is(err, ErrInUse):
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
@@ -275,6 +279,30 @@ func (ix *Index) rebuild(ctx context.Context, progress func(done, total int)) er
 	if err != nil {
 		return abandon(err)
 	}
+	// Documents are read after the policies' consistent scan, so any of
+	// their changes the scan's sequence does not cover is applied again
+	// by the next catch-up, which is harmless: applying is idempotent.
+	slugs, err := ix.db.DocumentSlugs(ctx)
+	if err != nil {
+		return abandon(fmt.Errorf("rebuild search index: %w", err))
+	}
+	for _, slug := range slugs {
+		docs, err := ix.documentBlocks(ctx, slug)
+		if err != nil {
+			return abandon(fmt.Errorf("rebuild search index: document %s: %w", slug, err))
+		}
+		for _, d := range docs {
+			if err := indexDoc(batch, ix.mapping, d); err != nil {
+				return abandon(fmt.Errorf("rebuild search index: %w", err))
+			}
+			done++
+		}
+		if batch.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return abandon(err)
+			}
+		}
+	}
 	batch.SetInternal(keySchema, []byte(schemaVersion))
 	batch.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
 	if err := flush(); err != nil {
@@ -346,8 +374,28 @@ func (ix *Index) swap(tmp string) error {
 		return fmt.Errorf("open rebuilt search index: %w", err)
 	}
 	ix.bi = bi
+	ix.facets = newFacetCache()
+	if err := ix.warmFacets(bi); err != nil {
+		ix.log.Warn("read the facets of the rebuilt search index", "err", err)
+	}
 	ix.ready.Store(true)
 	return nil
+}
+
+// warmFacets reads the facet ordinals of segments that bi's current
+// snapshot has and the cache has not seen yet (after a batch, a merge or a
+// rebuild), so that searches do not wait for it. Callers hold ix.mu.
+func (ix *Index) warmFacets(bi bleve.Index) error {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("warm facets: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("warm facets: %w", err)
+	}
+	defer r.Close()
+	return ix.facets.warm(r)
 }
 
 func (ix *Index) isClosed() bool {

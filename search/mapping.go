@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/document"
@@ -14,7 +15,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-4"
+const schemaVersion = "accord-search-6"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
@@ -49,16 +50,19 @@ var textFields = []struct {
 //     Term vectors are kept because phrase queries need positions and
 //     highlights need offsets. Only title and text are stored.
 //   - ids: identifier forms, one keyword term each (see identifiers).
-//   - slug, visibility: keywords for updates and filtering.
-//   - facets: every facet value as one "key:value" keyword, with doc
-//     values, which the facet builder reads (see facetTerms); added by
-//     indexDoc rather than the mapping, to store the doc values
-//     uncompressed.
+//   - slug: keyword, to find a record's docs on update; visibility:
+//     keyword, for inspection (queries read privateTerm instead).
+//   - facets: every facet value as one "key:value" keyword (see
+//     facetTerms), plus privateTerm on private records; added by indexDoc
+//     rather than the mapping, to leave out what counting does not need.
+//   - pairs_title, pairs_short_title, pairs_text, pairs_context: each
+//     text field's adjacent word pairs, added by indexDoc (see
+//     pairAnalyzer), which answer phrase queries without positions.
 //   - date: keyword with doc values, the sort key for "newest".
-//   - parent, jurisdiction: stored only, for display.
+//   - parent, jurisdiction, version: stored only, for display.
 //
-// No field goes into bleve's composite "_all": queries name their fields,
-// and _all would double the size of the postings.
+// There is no composite "_all" field: queries name their fields, and _all
+// would double the size of the postings.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -96,6 +100,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	dm.AddFieldMappingsAt("parent", shown())
 	dm.AddFieldMappingsAt("jurisdiction", shown())
+	dm.AddFieldMappingsAt("version", shown())
+
+	// No composite "_all" field: queries name their fields, and _all
+	// would otherwise collect the fields indexDoc adds outside the
+	// mapping (facets, pairs), with term vectors, for nothing.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm
@@ -109,13 +119,20 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	return im, nil
 }
 
-// facetOptions index the facets field for filtering and counting only: no
-// frequencies or norms (filters do not score), and doc values left
-// uncompressed, since decompressing them on every faceted query was half
-// its time; they are a few megabytes at 100,000 records.
-const facetOptions = index.IndexField | index.DocValues | index.SkipDVCompression | index.SkipFreqNorm
+// facetOptions index the facets field for counting and filtering only:
+// no frequencies or norms (filters do not score) and no doc values, since
+// the facet counter reads the postings (see facets.go).
+const facetOptions = index.IndexField | index.SkipFreqNorm
 
-// indexDoc adds d to batch: its mapped fields, plus its facet terms.
+// pairOptions index a text field's word pairs like a text field's words,
+// for scoring, but without positions: a pair is matched whole.
+const pairOptions = index.IndexField
+
+// pairField names the field holding the word pairs of text field f.
+func pairField(f string) string { return "pairs_" + f }
+
+// indexDoc adds d to batch: its mapped fields, plus its facet terms and the
+// word pairs of each text field (see pairAnalyzer).
 func indexDoc(batch *bleve.Batch, m *mapping.IndexMappingImpl, d doc) error {
 	bd := document.NewDocument(d.id)
 	if err := m.MapDocument(bd, d); err != nil {
@@ -125,8 +142,41 @@ func indexDoc(batch *bleve.Batch, m *mapping.IndexMappingImpl, d doc) error {
 	for i, t := range d.Facets {
 		bd.AddField(document.NewTextFieldCustom("facets", []uint64{uint64(i)}, []byte(t), facetOptions, kw))
 	}
+	pa := pairAnalyzer{m.AnalyzerNamed(en.AnalyzerName)}
+	for _, f := range []struct{ name, text string }{
+		{"title", d.Title}, {"short_title", d.ShortTitle}, {"text", d.Text}, {"context", d.Context},
+	} {
+		if f.text != "" {
+			bd.AddField(document.NewTextFieldCustom(pairField(f.name), nil, []byte(f.text), pairOptions, pa))
+		}
+	}
 	if err := batch.IndexAdvanced(bd); err != nil {
 		return fmt.Errorf("index %s: %w", d.id, err)
 	}
 	return nil
+}
+
+// pairAnalyzer makes a text field's word pairs: every two words that
+// follow each other in the field after English analysis, as one term
+// ("default passwords" gives "default password"; words on either side of a
+// stop word make no pair). See phraseQuery for their use.
+type pairAnalyzer struct {
+	words analysis.Analyzer
+}
+
+// Analyze implements analysis.Analyzer.
+func (a pairAnalyzer) Analyze(text []byte) analysis.TokenStream {
+	toks := a.words.Analyze(text)
+	out := make(analysis.TokenStream, 0, len(toks))
+	for i := 1; i < len(toks); i++ {
+		prev, cur := toks[i-1], toks[i]
+		if cur.Position != prev.Position+1 {
+			continue
+		}
+		term := make([]byte, 0, len(prev.Term)+1+len(cur.Term))
+		term = append(append(append(term, prev.Term...), ' '), cur.Term...)
+		out = append(out, &analysis.Token{Term: term, Start: prev.Start, End: cur.End,
+			Position: len(out) + 1, Type: analysis.AlphaNumeric})
+	}
+	return out
 }

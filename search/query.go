@@ -1,14 +1,11 @@
 package search
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -37,10 +34,6 @@ const (
 	maxTerms = 64
 	// maxFilterValues bounds the values of one filter.
 	maxFilterValues = 50
-	// facetSize is how many "name:value" terms of the facets field are
-	// counted and returned: every jurisdiction in the world and every
-	// other facet's values fit.
-	facetSize = 5000
 	// fewHits is the total below which a query is run again forgiving one
 	// typo per word.
 	fewHits = 3
@@ -81,9 +74,10 @@ type Query struct {
 type Hit struct {
 	Kind  string
 	Slug  string // the policy (or document) the record is, or is part of
-	Ref   string // a provision's reference, such as "5.1-1"
+	Ref   string // a provision's reference, such as "5.1-1", or a document block's paragraph id
 	Title string // plain text; escape it
-	// Parent is, for a provision, the display title of its policy.
+	// Parent is, for a provision, the display title of its policy; for a
+	// document block, the document's title.
 	Parent        string
 	URL           string
 	Score         float64
@@ -123,15 +117,18 @@ func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
 
 // plan is a validated query, ready to run.
 type plan struct {
-	core    query.Query // what the words and phrases ask, nil for "everything"
-	fuzzy   query.Query // core forgiving a typo per word; nil when there are no words to forgive
-	nothing bool        // the text held nothing searchable ("*", "the")
-	kinds   []string
-	filters map[string][]string
-	from    int
-	size    int
-	newest  bool
-	private bool
+	core  query.Query // what the words and phrases ask, nil for "everything"
+	fuzzy query.Query // core forgiving a typo per word; nil when there are no words to forgive
+	// marks and fuzzyMarks find what to highlight in the hits of core and
+	// fuzzy: every word, phrases' words included, in any text field.
+	marks, fuzzyMarks query.Query
+	nothing           bool // the text held nothing searchable ("*", "the")
+	kinds             []string
+	filters           map[string][]string
+	from              int
+	size              int
+	newest            bool
+	private           bool
 }
 
 // Search answers a query: ErrNotReady while the index is being built, a
@@ -163,12 +160,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (res Results, err error) {
 	if p.nothing {
 		return Results{Hits: []Hit{}, Facets: emptyFacets(), Took: time.Since(start)}, nil
 	}
-	res, err = ix.run(ctx, bi, p, p.core)
+	res, err = ix.run(ctx, bi, p, p.core, p.marks)
 	if err != nil {
 		return Results{}, err
 	}
 	if res.Total < fewHits && p.fuzzy != nil {
-		fz, err := ix.run(ctx, bi, p, p.fuzzy)
+		fz, err := ix.run(ctx, bi, p, p.fuzzy, p.fuzzyMarks)
 		if err != nil {
 			return Results{}, err
 		}
@@ -181,55 +178,30 @@ func (ix *Index) Search(ctx context.Context, q Query) (res Results, err error) {
 	return res, nil
 }
 
-// run executes one plan with the given text query: the page of hits with
-// all facets, extra facet-only searches for each facet being filtered on,
-// and a highlight pass over the page.
-func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text query.Query) (Results, error) {
-	req := bleve.NewSearchRequestOptions(p.query(text, ""), p.size, p.from, false)
-	req.Fields = []string{"title", "text", "jurisdiction", "parent"}
-	req.AddFacet("facets", bleve.NewFacetRequest("facets", facetSize))
+// run executes one plan with the given text query: one bleve search whose
+// matches go through a facetPass (facets.go), which filters them, keeps
+// private records from public readers and counts every facet, the
+// filtered ones disjunctively, in the same pass; then a highlight pass
+// over the page with the marks query.
+func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text, marks query.Query) (Results, error) {
+	inner := text
+	if inner == nil {
+		inner = query.NewMatchAllQuery()
+	}
+	pass := newFacetPass(p)
+	req := bleve.NewSearchRequestOptions(&facetQuery{inner: inner, cache: ix.facets, pass: pass}, p.size, p.from, false)
+	req.Fields = []string{"title", "text", "jurisdiction", "parent", "version"}
 	// No "_id" tie-breaker: it would load the external id of every
 	// match, not just of the page's.
 	if p.newest || text == nil {
 		req.SortBy([]string{"-date", "-_score"})
 	}
-	// The counts of each filtered facet need a search without that
-	// facet's filter; they run beside the main search, on the other core.
-	var extra []string
-	for _, f := range FacetNames {
-		if p.filtered(f) {
-			extra = append(extra, f)
-		}
-	}
-	counts := make([]map[string][]store.FacetCount, len(extra))
-	errs := make([]error, len(extra))
-	var wg sync.WaitGroup
-	for i, f := range extra {
-		wg.Go(func() {
-			fq := bleve.NewSearchRequestOptions(p.query(text, f), 0, 0, false)
-			fq.AddFacet("facets", bleve.NewFacetRequest("facets", facetSize))
-			fr, err := bi.SearchInContext(ctx, fq)
-			if err != nil {
-				errs[i] = fmt.Errorf("count facet %s: %w", f, err)
-				return
-			}
-			counts[i] = facetCounts(fr.Facets["facets"], func(name string) bool { return name == f })
-		})
-	}
 	sr, err := bi.SearchInContext(ctx, req)
-	wg.Wait()
 	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return Results{}, err
-	}
-	res := Results{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits))}
-	res.Facets = facetCounts(sr.Facets["facets"], func(string) bool { return true })
-	for i, f := range extra {
-		res.Facets[f] = counts[i][f]
-	}
-	locs, err := ix.locations(ctx, bi, text, sr.Hits)
+	res := Results{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits)), Facets: pass.results()}
+	locs, err := ix.locations(ctx, bi, marks, sr.Hits)
 	if err != nil {
 		return Results{}, err
 	}
@@ -274,7 +246,7 @@ func hitOf(h *bsearch.DocumentMatch, locs bsearch.FieldTermLocationMap) Hit {
 	}
 	hit := Hit{
 		Kind: kind, Slug: slug, Ref: ref, Title: str("title"), Parent: str("parent"),
-		URL: hitURL(kind, slug, ref), Score: h.Score, Jurisdictions: strs(h.Fields["jurisdiction"]),
+		URL: hitURL(kind, slug, ref, str("version")), Score: h.Score, Jurisdictions: strs(h.Fields["jurisdiction"]),
 		Highlights: map[string][]string{},
 	}
 	if t := str("title"); t != "" {
@@ -303,29 +275,6 @@ func strs(v any) []string {
 	return []string{}
 }
 
-// facetCounts splits the counts of the "facets" field's terms by facet,
-// keeping the facets want accepts, each sorted most frequent first.
-func facetCounts(fr *bsearch.FacetResult, want func(name string) bool) map[string][]store.FacetCount {
-	out := emptyFacets()
-	if fr == nil {
-		return out
-	}
-	for _, t := range fr.Terms.Terms() {
-		key, value, ok := strings.Cut(t.Term, ":")
-		name, known := facetNames[key]
-		if !ok || !known || !want(name) {
-			continue
-		}
-		out[name] = append(out[name], store.FacetCount{Value: value, Count: t.Count})
-	}
-	for _, counts := range out {
-		slices.SortFunc(counts, func(a, b store.FacetCount) int {
-			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
-		})
-	}
-	return out
-}
-
 func emptyFacets() map[string][]store.FacetCount {
 	m := make(map[string][]store.FacetCount, len(FacetNames))
 	for _, f := range FacetNames {
@@ -334,59 +283,11 @@ func emptyFacets() map[string][]store.FacetCount {
 	return m
 }
 
-// filtered reports whether the plan filters on facet f.
-func (p plan) filtered(f string) bool {
-	if f == "kind" {
-		return len(p.kinds) > 0
-	}
-	return len(p.filters[f]) > 0
-}
-
-// query combines a text query with the plan's filters, leaving out the
-// filter on facet skip (for that facet's own counts). Filters do not
-// score: they only narrow. Private records are excluded with a must-not
-// on their (short) posting list rather than a filter on the public ones,
-// which would walk every record of the index.
-func (p plan) query(text query.Query, skip string) query.Query {
-	var filters []query.Query
-	if skip != "kind" && len(p.kinds) > 0 {
-		filters = append(filters, anyOf("kind", p.kinds))
-	}
-	for _, f := range FacetNames {
-		if f != skip && f != "kind" && len(p.filters[f]) > 0 {
-			filters = append(filters, anyOf(f, p.filters[f]))
-		}
-	}
-	if text == nil {
-		text = query.NewMatchAllQuery()
-	}
-	if len(filters) == 0 && p.private {
-		return text
-	}
-	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
-	if !p.private {
-		b.AddMustNot(term("visibility", visPrivate, 1))
-	}
-	if len(filters) > 0 {
-		b.AddFilter(conjunction(filters))
-	}
-	return b
-}
-
 func term(field, value string, boost float64) query.Query {
 	q := query.NewTermQuery(value)
 	q.SetField(field)
 	q.SetBoost(boost)
 	return q
-}
-
-// anyOf matches records with any of the values of one facet.
-func anyOf(facet string, values []string) query.Query {
-	qs := make([]query.Query, len(values))
-	for i, v := range values {
-		qs[i] = term("facets", facetTerm(facet, v), 1)
-	}
-	return query.NewDisjunctionQuery(qs)
 }
 
 // phraseRE finds "quoted phrases"; a lone quote left over is a space.
@@ -511,27 +412,28 @@ func (ix *Index) planText(p *plan, text string) error {
 		return &QueryError{Field: "q", Message: "The query has too many words; use fewer"}
 	}
 
-	var must, fuzzyMust []query.Query
+	var must, fuzzyMust, marks, fuzzyMarks []query.Query
 	anyFuzz := false
 	for _, t := range terms {
 		must = append(must, acrossFields(t, false))
 		fuzz := forgivable(t)
 		fuzzyMust = append(fuzzyMust, acrossFields(t, fuzz))
 		anyFuzz = anyFuzz || fuzz
+		marks = append(marks, acrossFields(t, false))
+		fuzzyMarks = append(fuzzyMarks, acrossFields(t, fuzz))
 	}
 	for _, ph := range phrases {
-		if len(analyse(an, ph)) == 0 {
+		words := analyse(an, ph)
+		if len(words) == 0 {
 			continue // only stop words or punctuation
 		}
-		alts := make([]query.Query, 0, len(textFields))
-		for _, f := range textFields {
-			mq := query.NewMatchPhraseQuery(ph)
-			mq.SetField(f.name)
-			mq.SetBoost(f.boost)
-			alts = append(alts, mq)
+		pq := phraseQuery(an, ph)
+		must = append(must, pq)
+		fuzzyMust = append(fuzzyMust, pq)
+		for _, w := range words {
+			marks = append(marks, acrossFields(w, false))
+			fuzzyMarks = append(fuzzyMarks, acrossFields(w, false))
 		}
-		must = append(must, query.NewDisjunctionQuery(alts))
-		fuzzyMust = append(fuzzyMust, query.NewDisjunctionQuery(alts))
 	}
 	var idq query.Query
 	if len(ids) > 0 {
@@ -546,10 +448,63 @@ func (ix *Index) planText(p *plan, text string) error {
 		p.nothing = true
 		return nil
 	}
+	p.marks = disjunction(marks)
 	if anyFuzz {
 		p.fuzzy = either(conjunction(fuzzyMust), idq)
+		p.fuzzyMarks = disjunction(fuzzyMarks)
 	}
 	return nil
+}
+
+// phraseQuery matches a phrase within any one text field. Word positions
+// are costly to check (bleve decodes them for every record holding all the
+// words), so the word pairs indexed with each field (see pairAnalyzer) do
+// most of the work: a phrase of two adjacent words is exactly its pair's
+// term; a longer one must hold each of its pairs, and positions are then
+// checked on the few records that do (bleve's conjunction leads with its
+// rarest part); only a phrase whose words are all parted by stop words
+// ("security by design") falls back to positions alone.
+func phraseQuery(an analysis.Analyzer, ph string) query.Query {
+	toks := an.Analyze([]byte(ph))
+	var pairs []string
+	for _, tok := range (pairAnalyzer{an}).Analyze([]byte(ph)) {
+		if t := string(tok.Term); !slices.Contains(pairs, t) {
+			pairs = append(pairs, t)
+		}
+	}
+	exact := len(toks) == 2 && len(pairs) == 1
+	alts := make([]query.Query, 0, len(textFields))
+	for _, f := range textFields {
+		if exact {
+			alts = append(alts, term(pairField(f.name), pairs[0], f.boost))
+			continue
+		}
+		mq := query.NewMatchPhraseQuery(ph)
+		mq.SetField(f.name)
+		mq.SetBoost(f.boost)
+		if len(pairs) == 0 {
+			alts = append(alts, mq)
+			continue
+		}
+		// The pairs narrow, the phrase decides and scores (boost 0:
+		// the pairs add nothing to the score).
+		parts := make([]query.Query, 0, len(pairs)+1)
+		for _, pr := range pairs {
+			parts = append(parts, term(pairField(f.name), pr, 0))
+		}
+		alts = append(alts, query.NewConjunctionQuery(append(parts, mq)))
+	}
+	return query.NewDisjunctionQuery(alts)
+}
+
+func disjunction(qs []query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // forgivable reports whether a term may match one edit away: words of

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/dc-isss/accord/content"
@@ -215,31 +217,117 @@ func TestPhrase(t *testing.T) {
 	}
 }
 
+// TestPhrasePairs checks that phrases answered through the word pairs
+// (see phraseQuery) find exactly what word positions alone find, and are
+// highlighted.
+func TestPhrasePairs(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	tests := []string{
+		"consumer internet",           // two words: the pair alone
+		"default passwords",           // stemmed
+		"internet of things",          // parted by a stop word: positions alone
+		"consumer internet of things", // a pair, then positions
+		"cyber resilience act",        // two pairs, then positions
+		"passwords default",           // the words, but not in this order
+	}
+	for _, ph := range tests {
+		t.Run(ph, func(t *testing.T) {
+			alts := make([]query.Query, 0, len(textFields))
+			for _, f := range textFields {
+				mq := query.NewMatchPhraseQuery(ph)
+				mq.SetField(f.name)
+				alts = append(alts, mq)
+			}
+			bi, err := ix.current()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sr, err := bi.Search(bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(alts), 1000, 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{}
+			for _, h := range sr.Hits {
+				want = append(want, h.ID)
+			}
+			res := search(t, ix, Query{Q: `"` + ph + `"`, Private: true, PerPage: 100})
+			got := append([]string{}, ids(res)...)
+			slices.Sort(want)
+			slices.Sort(got)
+			if diff := gocmp.Diff(want, got); diff != "" {
+				t.Errorf("Search(%q) against positions alone (-want +got):\n%s", ph, diff)
+			}
+			first := strings.Fields(ph)[0]
+			for _, h := range res.Hits {
+				shown := strings.Join(append(h.Highlights["title"], h.Highlights["text"]...), " ")
+				// A record may match in a field that is not shown (the
+				// context); one that shows the words must mark them.
+				if strings.Contains(strings.ToLower(shown), first) && !strings.Contains(shown, "<mark>") {
+					t.Errorf("Search(%q) hit %s: no word marked in %v", ph, h.Slug, h.Highlights)
+				}
+			}
+		})
+	}
+}
+
 func TestFacetsMatchFilteredTotals(t *testing.T) {
 	db := mustOpen(t)
 	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
-	for _, q := range []string{"", "security", "iot devices"} {
-		all := search(t, ix, Query{Q: q, PerPage: 100})
-		if all.Total == 0 {
-			t.Fatalf("Search(%q) found nothing", q)
-		}
-		sum := 0
-		for _, c := range all.Facets["kind"] {
-			sum += c.Count
-		}
-		if sum != all.Total {
-			t.Errorf("Search(%q): kind counts sum to %d, want total %d", q, sum, all.Total)
-		}
-		for _, name := range FacetNames {
-			if _, ok := all.Facets[name]; !ok {
-				t.Errorf("Search(%q): no %s facet", q, name)
+	for _, private := range []bool{false, true} {
+		for _, q := range []string{"", "security", "iot devices"} {
+			all := search(t, ix, Query{Q: q, PerPage: 100, Private: private})
+			if all.Total == 0 {
+				t.Fatalf("Search(%q, Private: %v) found nothing", q, private)
 			}
-			for _, c := range all.Facets[name] {
-				f := Query{Q: q, Filters: map[string][]string{name: {c.Value}}}
-				got := search(t, ix, f).Total
-				if got != c.Count {
-					t.Errorf("Search(%q) with %s=%s: got total %d, want the facet's count %d", q, name, c.Value, got, c.Count)
+			sum := 0
+			for _, c := range all.Facets["kind"] {
+				sum += c.Count
+			}
+			if sum != all.Total {
+				t.Errorf("Search(%q, Private: %v): kind counts sum to %d, want total %d", q, private, sum, all.Total)
+			}
+			for _, name := range FacetNames {
+				if _, ok := all.Facets[name]; !ok {
+					t.Errorf("Search(%q): no %s facet", q, name)
 				}
+				for _, c := range all.Facets[name] {
+					f := Query{Q: q, Filters: map[string][]string{name: {c.Value}}, Private: private}
+					got := search(t, ix, f).Total
+					if got != c.Count {
+						t.Errorf("Search(%q, Private: %v) with %s=%s: got total %d, want the facet's count %d", q, private, name, c.Value, got, c.Count)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDisjunctiveFacetCounts checks the counts of filtered facets: with
+// two facets filtered, each value of either says how many records
+// choosing it instead would give, the other filter kept; an unfiltered
+// facet counts the records that hold both filters.
+func TestDisjunctiveFacetCounts(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	base := map[string][]string{"region": {"Europe"}, "type": {"regulation", "law"}}
+	res := search(t, ix, Query{Q: "security", Filters: base})
+	if res.Total == 0 {
+		t.Fatal("Search(security, region=Europe, type=regulation|law) found nothing")
+	}
+	for _, name := range []string{"region", "type", "challenge", "year"} {
+		if len(res.Facets[name]) == 0 {
+			t.Errorf("no %s counts in %+v", name, res.Facets)
+		}
+		for _, c := range res.Facets[name] {
+			filters := map[string][]string{}
+			for k, v := range base {
+				filters[k] = v
+			}
+			filters[name] = []string{c.Value}
+			got := search(t, ix, Query{Q: "security", Filters: filters}).Total
+			if got != c.Count {
+				t.Errorf("%s=%s: got total %d with %v, want the facet's count %d", name, c.Value, got, filters, c.Count)
 			}
 		}
 	}
@@ -390,45 +478,180 @@ func TestFragment(t *testing.T) {
 	}
 }
 
-func TestPrivateDocs(t *testing.T) {
+// version is a document version of the given paragraphs (id and text),
+// all in section 2, citing framework item C3 from its first paragraph.
+func version(base int, paras ...[2]string) store.NewVersion {
+	v := store.NewVersion{Base: base, Note: "test", NextParagraph: 100}
+	for i, p := range paras {
+		v.Source += p[1] + "\n\n"
+		v.HTML += "<p>" + p[1] + "</p>"
+		v.Paragraphs = append(v.Paragraphs, store.Paragraph{ID: p[0], Section: "2", Ordinal: i + 1,
+			Kind: "paragraph", Text: p[1], HTML: "<p>" + p[1] + "</p>", Position: i})
+	}
+	v.Citations = []store.Citation{{Paragraph: paras[0][0], Kind: "item", Target: "C3", Framework: "dc-isss-iot", Line: 1}}
+	return v
+}
+
+// hitsOfKind lists the hits of one kind as "slug#ref url".
+func hitsOfKind(res Results, kind string) []string {
+	var out []string
+	for _, h := range res.Hits {
+		if h.Kind == kind {
+			out = append(out, h.Slug+"#"+h.Ref+" "+h.URL)
+		}
+	}
+	return out
+}
+
+// publicLeaks reports whatever of res shows a document to the public:
+// document hits, or a document counted in the kind facet.
+func publicLeaks(res Results) []string {
+	leaks := hitsOfKind(res, KindDocument)
+	for _, c := range res.Facets["kind"] {
+		if c.Value == KindDocument {
+			leaks = append(leaks, fmt.Sprintf("kind facet %+v", c))
+		}
+	}
+	return leaks
+}
+
+func TestDocumentBlocks(t *testing.T) {
+	ctx := context.Background()
 	db := mustOpen(t)
 	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
-	// Documents are not indexed from the database yet; put a draft in
-	// directly, as their indexer will.
-	draft := doc{id: docID(KindDocument, "draft-passwords"), Kind: KindDocument, Slug: "draft-passwords", Visibility: visPrivate,
-		Title: "Draft recommendation on default passwords", Text: "Confidential draft text, codeword quillwort.",
-		Jurisdiction: []string{"ZZ"}, Facets: facetTerms(KindDocument, facetValues{jurisdiction: []string{"ZZ"}, typ: []string{"recommendation"}})}
-	bi, _ := ix.current()
-	batch := bi.NewBatch()
-	if err := indexDoc(batch, ix.mapping, draft); err != nil {
+	baseline := map[string]int{}
+	queries := []string{"zebrafish", "default passwords", "zebrafish okapi", ""}
+	for _, q := range queries {
+		baseline[q] = search(t, ix, Query{Q: q}).Total
+	}
+	if _, err := db.CreateDocument(ctx, store.Document{Slug: "passwords-note", Title: "Passwords note"},
+		version(0, [2]string{"p1", "Zebrafish draft text on default passwords."}, [2]string{"p2", "Okapi paragraph that goes away."})); err != nil {
 		t.Fatal(err)
 	}
-	if err := bi.Batch(batch); err != nil {
+	if err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []Query{{Q: "confidential draft"}, {Q: "default passwords"}, {}} {
-		pub := search(t, ix, q)
-		if slices.Contains(ids(pub), "document:draft-passwords") {
-			t.Errorf("public Search(%q) shows the draft: %v", q.Q, ids(pub))
+
+	// A draft: members find its blocks, nobody else sees a trace of it.
+	for _, q := range queries {
+		pub := search(t, ix, Query{Q: q, PerPage: 100})
+		if leaks := publicLeaks(pub); len(leaks) > 0 {
+			t.Errorf("public Search(%q) shows the draft: %v", q, leaks)
 		}
-		for name, counts := range pub.Facets {
-			for _, c := range counts {
-				if c.Value == KindDocument || c.Value == "ZZ" || c.Value == "recommendation" {
-					t.Errorf("public Search(%q) counts the draft in facet %s: %+v", q.Q, name, c)
-				}
+		if pub.Total != baseline[q] {
+			t.Errorf("public Search(%q): got total %d, want %d as before the draft", q, pub.Total, baseline[q])
+		}
+		for _, c := range pub.Facets["challenge"] {
+			if f := search(t, ix, Query{Q: q, Filters: map[string][]string{"challenge": {c.Value}}}); f.Total != c.Count {
+				t.Errorf("public Search(%q) challenge=%s: got total %d, want the facet's count %d", q, c.Value, f.Total, c.Count)
 			}
 		}
-		q.Private = true
-		priv := search(t, ix, q)
-		if q.Q != "" && !slices.Contains(ids(priv), "document:draft-passwords") {
-			t.Errorf("private Search(%q) = %v, want the draft", q.Q, ids(priv))
-		}
-		if priv.Total != pub.Total+1 {
-			t.Errorf("Search(%q): private total %d, want public total %d + 1", q.Q, priv.Total, pub.Total)
+		if kinds := search(t, ix, Query{Q: q, Kinds: []string{KindDocument}}); kinds.Total != 0 || len(kinds.Hits) != 0 {
+			t.Errorf("public Search(%q, kind=document): got total %d, hits %v, want none of the draft", q, kinds.Total, ids(kinds))
 		}
 	}
-	if got := search(t, ix, Query{Q: "quillwort"}).Total; got != 0 {
-		t.Errorf("public total for a draft-only word: got %d, want 0", got)
+	priv := search(t, ix, Query{Q: "zebrafish", Private: true})
+	want := []string{"passwords-note#p1 /documents/passwords-note/versions/1#p-p1"}
+	if diff := gocmp.Diff(want, hitsOfKind(priv, KindDocument)); diff != "" {
+		t.Errorf("private Search(zebrafish) document hits (-want +got):\n%s", diff)
+	}
+	if len(priv.Hits) > 0 {
+		h := priv.Hits[0]
+		if h.Title != "Passwords note, 2 ¶1" || !strings.Contains(h.Highlights["text"][0], "<mark>Zebrafish</mark>") {
+			t.Errorf("draft hit: got title %q, highlights %v, want %q with Zebrafish marked", h.Title, h.Highlights, "Passwords note, 2 ¶1")
+		}
+	}
+	if got := search(t, ix, Query{Q: "zebrafish", Private: true, Filters: map[string][]string{"challenge": {"C3"}}}).Total; got != 1 {
+		t.Errorf("private Search(zebrafish, challenge=C3): got total %d, want 1 (the block citing C3)", got)
+	}
+
+	// Published: the blocks of the published version are public, with
+	// the anchor of that version.
+	if err := db.SetDocumentStatus(ctx, "passwords-note", store.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, private := range []bool{false, true} {
+		got := hitsOfKind(search(t, ix, Query{Q: "okapi", Private: private}), KindDocument)
+		want := []string{"passwords-note#p2 /documents/passwords-note/versions/1#p-p2"}
+		if diff := gocmp.Diff(want, got); diff != "" {
+			t.Errorf("Search(okapi, Private: %v) after publishing (-want +got):\n%s", private, diff)
+		}
+	}
+
+	// A new edition: back to review, version 2 saved, the document is
+	// no longer public, so its blocks are members' only; published again,
+	// version 2's blocks replace version 1's.
+	if err := db.SetDocumentStatus(ctx, "passwords-note", store.StatusReview); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveVersion(ctx, "passwords-note", version(1,
+		[2]string{"p1", "Zebrafish text on default passwords, revised."}, [2]string{"p3", "Narwhal paragraph added."})); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if leaks := publicLeaks(search(t, ix, Query{Q: "zebrafish narwhal"})); len(leaks) > 0 {
+		t.Errorf("public search shows a document in review: %v", leaks)
+	}
+	if err := db.SetDocumentStatus(ctx, "passwords-note", store.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"zebrafish", []string{"passwords-note#p1 /documents/passwords-note/versions/2#p-p1"}},
+		{"narwhal", []string{"passwords-note#p3 /documents/passwords-note/versions/2#p-p3"}},
+		{"okapi", nil},
+	}
+	for _, tt := range tests {
+		for _, private := range []bool{false, true} {
+			got := hitsOfKind(search(t, ix, Query{Q: tt.q, Private: private}), KindDocument)
+			if diff := gocmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Search(%q, Private: %v) after the second edition (-want +got):\n%s", tt.q, private, diff)
+			}
+		}
+	}
+
+	// A rebuild holds the same blocks.
+	if err := ix.Rebuild(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := hitsOfKind(search(t, ix, Query{Q: "zebrafish"}), KindDocument); len(got) != 1 || !strings.HasSuffix(got[0], "/versions/2#p-p1") {
+		t.Errorf("Search(zebrafish) after Rebuild: got %v, want the block of version 2", got)
+	}
+}
+
+// TestShippedDraftIsPrivate checks the shipped example draft: members find
+// it, the public sees no trace of it in hits, totals or facets.
+func TestShippedDraftIsPrivate(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	for _, q := range []string{"security by design", "recommendation", "challenge", ""} {
+		pub := search(t, ix, Query{Q: q, PerPage: 100})
+		if leaks := publicLeaks(pub); len(leaks) > 0 {
+			t.Errorf("public Search(%q) shows the draft: %v", q, leaks)
+		}
+		priv := search(t, ix, Query{Q: q, PerPage: 100, Private: true})
+		blocks := 0
+		for _, c := range priv.Facets["kind"] {
+			if c.Value == KindDocument {
+				blocks = c.Count
+			}
+		}
+		if priv.Total != pub.Total+blocks {
+			t.Errorf("Search(%q): private total %d, want public total %d + %d draft blocks", q, priv.Total, pub.Total, blocks)
+		}
+		if q == "security by design" && blocks == 0 {
+			t.Errorf("private Search(%q) finds no block of the shipped draft", q)
+		}
 	}
 }
 
@@ -751,6 +974,17 @@ func TestRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := stats.Policies + stats.Provisions
+	slugs, err := db.DocumentSlugs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, slug := range slugs {
+		blocks, err := ix.documentBlocks(context.Background(), slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(blocks)
+	}
 	if len(calls) == 0 || calls[len(calls)-1] != [2]int{n, n} {
 		t.Errorf("progress calls %v, want the last to be {%d %d}", calls, n, n)
 	}
