@@ -454,7 +454,7 @@ func TestHighlightsEscape(t *testing.T) {
 }
 
 func TestFragment(t *testing.T) {
-	long := strings.Repeat("lorem ipsum dolor ", 30) + "the match is here " + strings.Repeat("sit amet ", 30)
+	long := strings.Repeat("early ipsum dolor ", 30) + "the match is here " + strings.Repeat("sit amet ", 30)
 	at := strings.Index(long, "match")
 	tests := []struct {
 		name  string
