@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/dc-isss/accord/content"
@@ -26,9 +25,6 @@ func openData(ctx context.Context, data string) (*store.DB, error) {
 	return store.Open(ctx, dbPath(data))
 }
 
-// defaultMemoryLimit is the server's soft memory limit (see serve).
-const defaultMemoryLimit = 240 << 20
-
 func serve(ctx context.Context, e *env, args []string) error {
 	fs, data := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./data]")
 	addr := fs.String("addr", envOr(e, "ACCORD_ADDR", "127.0.0.1:8080"), "address to listen on (env ACCORD_ADDR)")
@@ -45,12 +41,6 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	if e.getenv("GOMEMLIMIT") == "" {
-		// A soft limit makes the collector work harder before the heap
-		// grows past it, which keeps a full index rebuild at 100,000
-		// records inside the 300 MB budget. GOMEMLIMIT overrides it.
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
 
 	db, err := openData(ctx, *data)
 	if err != nil {
