@@ -48,7 +48,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if strings.HasPrefix(c.Request().URL.Path, "/static/") {
 			return next(c)
 		}
-		if h := c.Request().Header.Get("Authorization"); h != "" {
+		// Only the API reads Authorization: a proxy's own Basic credentials
+		// passed on to pages must not turn every page into a 401.
+		if h := c.Request().Header.Get("Authorization"); h != "" && isAPI(c) {
 			scheme, secret, _ := strings.Cut(h, " ")
 			if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
 				return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "Use Authorization: Bearer <token>."}

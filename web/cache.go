@@ -95,7 +95,10 @@ func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "no-cache")
 		h.Add("Vary", "Cookie")
-		key := req.URL.RequestURI()
+		// Pages such as the feed carry absolute links built from the
+		// request's scheme and host, so those are part of the key: a forged
+		// Host header can only ever be served back to its sender.
+		key := c.Scheme() + "://" + req.Host + req.URL.RequestURI()
 		if p, ok := s.pages.get(seq, key); ok {
 			// Only a page known to be a 200 at this state is "not modified":
 			// an unknown URL with a guessed ETag still gets its 404.

@@ -67,3 +67,35 @@ func TestPageCacheFollowsTheDatabase(t *testing.T) {
 		t.Error("an editor got the anonymous page without the Add a policy link")
 	}
 }
+
+// TestPageCacheKeepsForgedHostsApart: the feed's links come from the
+// request's host, so a request with a forged Host must not fill the cache
+// for everyone else.
+func TestPageCacheKeepsForgedHostsApart(t *testing.T) {
+	e := newEnv(t)
+	anon := e.client()
+	forged := httptest.NewRequest(http.MethodGet, "/policies.atom", nil)
+	forged.Host = "evil.example"
+	forged.Header.Set("X-Forwarded-Proto", "https")
+	if w := anon.do(forged); !strings.Contains(w.Body.String(), "//evil.example/") {
+		t.Fatalf("the forged request's own feed lacks its host; the test proves nothing:\n%.300s", w.Body.String())
+	}
+	plain := anon.get("/policies.atom")
+	if strings.Contains(plain.Body.String(), "evil.example") {
+		t.Error("a plain request got the feed cached for a forged Host")
+	}
+}
+
+// TestProxyBasicAuthDoesNotBreakPages: an Authorization header that is not
+// ours (a staging proxy's Basic credentials) leaves pages alone; the API
+// still refuses it.
+func TestProxyBasicAuthDoesNotBreakPages(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	page := httptest.NewRequest(http.MethodGet, "/policies", nil)
+	page.Header.Set("Authorization", "Basic dXNlcjpwYXNz")
+	wantStatus(t, "page with Basic auth", c.do(page), http.StatusOK)
+	api := httptest.NewRequest(http.MethodPost, "/api/v1/policies", strings.NewReader("{}"))
+	api.Header.Set("Authorization", "Basic dXNlcjpwYXNz")
+	wantStatus(t, "API with Basic auth", c.do(api), http.StatusUnauthorized)
+}

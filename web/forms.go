@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/dc-isss/accord/store"
@@ -96,9 +97,20 @@ func (s *Server) topicChoices(c echo.Context) ([]views.Choice, error) {
 
 // safeNext keeps a post-sign-in destination only when it is a path on
 // this site, so the sign-in form cannot be used to send people elsewhere.
+// Browsers drop tabs and newlines inside URLs and read a backslash as a
+// slash, so any control character, space or backslash refuses it, and
+// what remains must parse as a bare path with no scheme or host.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.ContainsAny(next, "\\\r\n") || strings.HasPrefix(next, "/logout") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/logout") {
+		return "/"
+	}
+	for _, r := range next {
+		if r <= ' ' || r == '\\' || r == 0x7f {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next
