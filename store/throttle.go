@@ -58,32 +58,6 @@ func LoginKeys(email, ip string) []ThrottleKey {
 	}
 }
 
-// LoginWait says how long the caller must wait before the next sign-in
-// attempt on any of the keys; 0 means go ahead.
-func (db *DB) LoginWait(ctx context.Context, keys []ThrottleKey) (time.Duration, error) {
-	now := db.Now()
-	var longest time.Duration
-	for _, k := range keys {
-		var failures int
-		var last string
-		err := db.read.QueryRowContext(ctx, "SELECT failures, last_at FROM login_failures WHERE key = ?", k.Key).Scan(&failures, &last)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return 0, fmt.Errorf("read sign-in throttle: %w", err)
-		}
-		at, _ := time.Parse(time.RFC3339, last)
-		if now.Sub(at) > k.Rule.Window {
-			continue
-		}
-		if w := at.Add(k.Rule.wait(failures)).Sub(now); w > longest {
-			longest = w
-		}
-	}
-	return longest, nil
-}
-
 // RecordLoginFailure counts one failed sign-in against every key; failures
 // older than the rule's window start the count again.
 func (db *DB) RecordLoginFailure(ctx context.Context, keys []ThrottleKey) error {
@@ -102,12 +76,71 @@ func (db *DB) RecordLoginFailure(ctx context.Context, keys []ThrottleKey) error 
 	})
 }
 
-// ClearLoginFailures forgets the failures of one key, after a successful
-// sign-in to that account.
-func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
+// RegisterThrottle limits account creation from one client address.
+var RegisterThrottle = ThrottleRule{Free: 10, Max: time.Hour, Window: 24 * time.Hour}
+
+// RegisterKeys is the throttle key of one registration: the address.
+func RegisterKeys(ip string) []ThrottleKey {
+	return []ThrottleKey{{Key: "register:" + ip, Rule: RegisterThrottle}}
+}
+
+// ReserveAttempt checks the keys and, when no wait is due, counts the
+// attempt against them, in one write transaction: parallel attempts are
+// serialised, so they cannot all pass a check made before any of them was
+// counted. It returns the wait still due (and counts nothing), or 0 with
+// the attempt counted; a sign-in that then succeeds calls LoginSucceeded.
+func (db *DB) ReserveAttempt(ctx context.Context, keys []ThrottleKey) (time.Duration, error) {
+	var longest time.Duration
+	err := db.update(ctx, func(t *Tx) error {
+		for _, k := range keys {
+			var failures int
+			var last string
+			err := t.tx.QueryRowContext(ctx, "SELECT failures, last_at FROM login_failures WHERE key = ?", k.Key).Scan(&failures, &last)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("read throttle: %w", err)
+			}
+			at, _ := time.Parse(time.RFC3339, last)
+			if t.now.Sub(at) > k.Rule.Window {
+				continue
+			}
+			if w := at.Add(k.Rule.wait(failures)).Sub(t.now); w > longest {
+				longest = w
+			}
+		}
+		if longest > 0 {
+			return nil
+		}
+		for _, k := range keys {
+			since := t.now.Add(-k.Rule.Window).Format(time.RFC3339)
+			_, err := t.exec(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES (?, 1, ?)
+				ON CONFLICT (key) DO UPDATE SET
+				failures = CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at`,
+				k.Key, t.stamp(), since)
+			if err != nil {
+				return fmt.Errorf("count attempt: %w", err)
+			}
+		}
+		return nil
+	})
+	return longest, err
+}
+
+// LoginSucceeded undoes what ReserveAttempt counted for a sign-in that
+// turned out right: the account's failures are forgotten and the
+// address's count goes back down by the one attempt.
+func (db *DB) LoginSucceeded(ctx context.Context, keys []ThrottleKey) error {
 	return db.update(ctx, func(t *Tx) error {
-		if _, err := t.exec(ctx, "DELETE FROM login_failures WHERE key = ?", key); err != nil {
-			return fmt.Errorf("clear sign-in failures: %w", err)
+		for i, k := range keys {
+			q := "UPDATE login_failures SET failures = MAX(failures - 1, 0) WHERE key = ?"
+			if i == 0 {
+				q = "DELETE FROM login_failures WHERE key = ?"
+			}
+			if _, err := t.exec(ctx, q, k.Key); err != nil {
+				return fmt.Errorf("clear sign-in failures: %w", err)
+			}
 		}
 		return nil
 	})

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/labstack/echo/v4"
@@ -174,4 +175,23 @@ func noCookies(c echo.Context) bool {
 	safe := c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead
 	return strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/metrics" || p == "/robots.txt" ||
 		p == "/sitemap.xml" || p == "/policies.atom" || (safe && isAPI(c))
+}
+
+// hashing runs a password hash or check once a slot is free. Each argon2id
+// run holds 19 MiB for tens of milliseconds; without a bound, a burst of
+// sign-in attempts would take memory without limit. A request that waits
+// too long gets a 503 and can try again.
+func (s *Server) hashing(c echo.Context, fn func() error) error {
+	t := time.NewTimer(10 * time.Second)
+	defer t.Stop()
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-c.Request().Context().Done():
+		return c.Request().Context().Err()
+	case <-t.C:
+		c.Response().Header().Set("Retry-After", "5")
+		return &Error{Status: http.StatusServiceUnavailable, Code: "busy", Message: "The server is busy signing people in. Try again in a few seconds."}
+	}
+	defer func() { <-s.hashSlots }()
+	return fn()
 }

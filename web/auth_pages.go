@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
@@ -88,7 +89,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	ctx := actorCtx(c)
 	keys := store.LoginKeys(email, c.RealIP())
-	wait, err := s.db.LoginWait(ctx, keys)
+	wait, err := s.db.ReserveAttempt(ctx, keys)
 	if err != nil {
 		return err
 	}
@@ -101,11 +102,13 @@ func (s *Server) login(c echo.Context) error {
 		f.Errors["email"] = fmt.Sprintf("Too many failed attempts to sign in. Wait %s and try again.", views.Plural(secs, "second", "seconds"))
 		return show(http.StatusTooManyRequests)
 	}
-	u, err := s.db.Authenticate(ctx, email, password)
+	var u store.User
+	err = s.hashing(c, func() (err error) {
+		u, err = s.db.Authenticate(ctx, email, password)
+		return err
+	})
 	if errors.Is(err, store.ErrNotFound) {
-		if err := s.db.RecordLoginFailure(ctx, keys); err != nil {
-			return err
-		}
+		// The attempt was counted as a failure when it was reserved.
 		// The email is logged to spot attacks on an account; the password never.
 		if err := s.db.RecordEvent(ctx, "login.failed", "account/"+strings.ToLower(email), ""); err != nil {
 			return err
@@ -116,7 +119,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.ClearLoginFailures(ctx, keys[0].Key); err != nil {
+	if err := s.db.LoginSucceeded(ctx, keys); err != nil {
 		return err
 	}
 	if err := s.startSession(c, u); err != nil {
@@ -183,8 +186,22 @@ func (s *Server) register(c echo.Context) error {
 	if f.Invalid() {
 		return s.showRegister(c, unprocessable, f)
 	}
-	hash, err := store.HashPassword(f.Get("password"))
+	wait, err := s.db.ReserveAttempt(actorCtx(c), store.RegisterKeys(c.RealIP()))
 	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		f.Errors["email"] = fmt.Sprintf("Many accounts were created from your network today. Wait %s and try again.",
+			views.Plural(secs, "second", "seconds"))
+		return s.showRegister(c, http.StatusTooManyRequests, f)
+	}
+	var hash string
+	if err := s.hashing(c, func() (err error) {
+		hash, err = store.HashPassword(f.Get("password"))
+		return err
+	}); err != nil {
 		return err
 	}
 	u, err = s.db.CreateUser(actorCtx(c), u, hash)
@@ -258,8 +275,11 @@ func (s *Server) setup(c echo.Context) error {
 	if f.Invalid() {
 		return show()
 	}
-	hash, err := store.HashPassword(f.Get("password"))
-	if err != nil {
+	var hash string
+	if err := s.hashing(c, func() (err error) {
+		hash, err = store.HashPassword(f.Get("password"))
+		return err
+	}); err != nil {
 		return err
 	}
 	u, err = s.db.CreateUser(actorCtx(c), u, hash)
@@ -374,9 +394,11 @@ func (s *Server) changePassword(c echo.Context) error {
 	// The current password is checked with the sign-in throttle, so this
 	// form is no shortcut for guessing it.
 	keys := store.LoginKeys(u.Email, c.RealIP())
-	wait, err := s.db.LoginWait(ctx, keys)
-	if err != nil {
-		return err
+	var wait time.Duration
+	if f.Get("current_password") != "" {
+		if wait, err = s.db.ReserveAttempt(ctx, keys); err != nil {
+			return err
+		}
 	}
 	switch {
 	case wait > 0:
@@ -385,14 +407,19 @@ func (s *Server) changePassword(c echo.Context) error {
 	case f.Get("current_password") == "":
 		f.Errors["current_password"] = "Enter your current password"
 	default:
-		if _, err := s.db.Authenticate(ctx, u.Email, f.Get("current_password")); err != nil {
-			if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			if err := s.db.RecordLoginFailure(ctx, keys); err != nil {
-				return err
-			}
+		err := s.hashing(c, func() error {
+			_, err := s.db.Authenticate(ctx, u.Email, f.Get("current_password"))
+			return err
+		})
+		switch {
+		case errors.Is(err, store.ErrNotFound):
 			f.Errors["current_password"] = "Your current password is not correct"
+		case err != nil:
+			return err
+		default:
+			if err := s.db.LoginSucceeded(ctx, keys); err != nil {
+				return err
+			}
 		}
 	}
 	if f.Invalid() {
@@ -402,8 +429,11 @@ func (s *Server) changePassword(c echo.Context) error {
 		}
 		return s.render(c, status, views.AccountView(p))
 	}
-	hash, err := store.HashPassword(f.Get("new_password"))
-	if err != nil {
+	var hash string
+	if err := s.hashing(c, func() (err error) {
+		hash, err = store.HashPassword(f.Get("new_password"))
+		return err
+	}); err != nil {
 		return err
 	}
 	keep, _ := c.Get(ctxSession).(string)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -322,4 +323,62 @@ func TestTokens(t *testing.T) {
 	wantStatus(t, "revoke another's token", e.signedIn("stakeholder").post("/account/tokens/"+itoa(tokens[0].ID)+"/revoke", nil), http.StatusNotFound)
 	wantStatus(t, "revoke own token", c.post("/account/tokens/"+itoa(tokens[0].ID)+"/revoke", nil), http.StatusSeeOther)
 	wantStatus(t, "API with revoked token", api.json(http.MethodDelete, "/api/v1/policies/eu-gdpr", ""), http.StatusUnauthorized)
+}
+
+// TestLoginThrottleHoldsUnderParallelAttempts: attempts made at the same
+// moment are counted before any is checked, so no more than the free
+// allowance ever reaches the password check.
+func TestLoginThrottleHoldsUnderParallelAttempts(t *testing.T) {
+	e := newEnv(t)
+	const n = 16
+	clients := make([]*client, n)
+	for i := range clients {
+		clients[i] = e.signedIn("")
+		clients[i].ip = "198.51.100." + itoa(int64(i+1))
+	}
+	bad := url.Values{"email": {"editor@example.org"}, "password": {"wrong password"}}
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = clients[i].post("/login", bad).Code
+		}()
+	}
+	wg.Wait()
+	checked := 0
+	for _, code := range codes {
+		switch code {
+		case http.StatusUnauthorized:
+			checked++
+		case http.StatusTooManyRequests:
+		default:
+			t.Errorf("got status %d, want 401 or 429", code)
+		}
+	}
+	if checked > store.AccountThrottle.Free {
+		t.Errorf("%d parallel attempts reached the password check, want at most %d", checked, store.AccountThrottle.Free)
+	}
+}
+
+// TestRegisterThrottle: one address can create a few accounts a day,
+// then is asked to wait, keeping what it typed.
+func TestRegisterThrottle(t *testing.T) {
+	e := newEnv(t)
+	form := func(i int) url.Values {
+		return url.Values{"email": {"person" + itoa(int64(i)) + "@example.org"}, "password": {testPassword}, "name": {"Person"},
+			"organisation": {"Org"}, "stakeholder_group": {"academia"}}
+	}
+	for i := 0; i < store.RegisterThrottle.Free; i++ {
+		wantStatus(t, "registration", e.signedIn("").post("/register", form(i)), http.StatusSeeOther)
+	}
+	w := e.signedIn("").post("/register", form(99))
+	wantStatus(t, "one registration too many", w, http.StatusTooManyRequests)
+	if got := doc(t, w).Find("#f-organisation").AttrOr("value", ""); got != "Org" {
+		t.Errorf("organisation kept as %q, want Org", got)
+	}
+	other := e.signedIn("")
+	other.ip = "203.0.113.50"
+	wantStatus(t, "another address", other.post("/register", form(100)), http.StatusSeeOther)
 }

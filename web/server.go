@@ -5,6 +5,7 @@ package web
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/dc-isss/accord/content"
@@ -37,6 +38,7 @@ type Server struct {
 	metrics    *metrics
 	search     Searcher
 	pages      pageCache
+	hashSlots  chan struct{}
 	labelCache labelCache
 	// world is the map /map draws; worldErr, if the embedded map does not
 	// parse, is what /map answers instead.
@@ -59,7 +61,8 @@ func New(d Deps) *echo.Echo {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
-		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search}
+		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
+		hashSlots: make(chan struct{}, runtime.NumCPU())}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
