@@ -150,12 +150,12 @@ func requireRole(role string) echo.MiddlewareFunc {
 
 func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
 	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: c.IsTLS(), MaxAge: maxAge})
+		Secure: s.viaTLS(c), MaxAge: maxAge})
 }
 
 func (s *Server) clearCookie(c echo.Context, name string) {
 	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: c.IsTLS(), MaxAge: -1})
+		Secure: s.viaTLS(c), MaxAge: -1})
 }
 
 // newToken returns 32 random bytes as 43 base64url characters.

@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web"
 )
 
 func TestSignInAndOut(t *testing.T) {
@@ -381,4 +384,49 @@ func TestRegisterThrottle(t *testing.T) {
 	other := e.signedIn("")
 	other.ip = "203.0.113.50"
 	wantStatus(t, "another address", other.post("/register", form(100)), http.StatusSeeOther)
+}
+
+// TestBehindTrustedProxy: with a proxy configured, the client's address is
+// the one the proxy reports (so /setup stays closed to the world even when
+// the proxy runs on loopback), and cookies are Secure when the proxy says
+// the client used https; the same headers from anyone else change nothing.
+func TestBehindTrustedProxy(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	if err := e.db.SetRole(ctx, e.users["admin"].ID, "editor"); err != nil {
+		t.Fatal(err)
+	}
+	_, loopback, _ := net.ParseCIDR("127.0.0.1/32")
+	h := web.New(web.Deps{Store: e.db, Now: e.clock, TrustedProxies: []*net.IPNet{loopback}})
+	proxied := func(realIP, proto string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/setup", nil)
+		req.RemoteAddr = "127.0.0.1:50000"
+		req.Header.Set("X-Real-IP", realIP)
+		req.Header.Set("X-Forwarded-Proto", proto)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	wantStatus(t, "setup from a remote client through the proxy", proxied("203.0.113.5", "https"), http.StatusForbidden)
+	w := proxied("127.0.0.1", "https")
+	wantStatus(t, "setup from the machine itself through the proxy", w, http.StatusOK)
+	for _, ck := range w.Result().Cookies() {
+		if !ck.Secure {
+			t.Errorf("cookie %s not Secure although the proxy reports https", ck.Name)
+		}
+	}
+	if w.Header().Get("Strict-Transport-Security") == "" {
+		t.Error("no HSTS although the proxy reports https")
+	}
+	// The same headers straight from a client are not believed.
+	req := httptest.NewRequest(http.MethodGet, "/setup", nil)
+	req.RemoteAddr = "198.51.100.9:50000"
+	req.Header.Set("X-Forwarded-Proto", "https")
+	direct := httptest.NewRecorder()
+	h.ServeHTTP(direct, req)
+	for _, ck := range direct.Result().Cookies() {
+		if ck.Secure {
+			t.Errorf("cookie %s Secure on a plain connection from a client claiming https", ck.Name)
+		}
+	}
 }

@@ -5,6 +5,7 @@ package web
 
 import (
 	"log/slog"
+	"net"
 	"runtime"
 	"time"
 
@@ -26,6 +27,11 @@ type Deps struct {
 	Framework string
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// TrustedProxies are the address ranges of reverse proxies in front of
+	// the server. Only from them are X-Real-IP (the client's address) and
+	// X-Forwarded-Proto (https) believed; with none, the connection's own
+	// address and TLS state are all that count.
+	TrustedProxies []*net.IPNet
 }
 
 // Server holds the handlers' dependencies.
@@ -39,6 +45,7 @@ type Server struct {
 	search     Searcher
 	pages      pageCache
 	hashSlots  chan struct{}
+	proxies    []*net.IPNet
 	labelCache labelCache
 	// world is the map /map draws; worldErr, if the embedded map does not
 	// parse, is what /map answers instead.
@@ -62,16 +69,46 @@ func New(d Deps) *echo.Echo {
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
-		hashSlots: make(chan struct{}, runtime.NumCPU())}
+		hashSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	// The server answers on loopback or behind a proxy that sets X-Real-IP;
-	// never trust a client's own X-Forwarded-For for rate limits or logs.
+	// A client's own X-Real-IP or X-Forwarded-For is never believed (it
+	// would dodge the sign-in throttle, or pass as loopback for /setup);
+	// only a configured proxy's is.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(d.TrustedProxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range d.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromRealIPHeader(opts...)
+	}
 	s.middleware(e)
 	s.routes(e)
 	return e
+}
+
+// viaTLS reports whether the client reached us over TLS: directly, or
+// through a trusted proxy that says so.
+func (s *Server) viaTLS(c echo.Context) bool {
+	if c.IsTLS() {
+		return true
+	}
+	if len(s.proxies) == 0 || c.Request().Header.Get("X-Forwarded-Proto") != "https" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	if err != nil {
+		return false
+	}
+	peer := net.ParseIP(host)
+	for _, n := range s.proxies {
+		if n.Contains(peer) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/dc-isss/accord/content"
@@ -29,12 +30,18 @@ func serve(ctx context.Context, e *env, args []string) error {
 	fs, data := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./data]")
 	addr := fs.String("addr", envOr(e, "ACCORD_ADDR", "127.0.0.1:8080"), "address to listen on (env ACCORD_ADDR)")
 	logLevel := fs.String("log-level", envOr(e, "ACCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env ACCORD_LOG_LEVEL)")
+	proxies := fs.String("trusted-proxy", envOr(e, "ACCORD_TRUSTED_PROXY", ""),
+		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Real-IP and X-Forwarded-Proto are believed (env ACCORD_TRUSTED_PROXY)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", pos)
+	}
+	trusted, err := parseProxies(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -74,7 +81,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 
-	handler := web.New(web.Deps{Store: db, Log: log, Search: idx})
+	handler := web.New(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -105,4 +112,33 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// parseProxies reads "10.0.0.1, 192.168.0.0/16, ::1" into address ranges;
+// a bare address is a range of one.
+func parseProxies(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			ip := net.ParseIP(part)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR range", part)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				bits = 32
+			}
+			part = fmt.Sprintf("%s/%d", part, bits)
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR range", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
