@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -126,12 +127,11 @@ func (t *Tx) insertVersion(ctx context.Context, docID int64, slug string, number
 	author := a.Name()
 	if a.UserID != 0 {
 		uid = a.UserID
-		var name, email string
-		if err := t.tx.QueryRowContext(ctx, "SELECT name, email FROM users WHERE id = ?", a.UserID).Scan(&name, &email); err == nil {
-			author = name
-			if author == "" {
-				author = email
-			}
+		// Versions become public when published: a member who gave no name
+		// is shown as a member, never by their email address.
+		var name string
+		if err := t.tx.QueryRowContext(ctx, "SELECT name FROM users WHERE id = ?", a.UserID).Scan(&name); err == nil {
+			author = cmp.Or(name, anonymousMember)
 		}
 	}
 	res, err := t.exec(ctx, `INSERT INTO document_versions (document_id, number, author_id, author, note, source, html, created_at)
@@ -206,7 +206,7 @@ func (db *DB) SetDocumentStatus(ctx context.Context, slug, to string) error {
 }
 
 const documentCols = `d.id, d.slug, d.title, d.summary, d.status, d.next_para, d.created_at, d.updated_at,
-	IFNULL(NULLIF(u.name, ''), IFNULL(u.email, '')),
+	IFNULL(NULLIF(u.name, ''), CASE WHEN u.id IS NULL THEN '' ELSE '` + anonymousMember + `' END),
 	(SELECT IFNULL(MAX(number), 0) FROM document_versions WHERE document_id = d.id),
 	(SELECT IFNULL(MAX(number), 0) FROM document_versions WHERE document_id = d.id AND published_at <> '')`
 
@@ -234,7 +234,7 @@ func (db *DB) Document(ctx context.Context, slug string) (Document, error) {
 	if err != nil {
 		return Document{}, fmt.Errorf("read document %s: %w", slug, err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT IFNULL(NULLIF(u.name, ''), u.email) FROM document_owners o
+	rows, err := db.read.QueryContext(ctx, `SELECT IFNULL(NULLIF(u.name, ''), '`+anonymousMember+`') FROM document_owners o
 		JOIN users u ON u.id = o.user_id WHERE o.document_id = ? ORDER BY u.name, u.email`, id)
 	if err != nil {
 		return Document{}, fmt.Errorf("read owners of %s: %w", slug, err)
@@ -372,3 +372,7 @@ func VersionNumber(s string) (int, bool) {
 	n, err := strconv.Atoi(s)
 	return n, err == nil && n >= 1 && n <= 1_000_000
 }
+
+// anonymousMember stands for a member who gave no name, wherever documents
+// name their authors and owners (published documents are public).
+const anonymousMember = "A working-group member"

@@ -75,3 +75,33 @@ func TestDocumentLifecycle(t *testing.T) {
 		t.Errorf("status of a missing document: got %v, want ErrNotFound", err)
 	}
 }
+
+// TestDocumentNeverShowsEmails: a member without a name is shown as a
+// member in owners, creator and version author, never by email, since
+// published documents are public.
+func TestDocumentNeverShowsEmails(t *testing.T) {
+	ctx := context.Background()
+	db := openDocDB(t)
+	u, err := db.CreateUser(ctx, store.User{Email: "nameless@example.org", Role: "editor"}, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = store.WithActor(ctx, store.Actor{UserID: u.ID, Email: u.Email})
+	if _, err := db.CreateDocument(ctx, store.Document{Slug: "doc", Title: "Doc"}, oneParagraph(0, "p1", "one")); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Document(ctx, "doc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := db.Version(ctx, "doc", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := append([]string{d.CreatedBy, v.Author}, d.Owners...)
+	for _, s := range shown {
+		if s != "A working-group member" {
+			t.Errorf("shown as %q, want A working-group member", s)
+		}
+	}
+}
