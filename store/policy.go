@@ -279,27 +279,30 @@ func strictUnmarshal(b []byte, v any) error {
 
 // policyJSON is the wire form: unknown values are null.
 type policyJSON struct {
-	Slug          string      `json:"slug"`
-	Title         string      `json:"title"`
-	ShortTitle    *string     `json:"short_title"`
-	Jurisdictions []string    `json:"jurisdictions"`
-	Issuer        *string     `json:"issuer"`
-	Type          string      `json:"type"`
-	Status        *string     `json:"status"`
-	StatusNote    *string     `json:"status_note"`
-	Binding       *string     `json:"binding"`
-	Adopted       *Date       `json:"adopted"`
-	InForce       *Date       `json:"in_force"`
-	URL           *string     `json:"url"`
-	Language      *string     `json:"language"`
-	Topics        []string    `json:"topics"`
-	Layers        []string    `json:"layers"`
-	Summary       *string     `json:"summary"`
-	Notes         *string     `json:"notes"`
-	Provisions    []Provision `json:"provisions,omitempty"`
-	Mappings      []Mapping   `json:"mappings,omitempty"`
-	CreatedAt     *time.Time  `json:"created_at,omitempty"`
-	UpdatedAt     *time.Time  `json:"updated_at,omitempty"`
+	Slug          string   `json:"slug"`
+	Title         string   `json:"title"`
+	ShortTitle    *string  `json:"short_title"`
+	Jurisdictions []string `json:"jurisdictions"`
+	Issuer        *string  `json:"issuer"`
+	Type          string   `json:"type"`
+	Status        *string  `json:"status"`
+	StatusNote    *string  `json:"status_note"`
+	Binding       *string  `json:"binding"`
+	Adopted       *Date    `json:"adopted"`
+	InForce       *Date    `json:"in_force"`
+	URL           *string  `json:"url"`
+	Language      *string  `json:"language"`
+	Topics        []string `json:"topics"`
+	Layers        []string `json:"layers"`
+	Summary       *string  `json:"summary"`
+	Notes         *string  `json:"notes"`
+	// Pointers, so that a policy read in full writes [] when it has none,
+	// a list entry (not loaded: nil) leaves them out, and on reading an
+	// absent list (keep what is stored) differs from [] (remove them all).
+	Provisions *[]Provision `json:"provisions,omitempty"`
+	Mappings   *[]Mapping   `json:"mappings,omitempty"`
+	CreatedAt  *time.Time   `json:"created_at,omitempty"`
+	UpdatedAt  *time.Time   `json:"updated_at,omitempty"`
 }
 
 func nullable[T ~string](s T) *T {
@@ -332,10 +335,17 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		Adopted: nullable(p.Adopted), InForce: nullable(p.InForce), URL: nullable(p.URL),
 		Language: nullable(p.Language), Topics: nonNil(p.Topics), Layers: nonNil(p.Layers),
 		Summary: nullable(p.Summary), Notes: nullable(p.Notes),
-		Provisions: p.Provisions, Mappings: p.Mappings,
 	}
-	for i := range j.Provisions {
-		j.Provisions[i].Topics = nonNil(j.Provisions[i].Topics)
+	if p.Provisions != nil {
+		provs := make([]Provision, len(p.Provisions))
+		for i, v := range p.Provisions {
+			v.Topics = nonNil(v.Topics)
+			provs[i] = v
+		}
+		j.Provisions = &provs
+	}
+	if p.Mappings != nil {
+		j.Mappings = &p.Mappings
 	}
 	if !p.CreatedAt.IsZero() {
 		j.CreatedAt, j.UpdatedAt = &p.CreatedAt, &p.UpdatedAt
@@ -358,7 +368,20 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 		Adopted: deref(j.Adopted), InForce: deref(j.InForce), URL: deref(j.URL),
 		Language: deref(j.Language), Topics: j.Topics, Layers: j.Layers,
 		Summary: deref(j.Summary), Notes: deref(j.Notes),
-		Provisions: j.Provisions, Mappings: j.Mappings,
+	}
+	if j.Provisions != nil {
+		p.Provisions = nonNilSlice(*j.Provisions)
+	}
+	if j.Mappings != nil {
+		p.Mappings = nonNilSlice(*j.Mappings)
 	}
 	return nil
+}
+
+// nonNilSlice keeps "[]" distinct from "absent" after decoding.
+func nonNilSlice[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
