@@ -119,10 +119,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if len(e.Fields) > 0 {
 			body["fields"] = e.Fields
 		}
-		if c.Request().Method == http.MethodHead {
-			_ = c.NoContent(e.Status)
-			return
-		}
 		_ = c.JSON(e.Status, map[string]any{"error": body})
 		return
 	}

@@ -30,6 +30,7 @@ func (s *Server) middleware(e *echo.Echo) {
 		},
 	}))
 	e.Pre(s.securityHeaders)
+	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(middleware.BodyLimit(MaxBody))
@@ -85,3 +86,21 @@ func isAPI(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return p == "/api" || strings.HasPrefix(p, "/api/")
 }
+
+// headAsGet answers HEAD as GET without the body: echo routes HEAD to
+// nothing by itself, and monitors and link checkers use it.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodHead {
+			return next(c)
+		}
+		c.Request().Method = http.MethodGet
+		c.Response().Writer = bodyless{c.Response().Writer}
+		return next(c)
+	}
+}
+
+// bodyless sends the status and headers of an answer but not its body.
+type bodyless struct{ http.ResponseWriter }
+
+func (bodyless) Write(b []byte) (int, error) { return len(b), nil }

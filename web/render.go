@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/a-h/templ"
 	"github.com/dc-isss/accord/web/views"
@@ -23,9 +22,6 @@ func (s *Server) render(c echo.Context, status int, cmp templ.Component) error {
 		h.Set("Cache-Control", "no-cache")
 	}
 	c.Response().WriteHeader(status)
-	if c.Request().Method == http.MethodHead {
-		return nil
-	}
 	_, err := c.Response().Write(buf.Bytes())
 	return err
 }

@@ -322,3 +322,21 @@ func TestSitemapAndRobots(t *testing.T) {
 		t.Errorf("robots.txt does not point to the sitemap:\n%s", a.Body)
 	}
 }
+
+// TestHead: HEAD answers like GET, headers and status, without a body.
+func TestHead(t *testing.T) {
+	h, _ := newTestServer(t)
+	for _, tc := range []struct {
+		path   string
+		status int
+	}{{"/", 200}, {"/policies", 200}, {"/healthz", 200}, {"/static/css/site.css", 200}, {"/policies/no-such", 404}} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodHead, tc.path, nil))
+		if w.Code != tc.status || w.Body.Len() != 0 {
+			t.Errorf("HEAD %s: %d with %d bytes, want %d and no body", tc.path, w.Code, w.Body.Len(), tc.status)
+		}
+		if w.Header().Get("Content-Type") == "" {
+			t.Errorf("HEAD %s: no Content-Type", tc.path)
+		}
+	}
+}
