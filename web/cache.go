@@ -10,7 +10,8 @@ import (
 )
 
 // Limits of the page cache: it holds the public pages of one state of the
-// database, so a few hundred entries cover what readers are looking at.
+// database, so a few hundred entries cover what readers are looking at;
+// at most 500 × 256 KB, in practice a few MB (pages are 5 to 80 KB).
 const (
 	pageCacheEntries = 500
 	pageCacheBody    = 256 << 10
@@ -50,9 +51,16 @@ func (pc *pageCache) put(seq int64, key string, p cachedPage) {
 	if pc.seq != seq || pc.entries == nil {
 		pc.seq, pc.entries = seq, map[string]cachedPage{}
 	}
-	if len(pc.entries) < pageCacheEntries {
-		pc.entries[key] = p
+	// When full, an arbitrary entry (Go's map order is randomised) makes
+	// room: a flood of junk URLs then only thins the cache out, instead of
+	// keeping real pages out of it until the next write.
+	for k := range pc.entries {
+		if len(pc.entries) < pageCacheEntries {
+			break
+		}
+		delete(pc.entries, k)
 	}
+	pc.entries[key] = p
 }
 
 // teeWriter copies what a handler writes, up to a limit.
