@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web"
 )
@@ -428,5 +430,35 @@ func TestBehindTrustedProxy(t *testing.T) {
 		if ck.Secure {
 			t.Errorf("cookie %s Secure on a plain connection from a client claiming https", ck.Name)
 		}
+	}
+}
+
+// TestRefusedFormKeepsWhatWasTyped: a form refused for an expired page
+// (CSRF) or an ended session shows back what it carried, passwords aside.
+func TestRefusedFormKeepsWhatWasTyped(t *testing.T) {
+	e := newEnv(t)
+	c := e.signedIn("editor")
+	body := "## A long draft\n\nTyped for an hour before the page expired."
+	form := url.Values{"slug": {"draft"}, "title": {"Draft"}, "body": {body}, "_csrf": {"stale-token"}, "password": {"secret"}}
+	req := httptest.NewRequest(http.MethodPost, "/documents/new", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := c.do(req)
+	wantStatus(t, "stale form", w, http.StatusForbidden)
+	d := doc(t, w)
+	var kept []string
+	d.Find("textarea[readonly]").Each(func(_ int, s *goquery.Selection) { kept = append(kept, s.Text()) })
+	if !slices.Contains(kept, body) {
+		t.Errorf("kept %q, want the body among them", kept)
+	}
+	if slices.Contains(kept, "secret") || slices.Contains(kept, "stale-token") {
+		t.Errorf("kept %q, which shows a password or the token", kept)
+	}
+
+	// The session ends while writing: the next save is a 401 that keeps it.
+	e.advance(store.IdleTimeout + time.Minute)
+	w = c.post("/documents/new", url.Values{"slug": {"draft"}, "title": {"Draft"}, "body": {body}})
+	wantStatus(t, "expired session", w, http.StatusUnauthorized)
+	if !strings.Contains(doc(t, w).Find("textarea[readonly]").Text(), "Typed for an hour") {
+		t.Error("the 401 page does not show the body back")
 	}
 }

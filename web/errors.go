@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
+	"strings"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
@@ -134,10 +136,38 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if heading == "" {
 		heading = http.StatusText(e.Status)
 	}
-	page := views.ErrorPage{Base: s.base(c, heading), Status: e.Status, Heading: heading, Message: e.Message}
+	page := views.ErrorPage{Base: s.base(c, heading), Status: e.Status, Heading: heading, Message: e.Message, Kept: keptFields(c, e.Status)}
 	page.NoIndex = true
 	if rerr := s.render(c, e.Status, views.ErrorView(page)); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		_ = c.String(e.Status, e.Message)
 	}
+}
+
+// keptFields returns the text a refused form POST carried (never a
+// password or the CSRF token), for the error page to show back: a long
+// draft typed before a session expired must not vanish with a 401 or 403.
+func keptFields(c echo.Context, status int) []views.KeptField {
+	req := c.Request()
+	if req.Method != http.MethodPost || (status != http.StatusForbidden && status != http.StatusUnauthorized) {
+		return nil
+	}
+	// Only a form already read by the CSRF check: parsing a body here could
+	// read an upload the limits refused.
+	if req.PostForm == nil {
+		return nil
+	}
+	var out []views.KeptField
+	for name, values := range req.PostForm {
+		if name == "_csrf" || strings.Contains(name, "password") {
+			continue
+		}
+		for _, v := range values {
+			if strings.TrimSpace(v) != "" {
+				out = append(out, views.KeptField{Name: name, Value: v})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }

@@ -235,6 +235,15 @@ type ErrorPage struct {
 	Status  int
 	Heading string
 	Message string
+	// Kept is what a refused form carried, shown back so nothing typed is
+	// lost when a form cannot be accepted (an expired page, a session that
+	// ended while writing).
+	Kept []KeptField
+}
+
+// KeptField is one field of a refused form.
+type KeptField struct {
+	Name, Value string
 }
 
 // Label is store.Label for templates.
