@@ -36,8 +36,10 @@ func userFrom(c echo.Context) *store.User {
 
 // csrfToken is the token forms must send back in the _csrf field.
 func csrfToken(c echo.Context) string {
-	t, _ := c.Get(ctxCSRF).(string)
-	return t
+	if issue, ok := c.Get(ctxCSRF).(func() string); ok {
+		return issue()
+	}
+	return ""
 }
 
 // authenticate finds who is asking: a Bearer API token (for the JSON API)
@@ -103,14 +105,23 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
 			token = ck.Value
 		}
-		if token == "" {
-			var err error
-			if token, err = newToken(); err != nil {
-				return err
+		// A new token is issued only when a page asks for one (to put in a
+		// form), so that a page served from the cache costs no random bytes
+		// and carries no Set-Cookie. A form shown again after a refused POST
+		// gets the token that POST carried.
+		c.Set(ctxCSRF, func() string {
+			if token == "" {
+				t, err := newToken()
+				if err != nil {
+					// crypto/rand does not fail on supported systems; a form
+					// without a token is refused on submit, nothing worse.
+					return ""
+				}
+				token = t
+				s.setCookie(c, csrfCookie, token, 0)
 			}
-			s.setCookie(c, csrfCookie, token, 0)
-		}
-		c.Set(ctxCSRF, token)
+			return token
+		})
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)

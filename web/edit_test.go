@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -264,4 +265,24 @@ func TestConcurrentPolicyEditsConflict(t *testing.T) {
 	if p, _ := e.db.Policy(ctx, "ke-iot-guidelines-2025"); p.Title != "Title typed second" {
 		t.Errorf("stored title %q after saving again", p.Title)
 	}
+}
+
+// TestRefusedFormCarriesToken: a form shown again after a 422 carries the
+// CSRF token, so that the corrected form can be sent.
+func TestRefusedFormCarriesToken(t *testing.T) {
+	e := newEnv(t)
+	c := e.signedIn("editor")
+	form := newPolicyForm()
+	form.Set("title", "")
+	w := c.post("/policies/new", form)
+	wantStatus(t, "invalid form", w, http.StatusUnprocessableEntity)
+	token := doc(t, w).Find("form input[name=_csrf]").AttrOr("value", "")
+	if token == "" {
+		t.Fatal("the form shown again has no CSRF token")
+	}
+	fixed := newPolicyForm()
+	fixed.Set("_csrf", token)
+	req := httptest.NewRequest(http.MethodPost, "/policies/new", strings.NewReader(fixed.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	wantStatus(t, "corrected form with the token it was shown with", c.do(req), http.StatusSeeOther)
 }
