@@ -351,8 +351,8 @@ func TestMapPage(t *testing.T) {
 				t.Error("the map page needs no script but the optional one of the layout")
 			}
 			shapes := doc.Find(`svg[data-testid="worldmap"] path`)
-			if shapes.Length() < 170 {
-				t.Errorf("shapes: got %d, want one per country (at least 170)", shapes.Length())
+			if shapes.Length() < 249 {
+				t.Errorf("shapes: got %d, want one per ISO 3166-1 country (249)", shapes.Length())
 			}
 			counts := map[string]string{}
 			shapes.Each(func(i int, p *goquery.Selection) {
@@ -373,6 +373,12 @@ func TestMapPage(t *testing.T) {
 					t.Errorf("shape %s has a jurisdiction page but no link to it", code)
 				}
 			})
+			// Every ISO 3166-1 country is on the map, small ones as markers.
+			for _, j := range js {
+				if _, ok := counts[j.Code]; j.Kind == "country" && !ok {
+					t.Errorf("country %s (%s) has no shape on the map", j.Code, j.Name)
+				}
+			}
 			rows := doc.Find(`table[data-testid="map-table"] tbody tr`)
 			if rows.Length() == 0 {
 				t.Fatal("no table of numbers")
