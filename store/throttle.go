@@ -62,18 +62,24 @@ func LoginKeys(email, ip string) []ThrottleKey {
 // older than the rule's window start the count again.
 func (db *DB) RecordLoginFailure(ctx context.Context, keys []ThrottleKey) error {
 	return db.update(ctx, func(t *Tx) error {
-		for _, k := range keys {
-			since := t.now.Add(-k.Rule.Window).Format(time.RFC3339)
-			_, err := t.exec(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES (?, 1, ?)
-				ON CONFLICT (key) DO UPDATE SET
-				failures = CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at`,
-				k.Key, t.stamp(), since)
-			if err != nil {
-				return fmt.Errorf("record sign-in failure: %w", err)
-			}
-		}
-		return nil
+		return t.countFailures(ctx, keys)
 	})
+}
+
+// countFailures counts one failure against every key; failures older
+// than the rule's window start the count again.
+func (t *Tx) countFailures(ctx context.Context, keys []ThrottleKey) error {
+	for _, k := range keys {
+		since := t.now.Add(-k.Rule.Window).Format(time.RFC3339)
+		_, err := t.exec(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES (?, 1, ?)
+			ON CONFLICT (key) DO UPDATE SET
+			failures = CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at`,
+			k.Key, t.stamp(), since)
+		if err != nil {
+			return fmt.Errorf("count failure on %s: %w", k.Key, err)
+		}
+	}
+	return nil
 }
 
 // RegisterThrottle limits account creation from one client address.
@@ -113,17 +119,7 @@ func (db *DB) ReserveAttempt(ctx context.Context, keys []ThrottleKey) (time.Dura
 		if longest > 0 {
 			return nil
 		}
-		for _, k := range keys {
-			since := t.now.Add(-k.Rule.Window).Format(time.RFC3339)
-			_, err := t.exec(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES (?, 1, ?)
-				ON CONFLICT (key) DO UPDATE SET
-				failures = CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at`,
-				k.Key, t.stamp(), since)
-			if err != nil {
-				return fmt.Errorf("count attempt: %w", err)
-			}
-		}
-		return nil
+		return t.countFailures(ctx, keys)
 	})
 	return longest, err
 }
