@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"strconv"
@@ -118,6 +119,10 @@ func Open(dir string, db *store.DB, log *slog.Logger) (*Index, error) {
 		ix.ready.Store(true)
 	case errors.Is(err, ErrInUse):
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
+	case errors.Is(err, fs.ErrNotExist):
+		// A new data folder, or one whose index was deleted on purpose.
+		log.Info("no search index yet; it will be built from the database", "dir", dir)
+		ix.needRebuild = true
 	default:
 		log.Warn("search index unusable; it will be rebuilt from the database", "dir", dir, "reason", err)
 		ix.needRebuild = true
