@@ -199,8 +199,11 @@ func policyDocs(p store.Policy, pl places) []doc {
 		id:   docID(KindPolicy, p.Slug),
 		Kind: KindPolicy, Slug: p.Slug, Visibility: visPublic,
 		Title: p.Title, ShortTitle: p.ShortTitle,
-		Text:         joinNonEmpty(p.Summary, p.Notes),
-		Context:      joinNonEmpty(p.Issuer, place),
+		Text: joinNonEmpty(p.Summary, p.Notes),
+		// The topics' names are context too: a standard whose summary never
+		// says "default passwords" is still about them when members tagged
+		// it so, and should be found with its provisions.
+		Context:      joinNonEmpty(p.Issuer, place, topicNames(p.Topics)),
 		IDs:          identifiers(p.Slug, p.Title, p.ShortTitle),
 		Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
 		Facets: facetTerms(KindPolicy, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
@@ -365,4 +368,27 @@ func appendNew(xs []string, x string) []string {
 	out := make([]string, len(xs), len(xs)+1)
 	copy(out, xs)
 	return append(out, x)
+}
+
+// topicTitles names the topic vocabulary's slugs.
+var topicTitles = func() map[string]string {
+	m := make(map[string]string, len(store.DefaultTopics))
+	for _, t := range store.DefaultTopics {
+		m[t.Slug] = t.Title
+	}
+	return m
+}()
+
+// topicNames is the names of topics, one per line; a slug outside the
+// shipped vocabulary is read as words.
+func topicNames(slugs []string) string {
+	names := make([]string, len(slugs))
+	for i, s := range slugs {
+		if t, ok := topicTitles[s]; ok {
+			names[i] = t
+		} else {
+			names[i] = strings.ReplaceAll(s, "-", " ")
+		}
+	}
+	return strings.Join(names, "\n")
 }

@@ -1026,3 +1026,21 @@ func TestIdentifiers(t *testing.T) {
 		}
 	}
 }
+
+// TestTopicsFindPolicies: a policy tagged with a topic is found by the
+// topic's name even when its own summary never uses those words.
+func TestTopicsFindPolicies(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, t.TempDir())
+	p, err := db.Policy(context.Background(), "etsi-en-303-645")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(strings.ToLower(p.Summary), "default password") || !slices.Contains(p.Topics, "default-passwords") {
+		t.Fatalf("the fixture changed: summary %q, topics %v", p.Summary, p.Topics)
+	}
+	res := search(t, ix, Query{Q: "default passwords", Kinds: []string{KindPolicy}, PerPage: 50})
+	if got := ids(res); !slices.Contains(got, "policy:etsi-en-303-645") {
+		t.Errorf("policies for \"default passwords\": %v, want etsi-en-303-645 among them", got)
+	}
+}
