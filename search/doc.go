@@ -199,11 +199,11 @@ func policyDocs(p store.Policy, pl places) []doc {
 		id:   docID(KindPolicy, p.Slug),
 		Kind: KindPolicy, Slug: p.Slug, Visibility: visPublic,
 		Title: p.Title, ShortTitle: p.ShortTitle,
-		Text: joinNonEmpty(p.Summary, p.Notes),
-		// The topics' names are context too: a standard whose summary never
-		// says "default passwords" is still about them when members tagged
-		// it so, and should be found with its provisions.
-		Context:      joinNonEmpty(p.Issuer, place, topicNames(p.Topics)),
+		// The topics' names are part of the text: a standard whose summary
+		// never says "default passwords" is still about them when members
+		// tagged it so, and its snippet then shows why it was found.
+		Text:         joinNonEmpty(p.Summary, p.Notes, topicNames(p.Topics)),
+		Context:      joinNonEmpty(p.Issuer, place),
 		IDs:          identifiers(p.Slug, p.Title, p.ShortTitle),
 		Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
 		Facets: facetTerms(KindPolicy, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
@@ -379,9 +379,12 @@ var topicTitles = func() map[string]string {
 	return m
 }()
 
-// topicNames is the names of topics, one per line; a slug outside the
+// topicNames is "Topics: " and the names of topics; a slug outside the
 // shipped vocabulary is read as words.
 func topicNames(slugs []string) string {
+	if len(slugs) == 0 {
+		return ""
+	}
 	names := make([]string, len(slugs))
 	for i, s := range slugs {
 		if t, ok := topicTitles[s]; ok {
@@ -390,5 +393,5 @@ func topicNames(slugs []string) string {
 			names[i] = strings.ReplaceAll(s, "-", " ")
 		}
 	}
-	return strings.Join(names, "\n")
+	return "Topics: " + strings.Join(names, "; ") + "."
 }
