@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -246,5 +248,31 @@ func TestHealthz(t *testing.T) {
 	getJSON(t, h, "/healthz", http.StatusServiceUnavailable, &got)
 	if got["status"] == "ok" {
 		t.Errorf("healthz with a closed database = %v", got)
+	}
+}
+
+// TestAPIMethods: a known API path asked with a method it does not take
+// answers 405 with the JSON error shape; an unknown path 404.
+func TestAPIMethods(t *testing.T) {
+	h, _ := newTestServer(t)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		code         string
+	}{
+		{http.MethodPatch, "/api/v1/policies/eu-cra", http.StatusMethodNotAllowed, "method_not_allowed"},
+		{http.MethodPost, "/api/v1/coverage", http.StatusMethodNotAllowed, "method_not_allowed"},
+		{http.MethodGet, "/api/v1/no-such-thing", http.StatusNotFound, "not_found"},
+		{http.MethodDelete, "/api/v1/no/such/thing", http.StatusNotFound, "not_found"},
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(tc.method, tc.path, nil))
+		var body struct {
+			Error struct{ Code string } `json:"error"`
+		}
+		_ = json.Unmarshal(w.Body.Bytes(), &body)
+		if w.Code != tc.status || body.Error.Code != tc.code {
+			t.Errorf("%s %s: %d %q, want %d %q", tc.method, tc.path, w.Code, body.Error.Code, tc.status, tc.code)
+		}
 	}
 }

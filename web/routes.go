@@ -118,7 +118,6 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/documents/:slug/versions/:n", s.apiDocumentVersion)
 
 	api.GET("/search", s.apiSearch)
-	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 
 // staticFiles serves the files of fsys, which browsers may keep for a day,
