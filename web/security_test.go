@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/xml"
 	"net/http"
@@ -275,7 +276,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestSitemapAndRobots(t *testing.T) {
-	h, _ := newTestServer(t)
+	h, db := newTestServer(t)
 	r := httptest.NewRequest(http.MethodGet, "http://accord.example/sitemap.xml", nil)
 	a := do(t, h, r)
 	if a.StatusCode != http.StatusOK {
@@ -314,6 +315,16 @@ func TestSitemapAndRobots(t *testing.T) {
 		if !locs["http://accord.example"+p] {
 			t.Errorf("sitemap lacks %s", p)
 		}
+	}
+	const draft = "http://accord.example/documents/iot-security-by-design"
+	if locs[draft] {
+		t.Error("sitemap lists the shipped draft, which only members may read")
+	}
+	if err := db.SetDocumentStatus(context.Background(), "iot-security-by-design", "published"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(do(t, h, httptest.NewRequest(http.MethodGet, "http://accord.example/sitemap.xml", nil)).Body), draft) {
+		t.Error("sitemap lacks the document once published")
 	}
 
 	r = httptest.NewRequest(http.MethodGet, "http://accord.example/robots.txt", nil)

@@ -34,8 +34,15 @@ func (s *Server) sitemap(c echo.Context) error {
 	ctx := c.Request().Context()
 	o := origin(c)
 	sm := sitemap{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	for _, p := range []string{"/", "/policies", "/frameworks/" + s.fwSlug, "/coverage", "/map"} {
+	for _, p := range []string{"/", "/policies", "/frameworks/" + s.fwSlug, "/coverage", "/map", "/documents"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + p})
+	}
+	docs, err := s.db.Documents(ctx, true) // published only: drafts are for members
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + "/documents/" + d.Slug, LastMod: d.UpdatedAt.Format("2006-01-02")})
 	}
 	for page := 1; ; page++ {
 		list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1000, Page: page})
