@@ -130,14 +130,9 @@ func (db *DB) AddMapping(ctx context.Context, m Mapping) (Mapping, error) {
 		if _, err := t.savePolicy(ctx, p, UpdateOnly); err != nil {
 			return err
 		}
-		var id int64
-		err = t.tx.QueryRowContext(ctx, `SELECT m.id FROM mappings m JOIN policies p ON p.id = m.policy_id
-			JOIN items i ON i.id = m.item_id JOIN frameworks f ON f.id = i.framework_id
-			LEFT JOIN provisions v ON v.id = m.provision_id
-			WHERE p.slug = ? AND f.slug = ? AND i.code = ? AND IFNULL(v.ref, '') = ?`,
-			m.Policy, m.Framework, m.Item, m.Provision).Scan(&id)
+		id, err := mappingIDOf(ctx, t.tx, m)
 		if err != nil {
-			return fmt.Errorf("read new mapping: %w", err)
+			return err
 		}
 		out, err = loadMapping(ctx, t.tx, id)
 		return err
@@ -178,13 +173,8 @@ func (db *DB) UpdateMapping(ctx context.Context, id int64, m Mapping) (Mapping, 
 		}
 		if !sameTarget(old, m) {
 			// The row was replaced by one with a new id; find it.
-			err = t.tx.QueryRowContext(ctx, `SELECT m.id FROM mappings m JOIN policies p ON p.id = m.policy_id
-				JOIN items i ON i.id = m.item_id JOIN frameworks f ON f.id = i.framework_id
-				LEFT JOIN provisions v ON v.id = m.provision_id
-				WHERE p.slug = ? AND f.slug = ? AND i.code = ? AND IFNULL(v.ref, '') = ?`,
-				m.Policy, m.Framework, m.Item, m.Provision).Scan(&id)
-			if err != nil {
-				return fmt.Errorf("read changed mapping: %w", err)
+			if id, err = mappingIDOf(ctx, t.tx, m); err != nil {
+				return err
 			}
 		}
 		out, err = loadMapping(ctx, t.tx, id)
@@ -242,4 +232,19 @@ func (db *DB) AllPolicies(ctx context.Context) ([]Policy, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// mappingIDOf finds the id of the mapping with m's policy, provision and
+// framework item, which identify a mapping.
+func mappingIDOf(ctx context.Context, q querier, m Mapping) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT m.id FROM mappings m JOIN policies p ON p.id = m.policy_id
+		JOIN items i ON i.id = m.item_id JOIN frameworks f ON f.id = i.framework_id
+		LEFT JOIN provisions v ON v.id = m.provision_id
+		WHERE p.slug = ? AND f.slug = ? AND i.code = ? AND IFNULL(v.ref, '') = ?`,
+		m.Policy, m.Framework, m.Item, m.Provision).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("find mapping of %s to %s/%s: %w", m.Policy, m.Framework, m.Item, err)
+	}
+	return id, nil
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -131,16 +130,9 @@ func (s *Server) apiDocument(c echo.Context) error {
 }
 
 func (s *Server) apiDocumentVersion(c echo.Context) error {
-	d, err := s.visibleDocument(c, c.Param("slug"))
+	d, n, err := s.visibleVersion(c)
 	if err != nil {
 		return err
-	}
-	n, err := versionParam(c, "n", true)
-	if err != nil {
-		return err
-	}
-	if !d.VersionVisibleTo(userFrom(c), n) {
-		return fmt.Errorf("version %d of %s: %w", n, d.Slug, store.ErrNotFound)
 	}
 	v, err := s.db.Version(c.Request().Context(), d.Slug, n)
 	if err != nil {

@@ -94,12 +94,10 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	if wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
 		if err := s.db.RecordEvent(ctx, "login.throttled", "account/"+strings.ToLower(email), ""); err != nil {
 			return err
 		}
-		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-		f.Errors["email"] = fmt.Sprintf("Too many failed attempts to sign in. Wait %s and try again.", views.Plural(secs, "second", "seconds"))
+		f.Errors["email"] = fmt.Sprintf("Too many failed attempts to sign in. Wait %s and try again.", retryAfter(c, wait))
 		return show(http.StatusTooManyRequests)
 	}
 	var u store.User
@@ -191,17 +189,12 @@ func (s *Server) register(c echo.Context) error {
 		return err
 	}
 	if wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
-		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		f.Errors["email"] = fmt.Sprintf("Many accounts were created from your network today. Wait %s and try again.",
-			views.Plural(secs, "second", "seconds"))
+			retryAfter(c, wait))
 		return s.showRegister(c, http.StatusTooManyRequests, f)
 	}
-	var hash string
-	if err := s.hashing(c, func() (err error) {
-		hash, err = store.HashPassword(f.Get("password"))
-		return err
-	}); err != nil {
+	hash, err := s.hashPassword(c, f.Get("password"))
+	if err != nil {
 		return err
 	}
 	u, err = s.db.CreateUser(actorCtx(c), u, hash)
@@ -275,11 +268,8 @@ func (s *Server) setup(c echo.Context) error {
 	if f.Invalid() {
 		return show()
 	}
-	var hash string
-	if err := s.hashing(c, func() (err error) {
-		hash, err = store.HashPassword(f.Get("password"))
-		return err
-	}); err != nil {
+	hash, err := s.hashPassword(c, f.Get("password"))
+	if err != nil {
 		return err
 	}
 	u, err = s.db.CreateUser(actorCtx(c), u, hash)
@@ -402,7 +392,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	}
 	switch {
 	case wait > 0:
-		f.Errors["current_password"] = fmt.Sprintf("Too many failed attempts. Wait %s and try again.", views.Plural(int(math.Ceil(wait.Seconds())), "second", "seconds"))
+		f.Errors["current_password"] = fmt.Sprintf("Too many failed attempts. Wait %s and try again.", retryAfter(c, wait))
 		status = http.StatusTooManyRequests
 	case f.Get("current_password") == "":
 		f.Errors["current_password"] = "Enter your current password"
@@ -429,11 +419,8 @@ func (s *Server) changePassword(c echo.Context) error {
 		}
 		return s.render(c, status, views.AccountView(p))
 	}
-	var hash string
-	if err := s.hashing(c, func() (err error) {
-		hash, err = store.HashPassword(f.Get("new_password"))
-		return err
-	}); err != nil {
+	hash, err := s.hashPassword(c, f.Get("new_password"))
+	if err != nil {
 		return err
 	}
 	keep, _ := c.Get(ctxSession).(string)
@@ -483,4 +470,22 @@ func (s *Server) revokeToken(c echo.Context) error {
 		return err
 	}
 	return s.redirectFlash(c, "/account#tokens", "token-revoked")
+}
+
+// hashPassword hashes a new password in one of the bounded hashing slots.
+func (s *Server) hashPassword(c echo.Context, pw string) (string, error) {
+	var hash string
+	err := s.hashing(c, func() (err error) {
+		hash, err = store.HashPassword(pw)
+		return err
+	})
+	return hash, err
+}
+
+// retryAfter tells a throttled client when to come back, in the
+// Retry-After header, and returns the wait in words for the page.
+func retryAfter(c echo.Context, wait time.Duration) string {
+	secs := int(math.Ceil(wait.Seconds()))
+	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	return views.Plural(secs, "second", "seconds")
 }

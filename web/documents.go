@@ -201,18 +201,28 @@ func (s *Server) document(c echo.Context) error {
 }
 
 func (s *Server) documentVersion(c echo.Context) error {
-	d, err := s.visibleDocument(c, c.Param("slug"))
+	d, n, err := s.visibleVersion(c)
 	if err != nil {
 		return err
+	}
+	return s.renderVersion(c, d, n)
+}
+
+// visibleVersion is the document and version number the path names, when
+// the reader may see that version; otherwise ErrNotFound.
+func (s *Server) visibleVersion(c echo.Context) (store.Document, int, error) {
+	d, err := s.visibleDocument(c, c.Param("slug"))
+	if err != nil {
+		return store.Document{}, 0, err
 	}
 	n, err := versionParam(c, "n", true)
 	if err != nil {
-		return err
+		return store.Document{}, 0, err
 	}
 	if !d.VersionVisibleTo(userFrom(c), n) {
-		return fmt.Errorf("version %d of %s: %w", n, d.Slug, store.ErrNotFound)
+		return store.Document{}, 0, fmt.Errorf("version %d of %s: %w", n, d.Slug, store.ErrNotFound)
 	}
-	return s.renderVersion(c, d, n)
+	return d, n, nil
 }
 
 func head(d store.Document) views.DocumentHead {
