@@ -57,6 +57,13 @@ type Document struct {
 	// LatestPublic is the number of the newest published version, 0 when
 	// no version was ever published.
 	LatestPublic int
+	// LatestConsulted is the number of the newest version put to a
+	// consultation that has opened, 0 when none: such a version is public
+	// for good, since comments point at it.
+	LatestConsulted int
+	// stored is the status as set by members; Status is derived from it
+	// and the consultations (see derivedStatus).
+	stored string
 	// NextParagraph numbers the next new paragraph id (see ParagraphID).
 	NextParagraph int
 	// Versions lists every version, oldest first, without their text.
@@ -70,6 +77,9 @@ type VersionInfo struct {
 	Note      string
 	CreatedAt time.Time
 	Published bool
+	// Consulted is set when the version is under a consultation that has
+	// opened.
+	Consulted bool
 }
 
 // Version is one immutable snapshot of a document's text.
@@ -170,24 +180,28 @@ type NewVersion struct {
 }
 
 // VisibleTo reports whether a reader may see the document at all: members
-// see every document, everyone else only published ones.
+// see every document, everyone else published ones and those with a
+// version put to a consultation that has opened.
 func (d Document) VisibleTo(u *User) bool {
-	return u.HasRole("editor") || (d.Status == StatusPublished && d.LatestPublic > 0)
+	return u.HasRole("editor") || d.publishedVisible() || d.LatestConsulted > 0
 }
 
-// VersionVisibleTo reports whether a reader may see version n: members see
-// them all, everyone else only the published versions of a published
-// document.
+// publishedVisible reports whether the document's published versions are
+// public: members published it, and it has a published version.
+func (d Document) publishedVisible() bool {
+	return d.LatestPublic > 0 && (d.stored == StatusPublished || d.stored == "" && d.Status == StatusPublished)
+}
+
+// VersionVisibleTo reports whether a reader may see version n: members
+// see them all, everyone else the published versions of a published
+// document and the versions under a consultation that has opened.
 func (d Document) VersionVisibleTo(u *User, n int) bool {
 	if u.HasRole("editor") {
 		return n >= 1 && n <= d.Latest
 	}
-	if !d.VisibleTo(u) {
-		return false
-	}
 	for _, v := range d.Versions {
 		if v.Number == n {
-			return v.Published
+			return v.Consulted || v.Published && d.publishedVisible()
 		}
 	}
 	return false
@@ -198,10 +212,11 @@ func (d Document) LatestVisible(u *User) int {
 	if u.HasRole("editor") {
 		return d.Latest
 	}
-	if !d.VisibleTo(u) {
-		return 0
+	n := d.LatestConsulted
+	if d.publishedVisible() {
+		n = max(n, d.LatestPublic)
 	}
-	return d.LatestPublic
+	return n
 }
 
 // Validate checks a new document's slug, title and summary.

@@ -205,19 +205,33 @@ func (db *DB) SetDocumentStatus(ctx context.Context, slug, to string) error {
 	})
 }
 
+// documentCols reads a document; its four placeholders all take the
+// current time (documentArgs), which decides which consultations have
+// opened or closed.
 const documentCols = `d.id, d.slug, d.title, d.summary, d.status, d.next_para, d.created_at, d.updated_at,
 	IFNULL(NULLIF(u.name, ''), CASE WHEN u.id IS NULL THEN '' ELSE '` + anonymousMember + `' END),
 	(SELECT IFNULL(MAX(number), 0) FROM document_versions WHERE document_id = d.id),
-	(SELECT IFNULL(MAX(number), 0) FROM document_versions WHERE document_id = d.id AND published_at <> '')`
+	(SELECT IFNULL(MAX(number), 0) FROM document_versions WHERE document_id = d.id AND published_at <> ''),
+	(SELECT IFNULL(MAX(version), 0) FROM consultations WHERE document_id = d.id AND opens_at <= ?),
+	EXISTS (SELECT 1 FROM consultations WHERE document_id = d.id AND opens_at <= ? AND closes_at > ?),
+	EXISTS (SELECT 1 FROM consultations WHERE document_id = d.id AND closes_at <= ?)`
+
+func documentArgs(now time.Time) []any {
+	s := stampOf(now)
+	return []any{s, s, s, s}
+}
 
 func scanDocument(r interface{ Scan(...any) error }) (int64, Document, error) {
 	var d Document
 	var id int64
 	var created, updated string
+	var open, closed bool
 	err := r.Scan(&id, &d.Slug, &d.Title, &d.Summary, &d.Status, &d.NextParagraph, &created, &updated,
-		&d.CreatedBy, &d.Latest, &d.LatestPublic)
+		&d.CreatedBy, &d.Latest, &d.LatestPublic, &d.LatestConsulted, &open, &closed)
 	d.CreatedAt, _ = time.Parse(time.RFC3339, created)
 	d.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
+	d.stored = d.Status
+	d.Status = derivedStatus(d.stored, open, closed)
 	return id, d, err
 }
 
@@ -225,8 +239,18 @@ func scanDocument(r interface{ Scan(...any) error }) (int64, Document, error) {
 // versions, whatever its status: callers decide with VisibleTo who may see
 // it.
 func (db *DB) Document(ctx context.Context, slug string) (Document, error) {
-	row := db.read.QueryRowContext(ctx, "SELECT "+documentCols+
-		" FROM documents d LEFT JOIN users u ON u.id = d.created_by WHERE d.slug = ?", slug)
+	var d Document
+	err := db.view(ctx, func(tx *sql.Tx) error {
+		var err error
+		d, err = documentIn(ctx, tx, slug, db.Now())
+		return err
+	})
+	return d, err
+}
+
+func documentIn(ctx context.Context, q querier, slug string, now time.Time) (Document, error) {
+	row := q.QueryRowContext(ctx, "SELECT "+documentCols+
+		" FROM documents d LEFT JOIN users u ON u.id = d.created_by WHERE d.slug = ?", append(documentArgs(now), slug)...)
 	id, d, err := scanDocument(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Document{}, fmt.Errorf("document %s: %w", slug, ErrNotFound)
@@ -234,7 +258,7 @@ func (db *DB) Document(ctx context.Context, slug string) (Document, error) {
 	if err != nil {
 		return Document{}, fmt.Errorf("read document %s: %w", slug, err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT IFNULL(NULLIF(u.name, ''), '`+anonymousMember+`') FROM document_owners o
+	rows, err := q.QueryContext(ctx, `SELECT IFNULL(NULLIF(u.name, ''), '`+anonymousMember+`') FROM document_owners o
 		JOIN users u ON u.id = o.user_id WHERE o.document_id = ? ORDER BY u.name, u.email`, id)
 	if err != nil {
 		return Document{}, fmt.Errorf("read owners of %s: %w", slug, err)
@@ -245,7 +269,11 @@ func (db *DB) Document(ctx context.Context, slug string) (Document, error) {
 	}); err != nil {
 		return Document{}, fmt.Errorf("read owners of %s: %w", slug, err)
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT number, author, note, created_at, published_at <> ''
+	consulted, _, _, err := consultedVersions(ctx, q, id, now)
+	if err != nil {
+		return Document{}, err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT number, author, note, created_at, published_at <> ''
 		FROM document_versions WHERE document_id = ? ORDER BY number`, id)
 	if err != nil {
 		return Document{}, fmt.Errorf("read versions of %s: %w", slug, err)
@@ -255,6 +283,7 @@ func (db *DB) Document(ctx context.Context, slug string) (Document, error) {
 		var at string
 		err := r.Scan(&v.Number, &v.Author, &v.Note, &at, &v.Published)
 		v.CreatedAt, _ = time.Parse(time.RFC3339, at)
+		v.Consulted = consulted[v.Number]
 		return v, err
 	}); err != nil {
 		return Document{}, fmt.Errorf("read versions of %s: %w", slug, err)
@@ -263,14 +292,18 @@ func (db *DB) Document(ctx context.Context, slug string) (Document, error) {
 }
 
 // Documents lists documents by title; with publicOnly, only those the
-// public may see (published, with a published version). Owners and
-// versions are not filled in.
+// public may see (published, with a published version, or with a version
+// under a consultation that has opened). Owners and versions are not
+// filled in.
 func (db *DB) Documents(ctx context.Context, publicOnly bool) ([]Document, error) {
 	q := "SELECT " + documentCols + " FROM documents d LEFT JOIN users u ON u.id = d.created_by"
+	args := documentArgs(db.Now())
 	if publicOnly {
-		q += " WHERE d.status = 'published' AND EXISTS (SELECT 1 FROM document_versions WHERE document_id = d.id AND published_at <> '')"
+		q += ` WHERE (d.status = 'published' AND EXISTS (SELECT 1 FROM document_versions WHERE document_id = d.id AND published_at <> ''))
+			OR EXISTS (SELECT 1 FROM consultations WHERE document_id = d.id AND opens_at <= ?)`
+		args = append(args, stampOf(db.Now()))
 	}
-	rows, err := db.read.QueryContext(ctx, q+" ORDER BY d.title COLLATE NOCASE, d.slug")
+	rows, err := db.read.QueryContext(ctx, q+" ORDER BY d.title COLLATE NOCASE, d.slug", args...)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
@@ -335,9 +368,10 @@ func (db *DB) Version(ctx context.Context, slug string, n int) (Version, error) 
 }
 
 // PublicVersion is what the search indexer (and any public reader) may
-// show of a document: the document and its newest published version with
-// paragraphs. A document that is not published, or has no published
-// version, is ErrNotFound, so that drafts never reach a public index.
+// show of a document: the document and its newest public version (published,
+// or under a consultation that has opened) with paragraphs. A document with
+// no public version is ErrNotFound, so that drafts never reach a public
+// index.
 func (db *DB) PublicVersion(ctx context.Context, slug string) (Document, Version, error) {
 	d, err := db.Document(ctx, slug)
 	if err != nil {
@@ -346,7 +380,7 @@ func (db *DB) PublicVersion(ctx context.Context, slug string) (Document, Version
 	if !d.VisibleTo(nil) {
 		return Document{}, Version{}, fmt.Errorf("public version of %s: %w", slug, ErrNotFound)
 	}
-	v, err := db.Version(ctx, slug, d.LatestPublic)
+	v, err := db.Version(ctx, slug, d.LatestVisible(nil))
 	if err != nil {
 		return Document{}, Version{}, err
 	}

@@ -236,6 +236,8 @@ func (db *DB) SetDisabled(ctx context.Context, id int64, disabled bool) error {
 }
 
 // UpdateProfile changes an account's own fields (not its role or email).
+// Withdrawing consent to publish one's name turns one's named comments
+// anonymous.
 func (db *DB) UpdateProfile(ctx context.Context, u User) error {
 	if err := u.Validate(); err != nil {
 		return err
@@ -246,6 +248,11 @@ func (db *DB) UpdateProfile(ctx context.Context, u User) error {
 			u.ConsentPublish, t.stamp(), u.ID)
 		if err != nil {
 			return fmt.Errorf("update profile of user %d: %w", u.ID, err)
+		}
+		if !u.ConsentPublish {
+			if err := t.anonymiseComments(ctx, u.ID); err != nil {
+				return err
+			}
 		}
 		return t.audit(ctx, "user.profile", fmt.Sprintf("user/%d", u.ID), "")
 	})
