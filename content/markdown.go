@@ -19,6 +19,10 @@ import (
 type Markdown struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	// comments is the stricter policy of consultation comments: text,
+	// emphasis, lists, quotes, code and links, but no headings, images or
+	// tables, and every link marked as user content.
+	comments *bluemonday.Policy
 }
 
 // NewMarkdown builds the one renderer the application shares.
@@ -40,7 +44,29 @@ func NewMarkdown() *Markdown {
 	p.AllowAttrs("id").Matching(paragraphAnchorRE).OnElements("a")
 	p.RequireNoReferrerOnLinks(false)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
-	return &Markdown{md: md, policy: p}
+	cp := bluemonday.NewPolicy()
+	cp.AllowElements("p", "br", "em", "strong", "del", "code", "pre", "ul", "ol", "li", "blockquote")
+	cp.AllowAttrs("href").OnElements("a")
+	cp.AllowURLSchemes("http", "https", "mailto")
+	cp.RequireParseableURLs(true)
+	cp.RequireNoFollowOnLinks(true)
+	cp.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	return &Markdown{md: md, policy: p, comments: cp}
+}
+
+// RenderComment converts a consultation comment's Markdown to sanitised
+// HTML under the stricter comment policy. Citations are not resolved in
+// comments: "[@slug]" stays as written.
+func (m *Markdown) RenderComment(src string) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := m.md.Convert([]byte(src), &buf); err != nil {
+		return "", fmt.Errorf("render comment: %w", err)
+	}
+	out := m.comments.SanitizeBytes(buf.Bytes())
+	// bluemonday writes rel="nofollow" and knows no "ugc"; the value it
+	// writes is fixed, so the swap cannot reach text a user wrote.
+	out = bytes.ReplaceAll(out, []byte(`rel="nofollow"`), []byte(`rel="nofollow ugc"`))
+	return template.HTML(out), nil
 }
 
 // Render converts Markdown to sanitised HTML.

@@ -46,3 +46,38 @@ func TestMarkdownKeepsFormatting(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderComment(t *testing.T) {
+	md := NewMarkdown()
+	tests := []struct {
+		name, src       string
+		want, mustNotIn []string
+	}{
+		{"emphasis and list", "*yes* and **no**\n\n- one\n- two", []string{"<em>yes</em>", "<strong>no</strong>", "<li>one</li>"}, nil},
+		{"link is user content", "[site](https://example.org)", []string{`href="https://example.org"`, `rel="nofollow ugc"`}, nil},
+		{"no headings", "# Big\n\ntext", []string{"Big"}, []string{"<h1"}},
+		{"no images", "![x](https://example.org/a.png)", nil, []string{"<img"}},
+		{"no tables", "| a | b |\n|---|---|\n| 1 | 2 |", nil, []string{"<table"}},
+		{"no script", "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>", nil,
+			[]string{"<script", "javascript:", "onerror"}},
+		{"citations stay as written", "see [@uk-psti-act-2022]", []string{"[@uk-psti-act-2022]"}, []string{"<a", "<span"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := md.RenderComment(tt.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(got), w) {
+					t.Errorf("RenderComment(%q) = %q, want it to contain %q", tt.src, got, w)
+				}
+			}
+			for _, w := range tt.mustNotIn {
+				if strings.Contains(string(got), w) {
+					t.Errorf("RenderComment(%q) = %q, must not contain %q", tt.src, got, w)
+				}
+			}
+		})
+	}
+}

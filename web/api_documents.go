@@ -30,6 +30,8 @@ type versionInfoJSON struct {
 	Note      string    `json:"note"`
 	CreatedAt time.Time `json:"created_at"`
 	Published bool      `json:"published"`
+	// Consulted is set for a version put to a consultation that has opened.
+	Consulted bool `json:"consulted"`
 }
 
 // versionJSON is one version with its paragraphs.
@@ -84,7 +86,8 @@ func (s *Server) documentJSON(c echo.Context, d store.Document) documentJSON {
 	}
 	for _, v := range d.Versions {
 		if d.VersionVisibleTo(u, v.Number) {
-			out.Versions = append(out.Versions, versionInfoJSON(v))
+			out.Versions = append(out.Versions, versionInfoJSON{Number: v.Number, Author: v.Author, Note: v.Note,
+				CreatedAt: v.CreatedAt, Published: v.Published, Consulted: v.Consulted})
 		}
 	}
 	return out

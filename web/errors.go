@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
@@ -20,6 +22,8 @@ type Error struct {
 	Message string
 	Fields  map[string]string
 	Err     error
+	// RetryAfter, when set, is sent as the Retry-After header (429).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -57,6 +61,21 @@ func classify(err error) *Error {
 		return e
 	case errors.As(err, &ve):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: "Some fields are not valid.", Fields: ve.Fields, Err: err}
+	case errors.Is(err, store.ErrConsultationNotOpen):
+		return &Error{Status: http.StatusConflict, Code: "consultation_not_open", Message: "This consultation is not open for comments yet.", Err: err}
+	case errors.Is(err, store.ErrConsultationClosed):
+		return &Error{Status: http.StatusConflict, Code: "consultation_closed", Message: "This consultation is closed: it no longer takes comments.", Err: err}
+	case errors.Is(err, store.ErrConsultationExists):
+		return &Error{Status: http.StatusConflict, Code: "consultation_exists",
+			Message: "This document has a consultation that has not closed yet; close it before opening another.", Err: err}
+	case errors.Is(err, store.ErrConsultationOpen):
+		return &Error{Status: http.StatusConflict, Code: "consultation_open",
+			Message: "This consultation has opened: its opening time, questions and moderation mode can no longer change, and it cannot be deleted.", Err: err}
+	case isRateLimited(err):
+		rl, _ := store.IsRateLimited(err)
+		return &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
+			Message: "You have sent many comments in the last hour. Please wait " + waitWords(rl.Wait) + " before sending another.",
+			Err:     err, RetryAfter: rl.Wait}
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "We could not find that page.", Err: err}
 	case errors.Is(err, store.ErrConflict):
@@ -116,6 +135,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err,
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
+	if e.RetryAfter > 0 {
+		retryAfter(c, e.RetryAfter)
+	}
 	if isAPI(c) {
 		body := map[string]any{"code": e.Code, "message": e.Message}
 		if len(e.Fields) > 0 {
@@ -132,6 +154,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		http.StatusRequestEntityTooLarge: "That upload is too large",
 		http.StatusServiceUnavailable:    "Temporarily unavailable",
 		http.StatusTooManyRequests:       "Too many attempts",
+		http.StatusConflict:              "That cannot be done now",
 	}[e.Status]
 	if heading == "" {
 		heading = http.StatusText(e.Status)
@@ -170,4 +193,14 @@ func keptFields(c echo.Context, status int) []views.KeptField {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+func isRateLimited(err error) bool {
+	_, ok := store.IsRateLimited(err)
+	return ok
+}
+
+// waitWords says a wait in words: "about 12 minutes".
+func waitWords(d time.Duration) string {
+	return "about " + views.Plural(int(math.Ceil(d.Minutes())), "minute", "minutes")
 }

@@ -32,6 +32,19 @@ type Deps struct {
 	// X-Forwarded-Proto (https) believed; with none, the connection's own
 	// address and TLS state are all that count.
 	TrustedProxies []*net.IPNet
+	// Comments are the limits on commenting; the zero value turns every
+	// limit off (tests); accord serve sets the defaults.
+	Comments CommentLimits
+}
+
+// CommentLimits bound commenting without puzzles.
+type CommentLimits struct {
+	// PerAccount and PerIP are comments per hour; 0 turns either off.
+	PerAccount int
+	PerIP      int
+	// MinFormTime is the least time between showing a comment form and
+	// its submission; a faster one is taken for a machine. HTML forms only.
+	MinFormTime time.Duration
 }
 
 // Server holds the handlers' dependencies.
@@ -47,6 +60,7 @@ type Server struct {
 	hashSlots  chan struct{}
 	proxies    []*net.IPNet
 	labelCache labelCache
+	comments   CommentLimits
 	// world is the map /map draws; worldErr, if the embedded map does not
 	// parse, is what /map answers instead.
 	world    mapdata.World
@@ -69,7 +83,7 @@ func New(d Deps) *echo.Echo {
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
-		hashSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies}
+		hashSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true

@@ -1,0 +1,39 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// ConsultationURL is a consultation's page.
+func ConsultationURL(slug string) string { return "/consultations/" + url.PathEscape(slug) }
+
+// ParagraphURL is the page of one paragraph of a consultation, with its
+// comments and the form to comment on it.
+func ParagraphURL(slug, pid string) string {
+	return ConsultationURL(slug) + "/paragraphs/" + url.PathEscape(pid)
+}
+
+// CommentAnchor is the id of a comment's element on any page that lists it.
+func CommentAnchor(id int64) string { return "c-" + strconv.FormatInt(id, 10) }
+
+// CommentURL is a comment's permalink.
+func CommentURL(slug string, id int64) string {
+	return ConsultationURL(slug) + "/comments/" + strconv.FormatInt(id, 10)
+}
+
+// CommentsURL is the page of a consultation's approved comments.
+func CommentsURL(slug string) string { return ConsultationURL(slug) + "/comments" }
+
+// CommentFormURL is the form for a comment on the whole document, or on
+// guiding question q when q > 0.
+func CommentFormURL(slug string, q int) string {
+	u := ConsultationURL(slug) + "/comment"
+	if q > 0 {
+		u += "?question=" + strconv.Itoa(q)
+	}
+	return u
+}
+
+// ModerationURL is a consultation's moderation queue.
+func ModerationURL(slug string) string { return ConsultationURL(slug) + "/moderation" }
