@@ -2,8 +2,14 @@ package web
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/a-h/templ"
+	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
 )
 
@@ -51,4 +57,97 @@ func (s *Server) visibleComment(c echo.Context, id int64) (store.Comment, error)
 		return store.Comment{}, fmt.Errorf("comment %d: %w", id, store.ErrNotFound)
 	}
 	return m, nil
+}
+
+// authorLine is how a page names a comment's author: the name,
+// organisation, stakeholder group and country of a named comment; only the
+// group and country of an anonymous one.
+func authorLine(l *labels, m store.Comment) string {
+	a := m.Public()
+	group := strings.ToLower(store.Label(a.Group))
+	country := l.value("jurisdiction", a.Country)
+	if m.Display != store.DisplayNamed {
+		return "A participant from " + joinWords(group, country)
+	}
+	name := a.Name
+	if a.Organisation != "" {
+		name += ", " + a.Organisation
+	} else {
+		name += " (individual)"
+	}
+	return name + " · " + joinWords(store.Label(a.Group), country)
+}
+
+func joinWords(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + ", " + b
+}
+
+// commentTarget is the words and address of what a comment is about.
+func commentTarget(m store.Comment) (string, string) {
+	switch {
+	case m.Paragraph != "":
+		return m.Label, views.ParagraphURL(m.Consultation, m.Paragraph)
+	case m.Question > 0:
+		return m.Target(), views.ConsultationURL(m.Consultation) + "#q-" + strconv.Itoa(m.Question)
+	}
+	return m.Target(), views.ConsultationURL(m.Consultation)
+}
+
+// commentVM shapes a comment for the reader of this request. paragraph is
+// the text of the paragraph commented on, for the proposal's redline ("" to
+// show the proposal as plain text). revisions are shown only to moderators
+// and the author.
+func (s *Server) commentVM(c echo.Context, l *labels, m store.Comment, paragraph string, revisions []store.CommentRevision) views.CommentVM {
+	u := userFrom(c)
+	own := u != nil && u.ID == m.AuthorID
+	editor := u.HasRole("editor")
+	vm := views.CommentVM{ID: m.ID, Consultation: m.Consultation, Type: store.Label(m.Type), Author: authorLine(l, m),
+		Date: m.CreatedAt.Format("2 January 2006"), DateTime: m.CreatedAt.Format(time.RFC3339),
+		Body: templ.Raw(m.BodyHTML), Flagged: m.Flagged && editor}
+	vm.Target, vm.TargetURL = commentTarget(m)
+	if !m.EditedAt.IsZero() {
+		vm.Edited = m.EditedAt.Format("2 January 2006")
+	}
+	if m.Display != store.DisplayNamed && editor {
+		vm.Private = m.Author.Name
+		if m.Author.Organisation != "" {
+			vm.Private += ", " + m.Author.Organisation
+		}
+	}
+	if m.Proposed != "" {
+		for _, p := range content.WordDiff(paragraph, m.Proposed) {
+			vm.Proposed = append(vm.Proposed, views.RedPart{Op: p.Op, Text: p.Text})
+		}
+		if paragraph == "" {
+			vm.Proposed = []views.RedPart{{Text: m.Proposed}}
+		}
+	}
+	if m.State != store.CommentApproved && (editor || own) {
+		vm.State = m.State
+		vm.HideReason = m.HideReason
+		if own || editor {
+			vm.HideNote = m.Note
+		}
+	}
+	if editor || own {
+		for _, r := range revisions {
+			vm.Revisions = append(vm.Revisions, views.CommentRevisionVM{Written: r.Written.Format("2 January 2006, 15:04 MST"),
+				Body: templ.Raw(r.BodyHTML)})
+		}
+	}
+	vm.CanEdit = own && m.State != store.CommentWithdrawn
+	if u != nil && !own && m.State == store.CommentApproved {
+		vm.CanFlag = true
+		vm.CSRF = csrfToken(c)
+		for _, r := range store.HideReasons {
+			vm.FlagReasons = append(vm.FlagReasons, views.Choice{Value: r, Label: views.HideReasonLabel(r)})
+		}
+	}
+	return vm
 }
