@@ -3,9 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log"
 	"net"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/emersion/go-smtp"
 )
 
 func TestParseBaseURL(t *testing.T) {
@@ -81,5 +88,89 @@ func TestServeMailFlags(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// smtpSink is a real SMTP server on a loopback port that keeps the
+// recipients of what it receives.
+type smtpSink struct {
+	mu   sync.Mutex
+	rcpt []string
+}
+
+type sinkSession struct{ s *smtpSink }
+
+func (ss sinkSession) Reset()                               {}
+func (ss sinkSession) Logout() error                        { return nil }
+func (ss sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (ss sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	ss.s.rcpt = append(ss.s.rcpt, to)
+	return nil
+}
+func (ss sinkSession) Data(r io.Reader) error { _, err := io.Copy(io.Discard, r); return err }
+
+func (s *smtpSink) received() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.rcpt...)
+}
+
+// TestServeSendsTheOutbox: with --smtp-url, the real program sends what
+// waits in the outbox and marks it sent.
+func TestServeSendsTheOutbox(t *testing.T) {
+	sink := &smtpSink{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return sinkSession{sink}, nil }))
+	srv.Domain = "localhost"
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	data := t.TempDir()
+	ctx := context.Background()
+	db, err := openData(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Enqueue(ctx, store.Message{To: "reader@example.org", Kind: "comment-receipt", Subject: "Thanks", Body: "Got it."}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	logs := &lockedBuffer{}
+	go func() {
+		done <- run(runCtx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data,
+			"--smtp-url", "smtp://" + ln.Addr().String() + "?from=accord@example.org"},
+			func(string) string { return "" }, strings.NewReader(""), io.Discard, logs)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(sink.received()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("accord serve: %v", err)
+	}
+	if got := sink.received(); len(got) != 1 || got[0] != "reader@example.org" {
+		t.Fatalf("the mail server received mail for %q, want reader@example.org once\n%s", got, logs.String())
+	}
+	db, err = openData(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m, err := db.Message(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.SentAt.IsZero() {
+		t.Errorf("the message was delivered but not marked sent: %+v", m)
 	}
 }
