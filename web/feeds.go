@@ -54,7 +54,7 @@ func (s *Server) policiesAtom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	o := origin(c)
+	o := s.absURL(c, "")
 	feed := atomFeed{Title: "Accord: new and updated IoT security policies", ID: o + "/policies.atom",
 		Updated: s.now().Format(time.RFC3339), Author: atomPerson{Name: "Accord"},
 		Links: []atomLink{{Href: o + "/policies.atom", Rel: "self", Type: "application/atom+xml"}, {Href: o + "/policies", Rel: "alternate", Type: "text/html"}}}

@@ -45,6 +45,11 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/account/password", s.changePassword, member)
 	e.POST("/account/tokens", s.createToken, member)
 	e.POST("/account/tokens/:id/revoke", s.revokeToken, member)
+	e.POST("/account/subscriptions", s.saveSubscriptions, member)
+	// The signed link is the credential: no session needed, and the POST
+	// (also mail clients' one-click unsubscribe) is exempt from CSRF.
+	e.GET("/unsubscribe", s.unsubscribePage)
+	e.POST("/unsubscribe", s.unsubscribe)
 
 	// Editing the knowledge base.
 	e.GET("/policies/new", s.newPolicy, editor)
@@ -76,6 +81,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/admin/users/:id/role", s.setUserRole, admin)
 	e.POST("/admin/users/:id/disable", s.setUserDisabled, admin)
 	e.GET("/admin/audit", s.adminAudit, admin)
+	e.GET("/admin/outbox", s.adminOutbox, admin)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.handler())

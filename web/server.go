@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/mail"
 	"github.com/dc-isss/accord/web/mapdata"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,6 +34,14 @@ type Deps struct {
 	// X-Forwarded-Proto (https) believed; with none, the connection's own
 	// address and TLS state are all that count.
 	TrustedProxies []*net.IPNet
+	// BaseURL is the public address of the site, such as
+	// "https://accord.example.org" (no trailing slash): every absolute URL
+	// (feeds, sitemap, mail links) starts with it. Empty, pages use the
+	// address the request came to.
+	BaseURL string
+	// Mail sends the outbox's messages; nil when no SMTP server is
+	// configured, and messages then stay in the outbox for admins to read.
+	Mail *mail.Sender
 	// Comments are the limits on commenting; the zero value turns every
 	// limit off (tests); accord serve sets the defaults.
 	Comments CommentLimits
@@ -65,6 +75,9 @@ type Server struct {
 	// parse, is what /map answers instead.
 	world    mapdata.World
 	worldErr error
+	baseURL  string
+	mail     *mail.Sender
+	unsub    unsubscribeKey
 }
 
 // New builds the echo router with every route and middleware.
@@ -83,7 +96,8 @@ func New(d Deps) *echo.Echo {
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
-		hashSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments}
+		hashSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
+		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
