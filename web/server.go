@@ -77,7 +77,7 @@ type Server struct {
 	worldErr error
 	baseURL  string
 	mail     *mail.Sender
-	unsub    unsubscribeKey
+	keys     secrets
 }
 
 // New builds the echo router with every route and middleware.

@@ -2,51 +2,20 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
 )
 
-// unsubscribeKeyName is the meta key of the secret that signs unsubscribe
-// links; kept in the database so that every node signs alike.
-const unsubscribeKeyName = "unsubscribe_key"
-
-// unsubscribeKey caches the signing secret once read; it never changes
-// while the server runs (rotation is a CLI command, and a restart).
-type unsubscribeKey struct {
-	mu  sync.Mutex
-	key []byte
-}
-
-// unsubscribeSecret returns the signing secret, creating it on first use.
-func (s *Server) unsubscribeSecret(ctx context.Context) ([]byte, error) {
-	s.unsub.mu.Lock()
-	defer s.unsub.mu.Unlock()
-	if s.unsub.key == nil {
-		k, err := s.db.Secret(ctx, unsubscribeKeyName)
-		if err != nil {
-			return nil, err
-		}
-		s.unsub.key = []byte(k)
-	}
-	return s.unsub.key, nil
-}
-
-// unsubscribeSig signs a user and topic. The signature is the whole
-// credential of an unsubscribe link: it lets its holder turn that one
-// subscription off, nothing else.
-func unsubscribeSig(key []byte, userID int64, topic string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("u=" + strconv.FormatInt(userID, 10) + "&t=" + topic))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+// unsubscribeMessage is what an unsubscribe link's signature signs. The
+// signature is the whole credential of the link: it lets its holder turn
+// that one subscription off, nothing else.
+func unsubscribeMessage(userID int64, topic string) string {
+	return "u=" + strconv.FormatInt(userID, 10) + "&t=" + topic
 }
 
 // unsubscribeURL is the absolute one-click unsubscribe link for a user's
@@ -54,12 +23,12 @@ func unsubscribeSig(key []byte, userID int64, topic string) string {
 // header. It is "" if the signing secret cannot be read; the message then
 // goes without the link rather than not at all.
 func (s *Server) unsubscribeURL(userID int64, topic string) string {
-	key, err := s.unsubscribeSecret(context.Background())
+	sig, err := s.sign(context.Background(), unsubscribeKeyName, unsubscribeMessage(userID, topic))
 	if err != nil {
 		s.log.Error("read the unsubscribe key", "err", err)
 		return ""
 	}
-	q := url.Values{"u": {strconv.FormatInt(userID, 10)}, "t": {topic}, "sig": {unsubscribeSig(key, userID, topic)}}
+	q := url.Values{"u": {strconv.FormatInt(userID, 10)}, "t": {topic}, "sig": {sig}}
 	return s.siteURL("/unsubscribe?" + q.Encode())
 }
 
@@ -73,12 +42,11 @@ func (s *Server) unsubscribeRequest(c echo.Context) (userID int64, topic string,
 	if perr != nil || userID <= 0 || topic == "" {
 		return 0, "", bad
 	}
-	key, err := s.unsubscribeSecret(c.Request().Context())
+	ok, err := s.verify(c.Request().Context(), unsubscribeKeyName, unsubscribeMessage(userID, topic), c.FormValue("sig"))
 	if err != nil {
 		return 0, "", err
 	}
-	want := unsubscribeSig(key, userID, topic)
-	if !hmac.Equal([]byte(c.FormValue("sig")), []byte(want)) {
+	if !ok {
 		return 0, "", bad
 	}
 	return userID, topic, nil
