@@ -206,7 +206,9 @@ var HideReasons = []string{"spam", "off-topic", "abusive", "duplicate", "persona
 type Comment struct {
 	ID           int64
 	Consultation string // slug
-	Paragraph    string // pid, "" for a question or the whole document
+	// ConsultationTitle is the consultation's title, for messages and lists.
+	ConsultationTitle string
+	Paragraph         string // pid, "" for a question or the whole document
 	Question     int    // 0 unless the comment answers a guiding question
 	Section      string
 	Label        string // "3.2 ¶1"; "" for the whole document

@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net"
+	"net/http"
 	"runtime"
 	"strings"
 	"time"
@@ -78,10 +79,15 @@ type Server struct {
 	baseURL  string
 	mail     *mail.Sender
 	keys     secrets
+	echo     *echo.Echo
 }
 
 // New builds the echo router with every route and middleware.
-func New(d Deps) *echo.Echo {
+func New(d Deps) *echo.Echo { return NewServer(d).echo }
+
+// NewServer builds the server: its router, and the scheduled work that
+// Run does beside it.
+func NewServer(d Deps) *Server {
 	if d.Framework == "" {
 		d.Framework = "dc-isss-iot"
 	}
@@ -116,8 +122,12 @@ func New(d Deps) *echo.Echo {
 	}
 	s.middleware(e)
 	s.routes(e)
-	return e
+	s.echo = e
+	return s
 }
+
+// Handler is the server's router, for an http.Server.
+func (s *Server) Handler() http.Handler { return s.echo }
 
 // viaTLS reports whether the client reached us over TLS: directly, or
 // through a trusted proxy that says so.
