@@ -161,11 +161,9 @@ func apiCommentFilter(c echo.Context, slug string) (store.CommentFilter, error) 
 		if v != store.CommentApproved && !userFrom(c).HasRole("editor") {
 			return f, badRequest("state", "Only approved comments are public; other states are for editors")
 		}
-		switch v {
-		case "all":
-			f.States = commentStates[:4]
-		default:
-			f.States = []string{v}
+		f.States = []string{v}
+		if v == "all" {
+			f.States = []string{store.CommentPending, store.CommentApproved, store.CommentHidden, store.CommentWithdrawn}
 		}
 	}
 	return f, nil

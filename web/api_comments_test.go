@@ -145,6 +145,13 @@ func TestAPICommentModeration(t *testing.T) {
 		t.Errorf("after approving two and hiding one: the public sees %d, want 2", n)
 	}
 	wantStatus(t, "anonymous GET hidden", ce.anon.get("/api/v1/comments/"+itoa(third.ID)), 404)
+	for state, want := range map[string]int{"all": 3, "hidden": 1, "pending": 0, "approved": 2} {
+		var l commentList
+		decode(t, ce.editor.get("/api/v1/consultations/round-1/comments?state="+state), &l)
+		if l.Total != want {
+			t.Errorf("editor's list of state %s: got %d, want %d", state, l.Total, want)
+		}
+	}
 	var own map[string]any
 	decode(t, ce.alice.get("/api/v1/comments/"+itoa(third.ID)), &own)
 	if own["state"] != "hidden" || own["hide_reason"] != "off-topic" || own["moderation_note"] != "Please be specific" {

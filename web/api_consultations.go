@@ -283,7 +283,8 @@ func (s *Server) apiConsultations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.db.Consultations(c.Request().Context(), "")
+	// ?document= keeps one document's consultations.
+	list, err := s.db.Consultations(c.Request().Context(), c.QueryParam("document"))
 	if err != nil {
 		return err
 	}

@@ -187,6 +187,10 @@ func TestAPIConsultationWrites(t *testing.T) {
 	if list.Total != 1 || list.Page != 1 || list.PerPage != 50 || len(list.Items[0]["questions"].([]any)) != 2 {
 		t.Errorf("editor's list: got %+v, want round-1 with its questions", list)
 	}
+	decode(t, ce.editor.get("/api/v1/consultations?document=iot-security-by-design"), &list)
+	if list.Total != 0 {
+		t.Errorf("editor's list of another document: got %d, want 0", list.Total)
+	}
 
 	// Before opening, every date may change.
 	w = ce.editor.json("PATCH", "/api/v1/consultations/round-1", `{"opens_at":"`+ce.at(2*time.Hour)+`","title":"Round 1"}`)
