@@ -31,11 +31,19 @@ type atomPerson struct {
 }
 
 type atomEntry struct {
-	Title   string   `xml:"title"`
-	ID      string   `xml:"id"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary,omitempty"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Author  *atomPerson `xml:"author,omitempty"`
+	Link    atomLink    `xml:"link"`
+	Summary string      `xml:"summary,omitempty"`
+	Content *atomText   `xml:"content,omitempty"`
+}
+
+// atomText is a text construct; Type "html" carries escaped HTML.
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
 }
 
 // writeAtom sends a feed with the right content type.

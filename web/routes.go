@@ -124,6 +124,28 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/documents/:slug/versions/:n", s.apiDocumentVersion)
 
 	api.GET("/search", s.apiSearch)
+
+	// Consultations and comments: the JSON API, the downloads of approved
+	// comments and the feeds. (/consultations/{slug}.atom is dispatched by
+	// the consultation page's handler to s.consultationFeed, since echo's
+	// :slug takes "x.atom" whole.) Clock-dependent, so nothing is cached.
+	api.GET("/consultations", s.apiConsultations)
+	api.POST("/consultations", s.apiCreateConsultation, editor)
+	api.GET("/consultations/:slug", s.apiConsultation)
+	api.PATCH("/consultations/:slug", s.apiPatchConsultation, editor)
+	api.DELETE("/consultations/:slug", s.apiDeleteConsultation, editor)
+	api.GET("/consultations/:slug/comments", s.apiComments)
+	api.POST("/consultations/:slug/comments", s.apiPostComment, member)
+	api.GET("/consultations/:slug/heat", s.apiHeat)
+	api.GET("/consultations/:slug/stats", s.apiStats)
+	api.GET("/comments/:id", s.apiComment)
+	api.PATCH("/comments/:id", s.apiPatchComment, member)
+	api.POST("/comments/:id/withdraw", s.apiWithdrawComment, member)
+	api.POST("/comments/:id/moderation", s.apiModerateComment, editor)
+	api.POST("/comments/:id/flags", s.apiFlagComment, member)
+	e.GET("/consultations/:slug/comments.csv", s.commentsCSV)
+	e.GET("/consultations/:slug/comments.json", s.commentsJSON)
+	e.GET("/consultations.atom", s.consultationsFeed)
 }
 
 // staticFiles serves the files of fsys, which browsers may keep for a day,
