@@ -308,7 +308,7 @@ func (s *Server) apiModerateComment(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := s.db.ModerateComment(actorCtx(c), id, in.Action, in.Reason, in.Note)
+	m, err := s.moderateComment(c, id, in.Action, in.Reason, in.Note)
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func (f *feedFixture) comment(t *testing.T, u store.User, n store.NewComment) st
 		t.Fatal(err)
 	}
 	n.BodyHTML = string(html)
-	m, err := f.db.CreateComment(store.WithActor(ctx, store.Actor{UserID: u.ID, Email: u.Email}), n, store.Limits{})
+	m, err := f.db.CreateComment(store.WithActor(ctx, store.Actor{UserID: u.ID, Email: u.Email}), n, store.Limits{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestConsultationFeed(t *testing.T) {
 		store.NewComment{Body: "Whole view.", Display: store.DisplayNamed})
 	hidden := f.comment(t, store.User{Email: "dan@example.org", Name: "Dan", StakeholderGroup: "other", Country: "KE"},
 		store.NewComment{Body: "Spam.", Display: store.DisplayNamed})
-	if _, err := f.db.ModerateComment(context.Background(), hidden.ID, store.ModerateHide, "spam", ""); err != nil {
+	if _, err := f.db.ModerateComment(context.Background(), hidden.ID, store.ModerateHide, "spam", "", nil); err != nil {
 		t.Fatal(err)
 	}
 
