@@ -686,7 +686,12 @@ func (s *Server) commentsPage(c echo.Context) error {
 	for _, code := range countries {
 		page.Countries = append(page.Countries, views.Choice{Value: code, Label: l.value("jurisdiction", code)})
 	}
-	page.Types = withBlank("Any type", choices(store.CommentTypes))
+	page.Types = []views.Choice{{Value: "", Label: "Any type"}}
+	for _, t := range store.CommentTypes {
+		// The vocabulary's words are lowercase; a select reads better
+		// capitalised.
+		page.Types = append(page.Types, views.Choice{Value: t, Label: strings.ToUpper(t[:1]) + t[1:]})
+	}
 	page.Questions = []views.Choice{{Value: "", Label: "Any question"}}
 	for _, q := range con.Questions {
 		page.Questions = append(page.Questions, views.Choice{Value: strconv.Itoa(q.Number), Label: fmt.Sprintf("Question %d", q.Number)})
