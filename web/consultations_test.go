@@ -641,6 +641,11 @@ func TestConsultationComments(t *testing.T) {
 			}
 		})
 	}
+	var countries []string
+	d.Find("#f-country option").Each(func(_ int, s *goquery.Selection) { countries = append(countries, s.AttrOr("value", "")) })
+	if got := strings.Join(countries, ","); got != ",FR,KE" {
+		t.Errorf("country choices: got %q, want the countries of the commenters (,FR,KE)", got)
+	}
 	newest := doc(t, anon.get("/consultations/round-1/comments?sort=newest&per_page=1"))
 	if got, want := newest.Find(`[data-testid="comment"]`).AttrOr("id", ""), fmt.Sprintf("c-%d", f.approved[len(f.approved)-1].ID); got != want {
 		t.Errorf("newest first: got %s, want %s", got, want)
@@ -686,6 +691,19 @@ func TestCommentPermalink(t *testing.T) {
 	wantStatus(t, "pending, editor", e.signedIn("editor").get(pending), http.StatusOK)
 	wantStatus(t, "other consultation's path", e.client().get(fmt.Sprintf("/consultations/nope/comments/%d", f.approved[0].ID)), http.StatusNotFound)
 	wantStatus(t, "not a number", e.client().get("/consultations/round-1/comments/x"), http.StatusNotFound)
+
+	// A hidden comment tells its author why.
+	list, err := e.db.Comments(context.Background(), store.CommentFilter{Consultation: "round-1", States: []string{store.CommentHidden}})
+	if err != nil || len(list.Items) != 1 {
+		t.Fatalf("hidden comments: got %v, %v", list.Items, err)
+	}
+	hidden := fmt.Sprintf("/consultations/round-1/comments/%d", list.Items[0].ID)
+	wantStatus(t, "hidden, public", e.client().get(hidden), http.StatusNotFound)
+	w = e.signInAs("gov@example.org").get(hidden)
+	wantStatus(t, "hidden, author", w, http.StatusOK)
+	if got := doc(t, w).Find(`[data-testid="comment-state"]`).Text(); !strings.Contains(got, "spam") || !strings.Contains(got, "Looks like an advert") {
+		t.Errorf("hidden, author: got state %q, want the reason and the note", got)
+	}
 
 	m := f.approved[0]
 	d := doc(t, e.client().get(fmt.Sprintf("/consultations/round-1/comments/%d", m.ID)))
