@@ -257,11 +257,20 @@ func (s *Server) renderVersion(c echo.Context, d store.Document, n int) error {
 		}
 	}
 	if page.CanEdit {
+		page.NewConsultation = views.NewConsultationURL(d.Slug, n)
 		for _, st := range store.NextStatuses(d.Status) {
+			// A document is in consultation while one of its
+			// consultations is open: that status is derived, not chosen.
+			if st == store.StatusConsultation {
+				continue
+			}
 			page.Statuses = append(page.Statuses, views.Option{Value: st, Label: views.StatusLabel(st)})
 		}
 	}
 	if err := s.traceability(ctx, &page, v); err != nil {
+		return err
+	}
+	if page.Consultation, err = s.consultationNotice(c, d); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, views.DocumentView(page))
@@ -373,4 +382,31 @@ func (s *Server) documentDiff(c echo.Context) error {
 		Doc: head(d), Red: content.Diff(a, b), Versions: visible}
 	page.NoIndex = true
 	return s.render(c, http.StatusOK, views.DiffView(page))
+}
+
+// consultationNotice is the newest consultation on d the reader may see,
+// nil when there is none.
+func (s *Server) consultationNotice(c echo.Context, d store.Document) (*views.ConsultationNotice, error) {
+	list, err := s.db.Consultations(c.Request().Context(), d.Slug)
+	if err != nil {
+		return nil, err
+	}
+	u, now := userFrom(c), s.now()
+	for _, con := range list {
+		if !consultationVisibleTo(u, d, con) {
+			continue
+		}
+		n := &views.ConsultationNotice{Slug: con.Slug, Title: con.Title, State: con.State(now), Version: con.Version}
+		loc := con.Location()
+		switch n.State {
+		case store.ConsultationOpen:
+			n.When = "Open for comments until " + whenText(con.ClosesAt, loc) + "."
+		case store.ConsultationUpcoming:
+			n.When = "Opens for comments " + whenText(con.OpensAt, loc) + "."
+		default:
+			n.When = "Closed " + whenText(con.ClosesAt, loc) + "."
+		}
+		return n, nil
+	}
+	return nil, nil
 }

@@ -32,6 +32,10 @@ var flashes = map[string]string{
 	"role-changed":      "The role is changed.",
 	"user-disabled":     "The account is disabled; its sessions and tokens no longer work.",
 	"user-enabled":      "The account is enabled again.",
+	// Consultations.
+	"consultation-created": "The consultation is created.",
+	"consultation-saved":   "The consultation is saved.",
+	"consultation-deleted": "The consultation is deleted.",
 }
 
 // redirectFlash answers a successful form with a 303 to the page that

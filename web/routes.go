@@ -146,6 +146,19 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/consultations/:slug/comments.csv", s.commentsCSV)
 	e.GET("/consultations/:slug/comments.json", s.commentsJSON)
 	e.GET("/consultations.atom", s.consultationsFeed)
+
+	// Consultation pages (reading) and the editors' consultation form.
+	// These pages depend on the clock, so none is page-cached.
+	e.GET("/consultations", s.consultations)
+	e.GET("/consultations/new", s.newConsultation, editor)
+	e.POST("/consultations/new", s.createConsultation, editor)
+	e.GET("/consultations/:slug", s.consultation)
+	e.GET("/consultations/:slug/edit", s.editConsultation, editor)
+	e.POST("/consultations/:slug/edit", s.updateConsultation, editor)
+	e.GET("/consultations/:slug/delete", s.confirmDeleteConsultation, editor)
+	e.POST("/consultations/:slug/delete", s.deleteConsultation, editor)
+	e.GET("/consultations/:slug/comments", s.commentsPage)
+	e.GET("/consultations/:slug/comments/:id", s.commentPage)
 }
 
 // staticFiles serves the files of fsys, which browsers may keep for a day,

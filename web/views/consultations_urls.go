@@ -37,3 +37,21 @@ func CommentFormURL(slug string, q int) string {
 
 // ModerationURL is a consultation's moderation queue.
 func ModerationURL(slug string) string { return ConsultationURL(slug) + "/moderation" }
+
+// CommentsDownloadURL is the download of a consultation's approved
+// comments in format ext (csv or json).
+func CommentsDownloadURL(slug, ext string) string {
+	return CommentsURL(slug) + "." + ext
+}
+
+// ConsultationFeedURL is the Atom feed of a consultation's approved
+// comments.
+func ConsultationFeedURL(slug string) string {
+	return ConsultationURL(slug) + ".atom"
+}
+
+// NewConsultationURL is the form that opens a consultation on version n
+// of a document.
+func NewConsultationURL(document string, n int) string {
+	return Q("/consultations/new", "document", document, "version", strconv.Itoa(n))
+}

@@ -115,6 +115,20 @@ type DocumentPage struct {
 	Cited     []CitedPolicy
 	Addressed []ItemRef
 	Missing   []ItemRef
+	// Consultation is the current or last consultation on the document
+	// the reader may see, nil when none.
+	Consultation *ConsultationNotice
+	// NewConsultation is the editors' link to open a consultation on this
+	// version.
+	NewConsultation string
+}
+
+// ConsultationNotice points a document's readers to its consultation.
+type ConsultationNotice struct {
+	Slug, Title, State string
+	Version            int
+	// When says when it closes, opens or closed.
+	When string
 }
 
 // DiffPage is the redline between two versions.

@@ -58,6 +58,7 @@ var Nav = []NavItem{
 	{"/coverage", "Coverage"},
 	{"/map", "Map"},
 	{"/documents", "Documents"},
+	{"/consultations", "Consultations"},
 }
 
 // Option is one value of a facet with its count, a label and the link that
