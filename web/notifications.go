@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
@@ -96,4 +97,30 @@ func cmpName(u store.User) string {
 		return u.Name
 	}
 	return "there"
+}
+
+// Tick does one pass of the server's scheduled work: it tells subscribers
+// about consultations that opened (which also brings their text into the
+// search index). Several nodes may tick at once; each opening is told once.
+func (s *Server) Tick(ctx context.Context) error {
+	if err := s.announceOpenings(ctx); err != nil {
+		return fmt.Errorf("announce consultations that opened: %w", err)
+	}
+	return nil
+}
+
+// Run ticks every interval until ctx ends, logging what fails.
+func (s *Server) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("scheduled work", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -22,6 +22,11 @@ import (
 // deliverEvery is how often the server looks for mail to send.
 const deliverEvery = 30 * time.Second
 
+// tickEvery is how often the server does its scheduled work, such as
+// telling subscribers that a consultation opened: a consultation's opening
+// is announced at most this long after its time.
+const tickEvery = 30 * time.Second
+
 // openData creates the data folder if needed and opens its database,
 // applying migrations.
 func openData(ctx context.Context, data string) (*store.DB, error) {
@@ -111,7 +116,16 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = localBaseURL(ln.Addr())
 	}
-	handler := web.New(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender})
+	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender})
+	// Scheduled work (telling subscribers that a consultation opened) runs
+	// beside the server and stops before the database closes.
+	tickCtx, stopTicks := context.WithCancel(ctx)
+	ticked := make(chan struct{})
+	defer func() { stopTicks(); <-ticked }()
+	go func() {
+		defer close(ticked)
+		app.Run(tickCtx, tickEvery)
+	}()
 	if sender != nil {
 		// Stopped and waited for before the database closes (defers run
 		// last-in first-out).
@@ -127,7 +141,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		log.Info("no --smtp-url: messages are kept in the outbox at /admin/outbox and not sent")
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
