@@ -38,9 +38,9 @@ var flashes = map[string]string{
 	"comment-flagged-already": "You have already reported this comment; the moderators will look at it.",
 	"comment-approved":        "The comment is approved and public.",
 	"comment-hidden":          "The comment is hidden; its author sees why.",
-	"role-changed":      "The role is changed.",
-	"user-disabled":     "The account is disabled; its sessions and tokens no longer work.",
-	"user-enabled":      "The account is enabled again.",
+	"role-changed":            "The role is changed.",
+	"user-disabled":           "The account is disabled; its sessions and tokens no longer work.",
+	"user-enabled":            "The account is enabled again.",
 }
 
 // redirectFlash answers a successful form with a 303 to the page that

@@ -164,12 +164,12 @@ type MyCommentsPage struct {
 
 // MyCommentRow is one of one's own comments.
 type MyCommentRow struct {
-	ID                 int64
-	Consultation       ConsultationRef
-	Target, TargetURL  string
-	State              string
-	HideReason, Note   string
-	Date, DateTime     string
-	Permalink          string
-	EditURL, Withdraw  string
+	ID                int64
+	Consultation      ConsultationRef
+	Target, TargetURL string
+	State             string
+	HideReason, Note  string
+	Date, DateTime    string
+	Permalink         string
+	EditURL, Withdraw string
 }
