@@ -173,3 +173,12 @@ type MyCommentRow struct {
 	Permalink         string
 	EditURL, Withdraw string
 }
+
+// StateWords is the comment's state in words, with the reason a hidden
+// comment was hidden.
+func (r MyCommentRow) StateWords() string {
+	if r.HideReason != "" {
+		return CommentStateLabel(r.State) + ": " + HideReasonLabel(r.HideReason)
+	}
+	return CommentStateLabel(r.State)
+}
