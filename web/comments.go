@@ -139,7 +139,7 @@ func (s *Server) commentForm(c echo.Context, l *labels, k store.Consultation, f 
 	loc := k.Location()
 	cf := views.CommentForm{Form: f, Action: action, CSRF: csrfToken(c), State: k.State(s.now()),
 		Opens: windowTime(k.OpensAt, loc), Closes: windowTime(k.ClosesAt, loc), SignedIn: u != nil,
-		ProfileComplete: u.ProfileComplete(), LoginURL: "/login?next=" + url.QueryEscape(c.Request().URL.Path), RegisterURL: "/register",
+		ProfileComplete: u.ProfileComplete(), LoginURL: "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI()), RegisterURL: "/register",
 		Target: target, Proposal: proposal, Pre: k.Moderation == store.ModerationPre, Submit: "Send your comment"}
 	if u != nil {
 		cf.AnonymousAs = authorLine(l, store.Comment{Display: store.DisplayAnonymous,
@@ -504,11 +504,14 @@ func (s *Server) editCommentPage(c echo.Context) error {
 // editComment answers POST /consultations/:slug/comments/:id/edit.
 func (s *Server) editComment(c echo.Context) error {
 	m, k, err := s.ownComment(c)
-	if err != nil {
-		return err
-	}
-	f, err := formOf(c, views.CommentFormFields...)
-	if err != nil {
+	f, ferr := formOf(c, views.CommentFormFields...)
+	switch {
+	case ferr != nil:
+		return ferr
+	case err != nil && m.ID != 0:
+		// Outside the window: the page says so and keeps the new text.
+		return s.renderEdit(c, m, k, f, "", 0, err)
+	case err != nil:
 		return err
 	}
 	saved, err := s.reviseComment(c, m.ID, store.NewComment{Consultation: k.Slug, Type: f.Get("type"), Body: f.Get("body"),

@@ -451,3 +451,29 @@ func TestCommentFlag(t *testing.T) {
 		t.Errorf("flag signed out: got %d, want 401", w.Code)
 	}
 }
+
+func TestCommentEditAfterClose(t *testing.T) {
+	ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+	ce.open()
+	alice, _ := ce.person("alice@example.org", "Alice", "", true)
+	wantStatus(t, "comment", ce.comment(alice, pidOne, "Before the close", nil), http.StatusSeeOther)
+	m := ce.lastComment()
+	ce.advance(ce.closes.Sub(ce.clock()) + time.Minute)
+	alice = ce.signIn("alice@example.org")
+	edit := "/consultations/" + ce.slug + "/comments/" + itoa(m.ID) + "/edit"
+	w := alice.post(edit, url.Values{"type": {"general"}, "body": {"After the close"}})
+	wantStatus(t, "edit after the close", w, http.StatusConflict)
+	if !strings.Contains(w.Body.String(), "After the close") || !strings.Contains(w.Body.String(), "closed on") {
+		t.Errorf("the refusal does not keep the text or say it closed: %s", w.Body)
+	}
+	if got := ce.lastComment(); got.Body != "Before the close" {
+		t.Errorf("got body %q after a refused edit", got.Body)
+	}
+	d := doc(t, alice.get("/account/comments"))
+	if d.Find(`a[href$="/edit"]`).Length() != 0 || d.Find(`a[href$="/withdraw"]`).Length() != 0 {
+		t.Error("a closed consultation's comment offers edit or withdraw links")
+	}
+	if d.Find(`#c-`+itoa(m.ID)+` a[href="/consultations/`+ce.slug+`/comments/`+itoa(m.ID)+`"]`).Length() != 1 {
+		t.Error("no link to the comment's permalink")
+	}
+}
