@@ -137,6 +137,18 @@ const (
 func (s *Server) commentForm(c echo.Context, l *labels, k store.Consultation, f views.Form, target, action string, proposal bool) (views.CommentForm, error) {
 	u := userFrom(c)
 	loc := k.Location()
+	if f.Get("type") == "" {
+		f.Set("type", store.CommentGeneral)
+	}
+	if u != nil && f.Get("display") == "" {
+		display := store.DisplayAnonymous
+		if u.ConsentPublish {
+			display = store.DisplayNamed
+		}
+		f.Set("display", display)
+	}
+	f.Anchors["type"] = views.FirstBoxID("type")
+	f.Anchors["display"] = views.FirstBoxID("display")
 	cf := views.CommentForm{Form: f, Action: action, CSRF: csrfToken(c), State: k.State(s.now()),
 		Opens: windowTime(k.OpensAt, loc), Closes: windowTime(k.ClosesAt, loc), SignedIn: u != nil,
 		ProfileComplete: u.ProfileComplete(), LoginURL: "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI()), RegisterURL: "/register",
@@ -144,19 +156,7 @@ func (s *Server) commentForm(c echo.Context, l *labels, k store.Consultation, f 
 	if u != nil {
 		cf.AnonymousAs = authorLine(l, store.Comment{Display: store.DisplayAnonymous,
 			Author: store.CommentAuthor{Group: u.StakeholderGroup, Country: u.Country}})
-		if f.Get("display") == "" {
-			display := store.DisplayAnonymous
-			if u.ConsentPublish {
-				display = store.DisplayNamed
-			}
-			f.Set("display", display)
-		}
 	}
-	if f.Get("type") == "" {
-		f.Set("type", store.CommentGeneral)
-	}
-	f.Anchors["type"] = views.FirstBoxID("type")
-	f.Anchors["display"] = views.FirstBoxID("display")
 	tok, err := s.formTimeToken(c.Request().Context())
 	if err != nil {
 		return cf, err
@@ -498,7 +498,7 @@ func (s *Server) editCommentPage(c echo.Context) error {
 	f.Set("body", m.Body)
 	f.Set("proposed_text", m.Proposed)
 	f.Set("display", m.Display)
-	return s.renderEdit(c, m, k, f, "", http.StatusOK)
+	return s.renderEdit(c, m, k, f, nil)
 }
 
 // editComment answers POST /consultations/:slug/comments/:id/edit.
@@ -510,14 +510,14 @@ func (s *Server) editComment(c echo.Context) error {
 		return ferr
 	case err != nil && m.ID != 0:
 		// Outside the window: the page says so and keeps the new text.
-		return s.renderEdit(c, m, k, f, "", 0, err)
+		return s.renderEdit(c, m, k, f, err)
 	case err != nil:
 		return err
 	}
 	saved, err := s.reviseComment(c, m.ID, store.NewComment{Consultation: k.Slug, Type: f.Get("type"), Body: f.Get("body"),
 		Proposed: f.Get("proposed_text"), Display: f.Get("display")})
 	if err != nil {
-		return s.renderEdit(c, m, k, f, "", 0, err)
+		return s.renderEdit(c, m, k, f, err)
 	}
 	flash := "comment-edited"
 	if saved.State == store.CommentPending {
@@ -535,9 +535,9 @@ func commentPlace(m store.Comment) string {
 	return views.CommentURL(m.Consultation, m.ID) + "#" + views.CommentAnchor(m.ID)
 }
 
-// renderEdit shows the form that changes one's comment; err, if any, is
-// why the last change was refused.
-func (s *Server) renderEdit(c echo.Context, m store.Comment, k store.Consultation, f views.Form, problem string, status int, errs ...error) error {
+// renderEdit shows the form that changes one's comment; refused, if not
+// nil, is why the last change was refused, and sets the status.
+func (s *Server) renderEdit(c echo.Context, m store.Comment, k store.Consultation, f views.Form, refused error) error {
 	l, err := s.labels(c.Request().Context())
 	if err != nil {
 		return err
@@ -550,9 +550,10 @@ func (s *Server) renderEdit(c echo.Context, m store.Comment, k store.Consultatio
 	if err != nil {
 		return err
 	}
-	cf.Edit, cf.Submit, cf.Problem = true, "Save your changes", problem
-	for _, e := range errs {
-		if status, err = s.commentProblem(c, k, &cf, e); err != nil {
+	cf.Edit, cf.Submit = true, "Save your changes"
+	status := http.StatusOK
+	if refused != nil {
+		if status, err = s.commentProblem(c, k, &cf, refused); err != nil {
 			return err
 		}
 	}

@@ -316,7 +316,7 @@ func problemBox(msg string) templ.Component {
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
 		if msg != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<div id=\"error-summary\" class=\"error-summary\" role=\"alert\" aria-labelledby=\"problem-title\" tabindex=\"-1\" autofocus data-testid=\"comment-problem\"><h2 id=\"problem-title\">Your comment was not saved</h2><p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<div id=\"comment-problem\" class=\"error-summary\" role=\"alert\" aria-labelledby=\"problem-title\" tabindex=\"-1\" autofocus data-testid=\"comment-problem\"><h2 id=\"problem-title\">Your comment was not saved</h2><p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
