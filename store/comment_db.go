@@ -24,6 +24,7 @@ const rateWindow = time.Hour
 type consultationRow struct {
 	id         int64
 	slug       string
+	title      string
 	document   string
 	versionID  int64
 	version    int
@@ -36,11 +37,11 @@ type consultationRow struct {
 func (t *Tx) consultationRow(ctx context.Context, slug string) (consultationRow, error) {
 	var r consultationRow
 	var opens, closes string
-	err := t.tx.QueryRowContext(ctx, `SELECT c.id, c.slug, d.slug, v.id, c.version, c.opens_at, c.closes_at, c.moderation,
+	err := t.tx.QueryRowContext(ctx, `SELECT c.id, c.slug, c.title, d.slug, v.id, c.version, c.opens_at, c.closes_at, c.moderation,
 		(SELECT COUNT(*) FROM consultation_questions WHERE consultation_id = c.id)
 		FROM consultations c JOIN documents d ON d.id = c.document_id
 		JOIN document_versions v ON v.document_id = d.id AND v.number = c.version WHERE c.slug = ?`, slug).
-		Scan(&r.id, &r.slug, &r.document, &r.versionID, &r.version, &opens, &closes, &r.moderation, &r.questions)
+		Scan(&r.id, &r.slug, &r.title, &r.document, &r.versionID, &r.version, &opens, &closes, &r.moderation, &r.questions)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("consultation %s: %w", slug, ErrNotFound)
 	}
@@ -119,11 +120,17 @@ func (t *Tx) rateLimit(ctx context.Context, key string, limit int) error {
 	return nil
 }
 
+// Notifier composes the messages that tell a comment's author what became
+// of it; they are queued in the transaction that made the change, so that
+// a message goes out if and only if the change was committed.
+type Notifier func(m Comment, author User) []Message
+
 // CreateComment saves a stakeholder's comment. The author is the actor of
 // ctx, whose profile must be complete. Outside the consultation's window
 // the answer is ErrConsultationNotOpen or ErrConsultationClosed and nothing
-// is stored; past a rate limit it is a *RateLimitError.
-func (db *DB) CreateComment(ctx context.Context, n NewComment, lim Limits) (Comment, error) {
+// is stored; past a rate limit it is a *RateLimitError. notify, if not
+// nil, composes the receipt.
+func (db *DB) CreateComment(ctx context.Context, n NewComment, lim Limits, notify Notifier) (Comment, error) {
 	a := ActorFrom(ctx)
 	if a.UserID == 0 {
 		return Comment{}, fmt.Errorf("create comment: no signed-in author: %w", ErrNotFound)
@@ -188,10 +195,13 @@ func (db *DB) CreateComment(ctx context.Context, n NewComment, lim Limits) (Comm
 		if err != nil {
 			return fmt.Errorf("create comment on %s: %w", r.slug, err)
 		}
-		out = Comment{ID: id, Consultation: r.slug, Document: r.document, Version: r.version, Paragraph: n.Paragraph,
+		out = Comment{ID: id, Consultation: r.slug, ConsultationTitle: r.title, Document: r.document, Version: r.version, Paragraph: n.Paragraph,
 			Question: n.Question, Section: section, Label: label, Type: n.Type, Body: n.Body, BodyHTML: n.BodyHTML,
 			Proposed: n.Proposed, Display: n.Display, AuthorID: u.ID, State: state, CreatedAt: t.now,
 			Author: CommentAuthor{Name: u.Name, Organisation: u.Organisation, Group: u.StakeholderGroup, Country: u.Country}}
+		if err := t.notify(ctx, notify, out, u); err != nil {
+			return err
+		}
 		if err := t.change(ctx, "comment", strconv.FormatInt(id, 10), "upsert"); err != nil {
 			return err
 		}
@@ -215,7 +225,7 @@ func (t *Tx) user(ctx context.Context, id int64) (User, error) {
 	return u, nil
 }
 
-const commentCols = `m.id, c.slug, d.slug, c.version, IFNULL(m.paragraph, ''), IFNULL(m.question, 0), m.section, m.label, m.type,
+const commentCols = `m.id, c.slug, c.title, d.slug, c.version, IFNULL(m.paragraph, ''), IFNULL(m.question, 0), m.section, m.label, m.type,
 	m.body, m.body_html, m.proposed_text, m.display, IFNULL(m.author_id, 0), m.author_name, m.author_org, m.author_group,
 	m.author_country, m.state, m.hide_reason, m.moderation_note, m.flagged, m.edited_at, m.created_at`
 
@@ -224,7 +234,7 @@ const commentFrom = ` FROM comments m JOIN consultations c ON c.id = m.consultat
 func scanComment(r interface{ Scan(...any) error }) (Comment, error) {
 	var m Comment
 	var edited, created string
-	err := r.Scan(&m.ID, &m.Consultation, &m.Document, &m.Version, &m.Paragraph, &m.Question, &m.Section, &m.Label, &m.Type,
+	err := r.Scan(&m.ID, &m.Consultation, &m.ConsultationTitle, &m.Document, &m.Version, &m.Paragraph, &m.Question, &m.Section, &m.Label, &m.Type,
 		&m.Body, &m.BodyHTML, &m.Proposed, &m.Display, &m.AuthorID, &m.Author.Name, &m.Author.Organisation, &m.Author.Group,
 		&m.Author.Country, &m.State, &m.HideReason, &m.Note, &m.Flagged, &edited, &created)
 	m.EditedAt, m.CreatedAt = parseTime(edited), parseTime(created)
@@ -458,8 +468,9 @@ const (
 
 // ModerateComment approves or hides a comment (a hide needs one of
 // HideReasons), clears its flags, and records who did it. A withdrawn
-// comment cannot be moderated.
-func (db *DB) ModerateComment(ctx context.Context, id int64, action, reason, note string) (Comment, error) {
+// comment cannot be moderated. notify, if not nil, composes the message
+// to the author; it is called only when the comment's state changed.
+func (db *DB) ModerateComment(ctx context.Context, id int64, action, reason, note string, notify Notifier) (Comment, error) {
 	pr := problems{}
 	note = strings.TrimSpace(note)
 	switch action {
@@ -514,8 +525,17 @@ func (db *DB) ModerateComment(ctx context.Context, id int64, action, reason, not
 		if err := t.audit(ctx, "comment.moderate", "comment:"+strconv.FormatInt(id, 10), detail); err != nil {
 			return err
 		}
-		out, err = commentIn(ctx, t.tx, id)
-		return err
+		if out, err = commentIn(ctx, t.tx, id); err != nil {
+			return err
+		}
+		if out.State == m.State || out.AuthorID == 0 {
+			return nil
+		}
+		author, err := t.user(ctx, out.AuthorID)
+		if err != nil {
+			return err
+		}
+		return t.notify(ctx, notify, out, author)
 	})
 	return out, err
 }
@@ -582,7 +602,7 @@ func (db *DB) ModerationQueue(ctx context.Context, slug string) ([]QueuedComment
 			var q QueuedComment
 			var edited, created string
 			m := &q.Comment
-			err := r.Scan(&m.ID, &m.Consultation, &m.Document, &m.Version, &m.Paragraph, &m.Question, &m.Section, &m.Label, &m.Type,
+			err := r.Scan(&m.ID, &m.Consultation, &m.ConsultationTitle, &m.Document, &m.Version, &m.Paragraph, &m.Question, &m.Section, &m.Label, &m.Type,
 				&m.Body, &m.BodyHTML, &m.Proposed, &m.Display, &m.AuthorID, &m.Author.Name, &m.Author.Organisation, &m.Author.Group,
 				&m.Author.Country, &m.State, &m.HideReason, &m.Note, &m.Flagged, &edited, &created, &q.AuthorEmail)
 			m.EditedAt, m.CreatedAt = parseTime(edited), parseTime(created)
@@ -691,6 +711,19 @@ func (t *Tx) anonymiseComments(ctx context.Context, userID int64) error {
 	}
 	for _, id := range ids {
 		if err := t.change(ctx, "comment", strconv.FormatInt(id, 10), "upsert"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notify queues the messages fn composes for a comment's author.
+func (t *Tx) notify(ctx context.Context, fn Notifier, m Comment, author User) error {
+	if fn == nil || author.Disabled {
+		return nil
+	}
+	for _, msg := range fn(m, author) {
+		if err := t.enqueue(ctx, msg); err != nil {
 			return err
 		}
 	}

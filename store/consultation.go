@@ -206,23 +206,25 @@ var HideReasons = []string{"spam", "off-topic", "abusive", "duplicate", "persona
 type Comment struct {
 	ID           int64
 	Consultation string // slug
-	Paragraph    string // pid, "" for a question or the whole document
-	Question     int    // 0 unless the comment answers a guiding question
-	Section      string
-	Label        string // "3.2 ¶1"; "" for the whole document
-	Type         string
-	Body         string
-	BodyHTML     string
-	Proposed     string
-	Display      string
-	AuthorID     int64
-	Author       CommentAuthor
-	State        string
-	HideReason   string
-	Note         string // the moderator's note
-	Flagged      bool
-	EditedAt     time.Time
-	CreatedAt    time.Time
+	// ConsultationTitle is the consultation's title, for messages and lists.
+	ConsultationTitle string
+	Paragraph         string // pid, "" for a question or the whole document
+	Question          int    // 0 unless the comment answers a guiding question
+	Section           string
+	Label             string // "3.2 ¶1"; "" for the whole document
+	Type              string
+	Body              string
+	BodyHTML          string
+	Proposed          string
+	Display           string
+	AuthorID          int64
+	Author            CommentAuthor
+	State             string
+	HideReason        string
+	Note              string // the moderator's note
+	Flagged           bool
+	EditedAt          time.Time
+	CreatedAt         time.Time
 	// Version is the number of the consulted version.
 	Version int
 	// Document is the slug of the consulted document.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,7 +111,7 @@ func TestConsultationWindowAndVisibility(t *testing.T) {
 	if d.VisibleTo(nil) || d.VersionVisibleTo(nil, 1) {
 		t.Errorf("before opening: the draft is public")
 	}
-	if _, err := f.db.CreateComment(alice, n, store.Limits{}); !errors.Is(err, store.ErrConsultationNotOpen) {
+	if _, err := f.db.CreateComment(alice, n, store.Limits{}, nil); !errors.Is(err, store.ErrConsultationNotOpen) {
 		t.Errorf("before opening: got %v, want ErrConsultationNotOpen", err)
 	}
 
@@ -119,7 +120,7 @@ func TestConsultationWindowAndVisibility(t *testing.T) {
 	if !d.VisibleTo(nil) || !d.VersionVisibleTo(nil, 1) || d.Status != store.StatusConsultation || d.LatestVisible(nil) != 1 {
 		t.Errorf("while open: got status %s, visible %v", d.Status, d.VersionVisibleTo(nil, 1))
 	}
-	m, err := f.db.CreateComment(alice, n, store.Limits{})
+	m, err := f.db.CreateComment(alice, n, store.Limits{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestConsultationWindowAndVisibility(t *testing.T) {
 
 	f.now = t0.Add(11 * 24 * time.Hour)
 	before, _ := f.db.Comments(f.ctx, store.CommentFilter{Consultation: "round-1", States: []string{"approved", "pending", "hidden", "withdrawn"}})
-	if _, err := f.db.CreateComment(alice, n, store.Limits{}); !errors.Is(err, store.ErrConsultationClosed) {
+	if _, err := f.db.CreateComment(alice, n, store.Limits{}, nil); !errors.Is(err, store.ErrConsultationClosed) {
 		t.Errorf("after closing: got %v, want ErrConsultationClosed", err)
 	}
 	after, _ := f.db.Comments(f.ctx, store.CommentFilter{Consultation: "round-1", States: []string{"approved", "pending", "hidden", "withdrawn"}})
@@ -146,7 +147,7 @@ func TestConsultationWindowAndVisibility(t *testing.T) {
 	if _, err := f.db.UpdateConsultation(f.ctx, "round-1", store.ConsultationPatch{ClosesAt: &closes}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.CreateComment(alice, n, store.Limits{}); err != nil {
+	if _, err := f.db.CreateComment(alice, n, store.Limits{}, nil); err != nil {
 		t.Errorf("after the extension: %v", err)
 	}
 	opens := t0
@@ -180,14 +181,14 @@ func TestCommentTargets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.n.Consultation = "r"
-			_, err := f.db.CreateComment(bob, tt.n, store.Limits{})
+			_, err := f.db.CreateComment(bob, tt.n, store.Limits{}, nil)
 			var ve *store.ValidationError
 			if !errors.As(err, &ve) || ve.Fields[tt.field] == "" {
 				t.Errorf("got %v, want a validation error on %s", err, tt.field)
 			}
 		})
 	}
-	q, err := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Question: 2, Body: "An answer"}, store.Limits{})
+	q, err := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Question: 2, Body: "An answer"}, store.Limits{}, nil)
 	if err != nil || q.Question != 2 || q.Display != store.DisplayAnonymous || q.Target() != "Question 2" {
 		t.Errorf("question comment: got %+v, %v", q, err)
 	}
@@ -196,7 +197,7 @@ func TestCommentTargets(t *testing.T) {
 	}
 	// An incomplete profile cannot comment.
 	u, _ := f.db.CreateUser(f.ctx, store.User{Email: "x@example.org", Role: "stakeholder"}, "")
-	_, err = f.db.CreateComment(store.WithActor(f.ctx, store.Actor{UserID: u.ID}), store.NewComment{Consultation: "r", Body: "x"}, store.Limits{})
+	_, err = f.db.CreateComment(store.WithActor(f.ctx, store.Actor{UserID: u.ID}), store.NewComment{Consultation: "r", Body: "x"}, store.Limits{}, nil)
 	var ve *store.ValidationError
 	if !errors.As(err, &ve) || ve.Fields["profile"] == "" {
 		t.Errorf("incomplete profile: got %v, want a validation error on profile", err)
@@ -209,12 +210,12 @@ func TestModerationFlagsAndHeat(t *testing.T) {
 	f.now = t0.Add(48 * time.Hour)
 	alice := f.user(t, "alice@example.org", "civil-society", true)
 	bob := f.user(t, "bob@example.org", "government", false)
-	a1, err := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Paragraph: "p2", Body: "one"}, store.Limits{})
+	a1, err := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Paragraph: "p2", Body: "one"}, store.Limits{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b1, _ := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Paragraph: "p2", Body: "two"}, store.Limits{})
-	b2, _ := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Body: "whole"}, store.Limits{})
+	b1, _ := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Paragraph: "p2", Body: "two"}, store.Limits{}, nil)
+	b2, _ := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Body: "whole"}, store.Limits{}, nil)
 	if a1.State != store.CommentPending {
 		t.Fatalf("pre-moderated comment: state %s, want pending", a1.State)
 	}
@@ -228,14 +229,14 @@ func TestModerationFlagsAndHeat(t *testing.T) {
 		t.Errorf("queue: got %d entries", len(queue))
 	}
 	for _, id := range []int64{a1.ID, b1.ID, b2.ID} {
-		if _, err := f.db.ModerateComment(f.ctx, id, store.ModerateApprove, "", ""); err != nil {
+		if _, err := f.db.ModerateComment(f.ctx, id, store.ModerateApprove, "", "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.db.ModerateComment(f.ctx, b1.ID, store.ModerateHide, "", ""); err == nil {
+	if _, err := f.db.ModerateComment(f.ctx, b1.ID, store.ModerateHide, "", "", nil); err == nil {
 		t.Errorf("hiding without a reason: want an error")
 	}
-	if _, err := f.db.ModerateComment(f.ctx, b1.ID, store.ModerateHide, "off-topic", "about something else"); err != nil {
+	if _, err := f.db.ModerateComment(f.ctx, b1.ID, store.ModerateHide, "off-topic", "about something else", nil); err != nil {
 		t.Fatal(err)
 	}
 	heat, err := f.db.Heat(f.ctx, "r")
@@ -279,8 +280,8 @@ func TestEditWithdrawAndRateLimits(t *testing.T) {
 	f.now = t0.Add(48 * time.Hour)
 	alice := f.user(t, "alice@example.org", "civil-society", true)
 	bob := f.user(t, "bob@example.org", "government", false)
-	m, _ := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Paragraph: "p2", Body: "first"}, store.Limits{})
-	f.db.ModerateComment(f.ctx, m.ID, store.ModerateApprove, "", "")
+	m, _ := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Paragraph: "p2", Body: "first"}, store.Limits{}, nil)
+	f.db.ModerateComment(f.ctx, m.ID, store.ModerateApprove, "", "", nil)
 	if _, err := f.db.EditComment(bob, m.ID, store.NewComment{Body: "hijack"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("editing another's comment: got %v, want ErrNotFound", err)
 	}
@@ -298,22 +299,57 @@ func TestEditWithdrawAndRateLimits(t *testing.T) {
 
 	lim := store.Limits{PerAccount: 2, PerIP: 3, IP: "192.0.2.1"}
 	for i := 0; i < 2; i++ {
-		if _, err := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Body: "c"}, lim); err != nil {
+		if _, err := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Body: "c"}, lim, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err = f.db.CreateComment(alice, store.NewComment{Consultation: "r", Body: "c"}, lim)
+	_, err = f.db.CreateComment(alice, store.NewComment{Consultation: "r", Body: "c"}, lim, nil)
 	if rl, ok := store.IsRateLimited(err); !ok || rl.Wait <= 0 || rl.Wait > time.Hour {
 		t.Errorf("third comment in the hour: got %v, want a rate limit", err)
 	}
-	if _, err := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Body: "c"}, lim); err != nil {
+	if _, err := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Body: "c"}, lim, nil); err != nil {
 		t.Errorf("another account from the same address: %v", err)
 	}
-	if _, err := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Body: "c"}, lim); err == nil {
+	if _, err := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Body: "c"}, lim, nil); err == nil {
 		t.Errorf("fourth comment from one address: want a rate limit")
 	}
 	f.now = f.now.Add(61 * time.Minute)
-	if _, err := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Body: "c"}, lim); err != nil {
+	if _, err := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Body: "c"}, lim, nil); err != nil {
 		t.Errorf("after the hour: %v", err)
+	}
+}
+
+func TestCommentNotificationsQueuedWithTheChange(t *testing.T) {
+	f := newConsultFixture(t)
+	f.open(t, "r", store.ModerationPre)
+	f.now = t0.Add(48 * time.Hour)
+	alice := f.user(t, "alice@example.org", "civil-society", true)
+	notify := func(m store.Comment, u store.User) []store.Message {
+		return []store.Message{{UserID: u.ID, To: u.Email, Kind: "comment-" + m.State, Subject: "About comment " + m.Label}}
+	}
+	m, err := f.db.CreateComment(alice, store.NewComment{Consultation: "r", Paragraph: "p2", Body: "one"}, store.Limits{}, notify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A refused comment queues nothing.
+	f.db.CreateComment(alice, store.NewComment{Consultation: "r", Paragraph: "p1", Body: "on a heading"}, store.Limits{}, notify)
+	f.db.ModerateComment(f.ctx, m.ID, store.ModerateApprove, "", "", notify)
+	// Approving again changes nothing and tells nobody.
+	f.db.ModerateComment(f.ctx, m.ID, store.ModerateApprove, "", "", notify)
+	f.db.ModerateComment(f.ctx, m.ID, store.ModerateHide, "spam", "", notify)
+	msgs, total, err := f.db.Outbox(f.ctx, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for i := len(msgs) - 1; i >= 0; i-- {
+		kinds = append(kinds, msgs[i].Kind)
+		if msgs[i].To != "alice@example.org" {
+			t.Errorf("message %d goes to %s, want the author", msgs[i].ID, msgs[i].To)
+		}
+	}
+	want := []string{"comment-pending", "comment-approved", "comment-hidden"}
+	if total != 3 || strings.Join(kinds, ",") != strings.Join(want, ",") {
+		t.Errorf("outbox: got %d messages %v, want %v", total, kinds, want)
 	}
 }

@@ -290,13 +290,3 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 		return nil
 	})
 }
-
-// SetMetaIfUnset writes a value to the meta table unless the key has one.
-func (db *DB) SetMetaIfUnset(ctx context.Context, key, value string) error {
-	return db.update(ctx, func(t *Tx) error {
-		if _, err := t.exec(ctx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, value); err != nil {
-			return fmt.Errorf("write meta %s: %w", key, err)
-		}
-		return nil
-	})
-}

@@ -95,6 +95,12 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		if bearer, _ := c.Get(ctxBearer).(bool); bearer || noCookies(c) {
 			return next(c)
 		}
+		// A signed unsubscribe link carries its own credential, valid for
+		// that one subscription; a forger gains nothing, and mail clients'
+		// one-click POST (RFC 8058) has no cookie to send.
+		if c.Request().Method == http.MethodPost && c.Request().URL.Path == "/unsubscribe" {
+			return next(c)
+		}
 		// An API call with neither token nor session carries no credentials
 		// a forger could borrow; let it reach the role check, which answers
 		// 401 and says how to authenticate.

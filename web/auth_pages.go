@@ -329,6 +329,9 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 	for _, t := range tokens {
 		p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Created: t.Created, LastUsed: t.LastUsed, Revoked: t.Revoked})
 	}
+	if p.SubscribedConsultations, err = s.db.Subscribed(c.Request().Context(), u.ID, store.TopicConsultations); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 

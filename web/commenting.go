@@ -22,7 +22,7 @@ func (s *Server) postComment(c echo.Context, n store.NewComment) (store.Comment,
 	}
 	n.BodyHTML = string(html)
 	lim := store.Limits{PerAccount: s.comments.PerAccount, PerIP: s.comments.PerIP, IP: c.RealIP()}
-	return s.db.CreateComment(actorCtx(c), n, lim)
+	return s.db.CreateComment(actorCtx(c), n, lim, s.commentNotifier(eventCommentCreated))
 }
 
 // reviseComment renders the new text of one's own comment and saves it.

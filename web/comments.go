@@ -101,7 +101,7 @@ func windowTime(t time.Time, loc *time.Location) string {
 // submission faster than a person types can be told apart.
 func (s *Server) formTimeToken(ctx context.Context) (string, error) {
 	t := strconv.FormatInt(s.now().Unix(), 10)
-	sig, err := s.sign(ctx, "form-time", t)
+	sig, err := s.sign(ctx, formTimeKeyName, t)
 	if err != nil {
 		return "", fmt.Errorf("sign form time: %w", err)
 	}
@@ -110,19 +110,22 @@ func (s *Server) formTimeToken(ctx context.Context) (string, error) {
 
 // formTimeOK checks a form's signed time: well signed and at least the
 // minimum form time ago. A zero minimum turns the check off.
-func (s *Server) formTimeOK(ctx context.Context, token string) bool {
+func (s *Server) formTimeOK(ctx context.Context, token string) (bool, error) {
 	if s.comments.MinFormTime <= 0 {
-		return true
+		return true, nil
 	}
 	t, sig, ok := strings.Cut(token, ".")
-	if !ok || !s.verify(ctx, "form-time", t, sig) {
-		return false
+	if !ok {
+		return false, nil
+	}
+	if good, err := s.verify(ctx, formTimeKeyName, t, sig); err != nil || !good {
+		return false, err
 	}
 	unix, err := strconv.ParseInt(t, 10, 64)
 	if err != nil {
-		return false
+		return false, nil
 	}
-	return s.now().Sub(time.Unix(unix, 0)) >= s.comments.MinFormTime
+	return s.now().Sub(time.Unix(unix, 0)) >= s.comments.MinFormTime, nil
 }
 
 // Messages of refusals that are about the whole comment form.
@@ -204,11 +207,15 @@ func (s *Server) submitComment(c echo.Context, k store.Consultation, pid string,
 	show func(views.CommentForm, int) error) error {
 	ctx := c.Request().Context()
 	f := cf.Form
-	switch {
-	case c.FormValue("website") != "":
+	if c.FormValue("website") != "" {
 		cf.Problem = msgHoneypot
 		return show(cf, http.StatusUnprocessableEntity)
-	case !s.formTimeOK(ctx, c.FormValue("form_time")):
+	}
+	human, err := s.formTimeOK(ctx, c.FormValue("form_time"))
+	if err != nil {
+		return err
+	}
+	if !human {
 		cf.Problem = msgTooFast
 		return show(cf, http.StatusUnprocessableEntity)
 	}

@@ -13,10 +13,10 @@ import (
 	"github.com/dc-isss/accord/web"
 )
 
-// consultEnv is a server with a consulted document, a consultation that
+// commentEnv is a server with a consulted document, a consultation that
 // opens a day after the test's start and closes ten days later, and
 // stakeholders with complete profiles.
-type consultEnv struct {
+type commentEnv struct {
 	*env
 	slug   string
 	opens  time.Time
@@ -30,7 +30,7 @@ const (
 	pidTwo     = "p4"
 )
 
-func newConsultEnv(t *testing.T, moderation string, lim web.CommentLimits) *consultEnv {
+func newCommentEnv(t *testing.T, moderation string, lim web.CommentLimits) *commentEnv {
 	t.Helper()
 	e := newEnv(t)
 	e.h = web.New(web.Deps{Store: e.db, Now: e.clock, Comments: lim})
@@ -45,7 +45,7 @@ func newConsultEnv(t *testing.T, moderation string, lim web.CommentLimits) *cons
 	if _, err := e.db.CreateDocument(ctx, store.Document{Slug: "iot-doc", Title: "IoT recommendations"}, v); err != nil {
 		t.Fatal(err)
 	}
-	ce := &consultEnv{env: e, slug: "iot-2026", opens: e.now.Add(24 * time.Hour), closes: e.now.Add(11 * 24 * time.Hour)}
+	ce := &commentEnv{env: e, slug: "iot-2026", opens: e.now.Add(24 * time.Hour), closes: e.now.Add(11 * 24 * time.Hour)}
 	if _, err := e.db.CreateConsultation(ctx, store.Consultation{Slug: ce.slug, Title: "IoT consultation", Document: "iot-doc", Version: 1,
 		OpensAt: ce.opens, ClosesAt: ce.closes, Timezone: "Europe/Paris", Moderation: moderation,
 		Questions: []store.Question{{Text: "Is the scope right?"}}}); err != nil {
@@ -55,10 +55,10 @@ func newConsultEnv(t *testing.T, moderation string, lim web.CommentLimits) *cons
 }
 
 // open moves the clock into the consultation's window.
-func (ce *consultEnv) open() { ce.advance(ce.opens.Sub(ce.clock()) + time.Hour) }
+func (ce *commentEnv) open() { ce.advance(ce.opens.Sub(ce.clock()) + time.Hour) }
 
 // person adds a stakeholder with the given profile and signs them in.
-func (ce *consultEnv) person(email, name, org string, consent bool) (*client, store.User) {
+func (ce *commentEnv) person(email, name, org string, consent bool) (*client, store.User) {
 	ce.t.Helper()
 	hash, err := store.HashPassword(testPassword)
 	if err != nil {
@@ -74,7 +74,7 @@ func (ce *consultEnv) person(email, name, org string, consent bool) (*client, st
 
 // signIn signs a person in anew: sessions expire when the test moves the
 // clock by days.
-func (ce *consultEnv) signIn(email string) *client {
+func (ce *commentEnv) signIn(email string) *client {
 	ce.t.Helper()
 	c := ce.client()
 	c.get("/login")
@@ -85,12 +85,12 @@ func (ce *consultEnv) signIn(email string) *client {
 	return c
 }
 
-func (ce *consultEnv) paragraphURL(pid string) string {
+func (ce *commentEnv) paragraphURL(pid string) string {
 	return "/consultations/" + ce.slug + "/paragraphs/" + pid
 }
 
 // comment posts the paragraph comment form.
-func (ce *consultEnv) comment(c *client, pid, body string, extra url.Values) *httptest.ResponseRecorder {
+func (ce *commentEnv) comment(c *client, pid, body string, extra url.Values) *httptest.ResponseRecorder {
 	form := url.Values{"type": {"technical"}, "body": {body}}
 	for k, v := range extra {
 		form[k] = v
@@ -99,7 +99,7 @@ func (ce *consultEnv) comment(c *client, pid, body string, extra url.Values) *ht
 }
 
 // stored counts the consultation's comments in every state.
-func (ce *consultEnv) stored() int {
+func (ce *commentEnv) stored() int {
 	ce.t.Helper()
 	l, err := ce.db.Comments(context.Background(), store.CommentFilter{Consultation: ce.slug,
 		States: []string{store.CommentPending, store.CommentApproved, store.CommentHidden, store.CommentWithdrawn}})
@@ -110,7 +110,7 @@ func (ce *consultEnv) stored() int {
 }
 
 // lastComment is the newest comment of the consultation.
-func (ce *consultEnv) lastComment() store.Comment {
+func (ce *commentEnv) lastComment() store.Comment {
 	ce.t.Helper()
 	l, err := ce.db.Comments(context.Background(), store.CommentFilter{Consultation: ce.slug, Sort: "newest",
 		States: []string{store.CommentPending, store.CommentApproved, store.CommentHidden, store.CommentWithdrawn}})
@@ -121,7 +121,7 @@ func (ce *consultEnv) lastComment() store.Comment {
 }
 
 func TestCommentWindow(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 	alice, _ := ce.person("alice@example.org", "Alice Achieng", "Open Kenya", true)
 	body := "Say which updates count as security updates."
 
@@ -180,7 +180,7 @@ func TestCommentWindow(t *testing.T) {
 }
 
 func TestCommentParagraphPage(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 	anon := ce.client()
 	editor := ce.signedIn("editor")
 	tests := []struct {
@@ -241,7 +241,7 @@ func TestCommentParagraphPage(t *testing.T) {
 }
 
 func TestCommentOnQuestionAndDocument(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPre, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPre, web.CommentLimits{})
 	ce.open()
 	alice, _ := ce.person("alice@example.org", "Alice", "", false)
 	w := alice.post("/consultations/"+ce.slug+"/comment?question=1", url.Values{"type": {"general"}, "body": {"Yes."}})
@@ -269,7 +269,7 @@ func TestCommentOnQuestionAndDocument(t *testing.T) {
 
 func TestCommentFormRefusals(t *testing.T) {
 	t.Run("incomplete profile", func(t *testing.T) {
-		ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+		ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 		ce.open()
 		c := ce.signedIn("stakeholder") // a name only
 		d := doc(t, c.get(ce.paragraphURL(pidOne)))
@@ -286,7 +286,7 @@ func TestCommentFormRefusals(t *testing.T) {
 		}
 	})
 	t.Run("honeypot", func(t *testing.T) {
-		ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+		ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 		ce.open()
 		c, _ := ce.person("a@example.org", "A", "", true)
 		d := doc(t, c.get(ce.paragraphURL(pidOne)))
@@ -301,7 +301,7 @@ func TestCommentFormRefusals(t *testing.T) {
 		}
 	})
 	t.Run("too fast", func(t *testing.T) {
-		ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{MinFormTime: 3 * time.Second})
+		ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{MinFormTime: 3 * time.Second})
 		ce.open()
 		c, _ := ce.person("a@example.org", "A", "", true)
 		tok, _ := doc(t, c.get(ce.paragraphURL(pidOne))).Find(`input[name="form_time"]`).Attr("value")
@@ -321,7 +321,7 @@ func TestCommentFormRefusals(t *testing.T) {
 		}
 	})
 	t.Run("rate limit", func(t *testing.T) {
-		ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{PerAccount: 1})
+		ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{PerAccount: 1})
 		ce.open()
 		c, _ := ce.person("a@example.org", "A", "", true)
 		wantStatus(t, "first", ce.comment(c, pidOne, "First", nil), http.StatusSeeOther)
@@ -335,7 +335,7 @@ func TestCommentFormRefusals(t *testing.T) {
 		}
 	})
 	t.Run("body too long", func(t *testing.T) {
-		ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+		ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 		ce.open()
 		c, _ := ce.person("a@example.org", "A", "", true)
 		w := ce.comment(c, pidOne, strings.Repeat("a", 10001), nil)
@@ -345,7 +345,7 @@ func TestCommentFormRefusals(t *testing.T) {
 		}
 	})
 	t.Run("no CSRF token", func(t *testing.T) {
-		ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+		ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 		ce.open()
 		c, _ := ce.person("a@example.org", "A", "", true)
 		c.noCSRF = true
@@ -357,7 +357,7 @@ func TestCommentFormRefusals(t *testing.T) {
 }
 
 func TestCommentEditWithdraw(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPre, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPre, web.CommentLimits{})
 	ce.open()
 	alice, _ := ce.person("alice@example.org", "Alice", "", true)
 	bob, _ := ce.person("bob@example.org", "Bob", "", true)
@@ -424,7 +424,7 @@ func TestCommentEditWithdraw(t *testing.T) {
 }
 
 func TestCommentFlag(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 	ce.open()
 	alice, _ := ce.person("alice@example.org", "Alice", "", true)
 	bob, _ := ce.person("bob@example.org", "Bob", "", true)
@@ -453,7 +453,7 @@ func TestCommentFlag(t *testing.T) {
 }
 
 func TestCommentEditAfterClose(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 	ce.open()
 	alice, _ := ce.person("alice@example.org", "Alice", "", true)
 	wantStatus(t, "comment", ce.comment(alice, pidOne, "Before the close", nil), http.StatusSeeOther)

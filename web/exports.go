@@ -44,7 +44,7 @@ func (s *Server) apiMappings(c echo.Context) error {
 			return &Error{Status: http.StatusNotFound, Code: "not_found",
 				Message: "Framework " + slug + " has no mappings yet; an OSCAL mapping collection needs at least one."}
 		}
-		doc, err := content.OSCALMappings(set, origin(c))
+		doc, err := content.OSCALMappings(set, s.absURL(c, ""))
 		if err != nil {
 			return err
 		}

@@ -31,11 +31,19 @@ type atomPerson struct {
 }
 
 type atomEntry struct {
-	Title   string   `xml:"title"`
-	ID      string   `xml:"id"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary,omitempty"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Author  *atomPerson `xml:"author,omitempty"`
+	Link    atomLink    `xml:"link"`
+	Summary string      `xml:"summary,omitempty"`
+	Content *atomText   `xml:"content,omitempty"`
+}
+
+// atomText is a text construct; Type "html" carries escaped HTML.
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
 }
 
 // writeAtom sends a feed with the right content type.
@@ -54,7 +62,7 @@ func (s *Server) policiesAtom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	o := origin(c)
+	o := s.absURL(c, "")
 	feed := atomFeed{Title: "Accord: new and updated IoT security policies", ID: o + "/policies.atom",
 		Updated: s.now().Format(time.RFC3339), Author: atomPerson{Name: "Accord"},
 		Links: []atomLink{{Href: o + "/policies.atom", Rel: "self", Type: "application/atom+xml"}, {Href: o + "/policies", Rel: "alternate", Type: "text/html"}}}

@@ -20,6 +20,7 @@ var flashes = map[string]string{
 	"profile":           "Your profile is saved.",
 	"password":          "Your password is changed; your other sessions were signed out.",
 	"token-revoked":     "The token is revoked.",
+	"subscriptions":     "Your email settings are saved.",
 	"policy-created":    "The policy is added.",
 	"policy-saved":      "The policy is saved.",
 	"policy-unchanged":  "Nothing changed, so nothing was saved.",

@@ -67,9 +67,10 @@ func (s *Server) renderQueue(c echo.Context, problem string, status int) error {
 	return s.render(c, status, views.ModerationView(p))
 }
 
-// moderateComment answers POST /consultations/:slug/comments/:id/moderation
-// (action approve or hide, with a reason and a note); the store audits it.
-func (s *Server) moderateComment(c echo.Context) error {
+// moderateFromQueue answers POST /consultations/:slug/comments/:id/moderation
+// (action approve or hide, with a reason and a note) through the one
+// moderation path, which audits it and tells the author.
+func (s *Server) moderateFromQueue(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return echo.ErrNotFound
@@ -82,7 +83,7 @@ func (s *Server) moderateComment(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	action := c.FormValue("action")
-	if _, err := s.db.ModerateComment(actorCtx(c), id, action, c.FormValue("reason"), c.FormValue("note")); err != nil {
+	if _, err := s.moderateComment(c, id, action, c.FormValue("reason"), c.FormValue("note")); err != nil {
 		e := classify(err)
 		if e.Status != http.StatusUnprocessableEntity {
 			return err

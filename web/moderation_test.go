@@ -11,7 +11,7 @@ import (
 )
 
 func TestModerationPre(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPre, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPre, web.CommentLimits{})
 	ce.open()
 	alice, _ := ce.person("alice@example.org", "Alice Achieng", "Open Kenya", true)
 	editor := ce.signedIn("editor")
@@ -76,7 +76,7 @@ func TestModerationPre(t *testing.T) {
 }
 
 func TestModerationPostAndFlags(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 	ce.open()
 	alice, _ := ce.person("alice@example.org", "Alice", "", true)
 	bob, _ := ce.person("bob@example.org", "Bob Reader", "", true)
@@ -106,7 +106,7 @@ func TestModerationPostAndFlags(t *testing.T) {
 }
 
 func TestCommentAnonymousNeverLeaks(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPost, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
 	ce.open()
 	anonymous, _ := ce.person("wanjiru.secret@example.org", "Wanjiru Secretname", "Hidden Org Ltd", false)
 	named, _ := ce.person("named@example.org", "Named Person", "", true)
@@ -149,7 +149,7 @@ func TestCommentAnonymousNeverLeaks(t *testing.T) {
 }
 
 func TestCommentXSS(t *testing.T) {
-	ce := newConsultEnv(t, store.ModerationPre, web.CommentLimits{})
+	ce := newCommentEnv(t, store.ModerationPre, web.CommentLimits{})
 	ce.open()
 	evil, _ := ce.person("evil@example.org", `Eve <script>alert("name")</script>`, `<script>alert("org")</script> Ltd`, true)
 	w := ce.comment(evil, pidOne, `<script>alert(1)</script> and <img src=x onerror=alert(2)>`,

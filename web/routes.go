@@ -45,6 +45,11 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/account/password", s.changePassword, member)
 	e.POST("/account/tokens", s.createToken, member)
 	e.POST("/account/tokens/:id/revoke", s.revokeToken, member)
+	e.POST("/account/subscriptions", s.saveSubscriptions, member)
+	// The signed link is the credential: no session needed, and the POST
+	// (also mail clients' one-click unsubscribe) is exempt from CSRF.
+	e.GET("/unsubscribe", s.unsubscribePage)
+	e.POST("/unsubscribe", s.unsubscribe)
 
 	// Editing the knowledge base.
 	e.GET("/policies/new", s.newPolicy, editor)
@@ -76,6 +81,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/admin/users/:id/role", s.setUserRole, admin)
 	e.POST("/admin/users/:id/disable", s.setUserDisabled, admin)
 	e.GET("/admin/audit", s.adminAudit, admin)
+	e.GET("/admin/outbox", s.adminOutbox, admin)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.handler())
@@ -119,6 +125,28 @@ func (s *Server) routes(e *echo.Echo) {
 
 	api.GET("/search", s.apiSearch)
 
+	// Consultations and comments: the JSON API, the downloads of approved
+	// comments and the feeds. (/consultations/{slug}.atom is dispatched by
+	// the consultation page's handler to s.consultationFeed, since echo's
+	// :slug takes "x.atom" whole.) Clock-dependent, so nothing is cached.
+	api.GET("/consultations", s.apiConsultations)
+	api.POST("/consultations", s.apiCreateConsultation, editor)
+	api.GET("/consultations/:slug", s.apiConsultation)
+	api.PATCH("/consultations/:slug", s.apiPatchConsultation, editor)
+	api.DELETE("/consultations/:slug", s.apiDeleteConsultation, editor)
+	api.GET("/consultations/:slug/comments", s.apiComments)
+	api.POST("/consultations/:slug/comments", s.apiPostComment, member)
+	api.GET("/consultations/:slug/heat", s.apiHeat)
+	api.GET("/consultations/:slug/stats", s.apiStats)
+	api.GET("/comments/:id", s.apiComment)
+	api.PATCH("/comments/:id", s.apiPatchComment, member)
+	api.POST("/comments/:id/withdraw", s.apiWithdrawComment, member)
+	api.POST("/comments/:id/moderation", s.apiModerateComment, editor)
+	api.POST("/comments/:id/flags", s.apiFlagComment, member)
+	e.GET("/consultations/:slug/comments.csv", s.commentsCSV)
+	e.GET("/consultations/:slug/comments.json", s.commentsJSON)
+	e.GET("/consultations.atom", s.consultationsFeed)
+
 	// Commenting and moderation (comments.go, moderation.go). Not page
 	// cached: each page depends on the clock (the consultation's window)
 	// and on the reader (their own comments, the form).
@@ -132,7 +160,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/consultations/:slug/comments/:id/withdraw", s.withdrawComment, member)
 	e.POST("/consultations/:slug/comments/:id/flag", s.flagComment, member)
 	e.GET("/consultations/:slug/moderation", s.moderationQueue, editor)
-	e.POST("/consultations/:slug/comments/:id/moderation", s.moderateComment, editor)
+	e.POST("/consultations/:slug/comments/:id/moderation", s.moderateFromQueue, editor)
 	e.GET("/account/comments", s.myComments, member)
 }
 

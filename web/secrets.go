@@ -3,39 +3,41 @@ package web
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
+	"sync"
 )
 
-// secret returns the signing key called name, kept in the database's meta
-// table so that every node signs and checks alike; it is made on first use.
+// Names of the signing secrets, as kept in the database's meta table.
+const (
+	unsubscribeKeyName = "unsubscribe_key"
+	formTimeKeyName    = "form_time_key"
+)
+
+// secrets caches the signing secrets once read: they live in the database
+// (store.DB.Secret makes each on first use) so that every node signs and
+// checks alike, and they change only by rotation, which needs a restart.
+type secrets struct {
+	mu   sync.Mutex
+	keys map[string][]byte
+}
+
+// secret returns the signing secret called name.
 func (s *Server) secret(ctx context.Context, name string) ([]byte, error) {
-	key := "secret:" + name
-	v, err := s.db.Meta(ctx, key)
+	s.keys.mu.Lock()
+	defer s.keys.mu.Unlock()
+	if k, ok := s.keys.keys[name]; ok {
+		return k, nil
+	}
+	v, err := s.db.Secret(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	if v == "" {
-		b := make([]byte, 32)
-		if _, err := rand.Read(b); err != nil {
-			return nil, fmt.Errorf("make secret %s: %w", name, err)
-		}
-		// Two nodes may race to make it: the first one written wins, and
-		// both read it back.
-		if err := s.db.SetMetaIfUnset(ctx, key, base64.RawURLEncoding.EncodeToString(b)); err != nil {
-			return nil, err
-		}
-		if v, err = s.db.Meta(ctx, key); err != nil {
-			return nil, err
-		}
+	if s.keys.keys == nil {
+		s.keys.keys = map[string][]byte{}
 	}
-	b, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil || len(b) < 16 {
-		return nil, fmt.Errorf("secret %s in the database is malformed", name)
-	}
-	return b, nil
+	s.keys.keys[name] = []byte(v)
+	return s.keys.keys[name], nil
 }
 
 // sign is the HMAC-SHA256 of msg under the named secret, base64url.
@@ -50,7 +52,10 @@ func (s *Server) sign(ctx context.Context, name, msg string) (string, error) {
 }
 
 // verify checks a signature made by sign, in constant time.
-func (s *Server) verify(ctx context.Context, name, msg, sig string) bool {
+func (s *Server) verify(ctx context.Context, name, msg, sig string) (bool, error) {
 	want, err := s.sign(ctx, name, msg)
-	return err == nil && hmac.Equal([]byte(want), []byte(sig))
+	if err != nil {
+		return false, err
+	}
+	return hmac.Equal([]byte(want), []byte(sig)), nil
 }

@@ -11,12 +11,27 @@ import (
 
 func (s *Server) robots(c echo.Context) error {
 	return c.String(http.StatusOK, "User-agent: *\nDisallow: /admin/\nDisallow: /api/\nDisallow: /search\n"+
-		"Sitemap: "+origin(c)+"/sitemap.xml\n")
+		"Sitemap: "+s.absURL(c, "/sitemap.xml")+"\n")
 }
 
 // origin is the scheme and host the client used.
 func origin(c echo.Context) string {
 	return c.Scheme() + "://" + c.Request().Host
+}
+
+// absURL is the absolute URL of path (which starts with "/"): on the
+// configured base URL, or else on the address the request came to.
+func (s *Server) absURL(c echo.Context, path string) string {
+	if s.baseURL != "" {
+		return s.baseURL + path
+	}
+	return origin(c) + path
+}
+
+// siteURL is the absolute URL of path for code that answers no request,
+// such as mail. Without a base URL (tests) it is the path alone.
+func (s *Server) siteURL(path string) string {
+	return s.baseURL + path
 }
 
 type sitemapURL struct {
@@ -32,7 +47,7 @@ type sitemap struct {
 
 func (s *Server) sitemap(c echo.Context) error {
 	ctx := c.Request().Context()
-	o := origin(c)
+	o := s.absURL(c, "")
 	sm := sitemap{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
 	for _, p := range []string{"/", "/policies", "/frameworks/" + s.fwSlug, "/coverage", "/map", "/documents"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + p})

@@ -6,11 +6,14 @@ package web
 import (
 	"log/slog"
 	"net"
+	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/mail"
 	"github.com/dc-isss/accord/web/mapdata"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,6 +35,14 @@ type Deps struct {
 	// X-Forwarded-Proto (https) believed; with none, the connection's own
 	// address and TLS state are all that count.
 	TrustedProxies []*net.IPNet
+	// BaseURL is the public address of the site, such as
+	// "https://accord.example.org" (no trailing slash): every absolute URL
+	// (feeds, sitemap, mail links) starts with it. Empty, pages use the
+	// address the request came to.
+	BaseURL string
+	// Mail sends the outbox's messages; nil when no SMTP server is
+	// configured, and messages then stay in the outbox for admins to read.
+	Mail *mail.Sender
 	// Comments are the limits on commenting; the zero value turns every
 	// limit off (tests); accord serve sets the defaults.
 	Comments CommentLimits
@@ -65,10 +76,18 @@ type Server struct {
 	// parse, is what /map answers instead.
 	world    mapdata.World
 	worldErr error
+	baseURL  string
+	mail     *mail.Sender
+	keys     secrets
+	echo     *echo.Echo
 }
 
 // New builds the echo router with every route and middleware.
-func New(d Deps) *echo.Echo {
+func New(d Deps) *echo.Echo { return NewServer(d).echo }
+
+// NewServer builds the server: its router, and the scheduled work that
+// Run does beside it.
+func NewServer(d Deps) *Server {
 	if d.Framework == "" {
 		d.Framework = "dc-isss-iot"
 	}
@@ -83,7 +102,8 @@ func New(d Deps) *echo.Echo {
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
-		hashSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments}
+		hashSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
+		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
@@ -102,8 +122,12 @@ func New(d Deps) *echo.Echo {
 	}
 	s.middleware(e)
 	s.routes(e)
-	return e
+	s.echo = e
+	return s
 }
+
+// Handler is the server's router, for an http.Server.
+func (s *Server) Handler() http.Handler { return s.echo }
 
 // viaTLS reports whether the client reached us over TLS: directly, or
 // through a trusted proxy that says so.

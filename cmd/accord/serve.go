@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -15,7 +16,11 @@ import (
 	"github.com/dc-isss/accord/search"
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web"
+	"github.com/dc-isss/accord/web/mail"
 )
+
+// deliverEvery is how often the server looks for mail to send.
+const deliverEvery = 30 * time.Second
 
 // openData creates the data folder if needed and opens its database,
 // applying migrations.
@@ -32,12 +37,30 @@ func serve(ctx context.Context, e *env, args []string) error {
 	logLevel := fs.String("log-level", envOr(e, "ACCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env ACCORD_LOG_LEVEL)")
 	proxies := fs.String("trusted-proxy", envOr(e, "ACCORD_TRUSTED_PROXY", ""),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Real-IP and X-Forwarded-Proto are believed (env ACCORD_TRUSTED_PROXY)")
+	baseURL := fs.String("base-url", envOr(e, "ACCORD_BASE_URL", ""),
+		"public address of the site, such as https://accord.example.org, for every absolute URL (feeds, sitemap, mail links); default http:// and the listening address (env ACCORD_BASE_URL)")
+	smtpURL := fs.String("smtp-url", envOr(e, "ACCORD_SMTP_URL", ""),
+		"mail server for notifications: smtp://user:pass@host:587?from=address (STARTTLS) or smtps://user:pass@host:465?from=address (TLS); empty keeps messages in the outbox unsent (env ACCORD_SMTP_URL)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", pos)
+	}
+	base, err := parseBaseURL(*baseURL)
+	if err != nil {
+		return fmt.Errorf("--base-url: %w", err)
+	}
+	var sender *mail.Sender
+	if *smtpURL != "" {
+		cfg, err := mail.ParseURL(*smtpURL)
+		if err != nil {
+			return fmt.Errorf("--smtp-url: %w", err)
+		}
+		if sender, err = mail.NewSender(cfg); err != nil {
+			return fmt.Errorf("--smtp-url: %w", err)
+		}
 	}
 	trusted, err := parseProxies(*proxies)
 	if err != nil {
@@ -81,10 +104,27 @@ func serve(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 
-	handler := web.New(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	if base == "" {
+		base = localBaseURL(ln.Addr())
+	}
+	handler := web.New(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender})
+	if sender != nil {
+		// Stopped and waited for before the database closes (defers run
+		// last-in first-out).
+		deliverCtx, stopDeliver := context.WithCancel(ctx)
+		delivered := make(chan struct{})
+		defer func() { stopDeliver(); <-delivered }()
+		go func() {
+			defer close(delivered)
+			mail.Deliver(deliverCtx, db, sender, log, deliverEvery)
+		}()
+		log.Info("sending mail", "server", sender.Addr())
+	} else {
+		log.Info("no --smtp-url: messages are kept in the outbox at /admin/outbox and not sent")
 	}
 	srv := &http.Server{
 		Handler:           handler,
@@ -141,4 +181,44 @@ func parseProxies(list string) ([]*net.IPNet, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// parseBaseURL checks a --base-url: absolute http or https, with a host,
+// and no credentials, query or fragment. The trailing slash is dropped, so
+// paths can be appended. Empty stays empty.
+func parseBaseURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a URL", s)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("%q must start with https:// or http://", s)
+	case u.Host == "":
+		return "", fmt.Errorf("%q has no host", s)
+	case u.User != nil:
+		return "", fmt.Errorf("%q must not carry a user or password", s)
+	case u.RawQuery != "" || u.ForceQuery:
+		return "", fmt.Errorf("%q must not have a query (?...)", s)
+	case u.Fragment != "" || strings.HasSuffix(s, "#"):
+		return "", fmt.Errorf("%q must not have a fragment (#...)", s)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// localBaseURL is the base URL when none is given: the address actually
+// bound, so that links work on this machine. An unspecified address
+// (0.0.0.0, ::) becomes localhost.
+func localBaseURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

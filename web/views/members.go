@@ -19,6 +19,9 @@ type RegisterPage struct {
 	Form      Form
 	Groups    []Choice
 	Countries []Choice
+	// SubscribedConsultations is the "email me when a consultation
+	// opens" setting.
+	SubscribedConsultations bool
 }
 
 // SetupPage creates the first administrator.
@@ -49,6 +52,9 @@ type AccountPage struct {
 	NewToken  string
 	Groups    []Choice
 	Countries []Choice
+	// SubscribedConsultations is the "email me when a consultation
+	// opens" setting.
+	SubscribedConsultations bool
 }
 
 // PolicyFormPage adds or edits a policy.

@@ -1,0 +1,443 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// commentJSON is a comment in the API and in the JSON download.
+type commentJSON struct {
+	ID           int64             `json:"id"`
+	Consultation string            `json:"consultation"`
+	Paragraph    *string           `json:"paragraph"`
+	Section      string            `json:"section"`
+	Label        string            `json:"label"`
+	Question     *int              `json:"question"`
+	Type         string            `json:"type"`
+	Body         string            `json:"body"`
+	BodyHTML     string            `json:"body_html"`
+	Proposed     string            `json:"proposed_text"`
+	Display      string            `json:"display"`
+	Author       commentAuthorJSON `json:"author"`
+	State        string            `json:"state"`
+	Flagged      bool              `json:"flagged"`
+	EditedAt     *string           `json:"edited_at"`
+	CreatedAt    string            `json:"created_at"`
+	URL          string            `json:"url"`
+	Anchor       commentPlaceJSON  `json:"anchor"`
+	Current      commentPlaceJSON  `json:"current"`
+	// HideReason and ModerationNote are for moderators and the author.
+	HideReason     *string `json:"hide_reason,omitempty"`
+	ModerationNote *string `json:"moderation_note,omitempty"`
+}
+
+// commentAuthorJSON is who wrote a comment. Name and organisation are
+// pointers so that an anonymous comment carries no such keys at all,
+// while a named one without an organisation says "" (an individual).
+type commentAuthorJSON struct {
+	Name         *string `json:"name,omitempty"`
+	Organisation *string `json:"organisation,omitempty"`
+	Group        string  `json:"group"`
+	Country      string  `json:"country"`
+}
+
+// commentPlaceJSON is where a comment points in a version of the document.
+type commentPlaceJSON struct {
+	Version   int     `json:"version"`
+	Paragraph *string `json:"paragraph"`
+	Section   string  `json:"section"`
+	Relation  string  `json:"relation"`
+}
+
+// toCommentJSON shapes a comment for a reader. moderator adds what only
+// moderators (and the author) may know; the author's name and
+// organisation are in only for a named comment, whoever reads.
+func toCommentJSON(m store.Comment, moderator bool) commentJSON {
+	a := m.Public()
+	out := commentJSON{ID: m.ID, Consultation: m.Consultation, Section: m.Section, Label: m.Label, Type: m.Type,
+		Body: m.Body, BodyHTML: m.BodyHTML, Proposed: m.Proposed, Display: m.Display,
+		Author: commentAuthorJSON{Group: a.Group, Country: a.Country}, State: m.State, Flagged: m.Flagged,
+		CreatedAt: apiTime(m.CreatedAt), URL: views.CommentURL(m.Consultation, m.ID)}
+	if m.Display == store.DisplayNamed {
+		out.Author.Name, out.Author.Organisation = &a.Name, &a.Organisation
+	}
+	if m.Paragraph != "" {
+		pid := m.Paragraph
+		out.Paragraph = &pid
+	}
+	if m.Question > 0 {
+		q := m.Question
+		out.Question = &q
+	}
+	if !m.EditedAt.IsZero() {
+		t := apiTime(m.EditedAt)
+		out.EditedAt = &t
+	}
+	// Until comments are carried over to later versions, a comment is
+	// where it was made.
+	out.Anchor = commentPlaceJSON{Version: m.Version, Paragraph: out.Paragraph, Section: m.Section, Relation: "kept"}
+	out.Current = out.Anchor
+	if moderator {
+		reason, note := m.HideReason, m.Note
+		out.HideReason, out.ModerationNote = &reason, &note
+	}
+	return out
+}
+
+// commentJSONFor shapes a comment for the reader of this request.
+func commentJSONFor(c echo.Context, m store.Comment) commentJSON {
+	u := userFrom(c)
+	return toCommentJSON(m, u.HasRole("editor") || (u != nil && u.ID == m.AuthorID))
+}
+
+// commentStates are the values of the state filter, for editors.
+var commentStates = []string{store.CommentPending, store.CommentApproved, store.CommentHidden, store.CommentWithdrawn, "all"}
+
+// countryCodeRE is what a country filter may look like: a jurisdiction
+// code.
+var countryCodeRE = regexp.MustCompile(`^[A-Z]{2,8}$`)
+
+// apiCommentFilter reads the filters of a comment list; a bad value is a
+// 400 naming the parameter.
+func apiCommentFilter(c echo.Context, slug string) (store.CommentFilter, error) {
+	f := store.CommentFilter{Consultation: slug}
+	var err error
+	if f.Page, f.PerPage, err = apiPaging(c, 50); err != nil {
+		return f, err
+	}
+	qp := c.QueryParams()
+	f.Paragraph = strings.TrimSpace(qp.Get("paragraph"))
+	f.Section = strings.TrimSpace(qp.Get("section"))
+	if len(f.Paragraph) > 100 {
+		return f, badRequest("paragraph", "paragraph must be a paragraph id")
+	}
+	if len(f.Section) > 100 {
+		return f, badRequest("section", "section must be a section number, such as 3.2")
+	}
+	choices := []struct {
+		name    string
+		dst     *string
+		allowed []string
+	}{
+		{"group", &f.Group, store.StakeholderGroups},
+		{"type", &f.Type, store.CommentTypes},
+		{"sort", &f.Sort, []string{"document", "newest", "oldest"}},
+	}
+	for _, ch := range choices {
+		v := qp.Get(ch.name)
+		if v == "" {
+			continue
+		}
+		if !slices.Contains(ch.allowed, v) {
+			return f, badRequest(ch.name, ch.name+" must be one of "+strings.Join(ch.allowed, ", "))
+		}
+		*ch.dst = v
+	}
+	if v := qp.Get("country"); v != "" {
+		if !countryCodeRE.MatchString(v) {
+			return f, badRequest("country", "country must be a country code, such as KE")
+		}
+		f.Country = v
+	}
+	if v := qp.Get("question"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return f, badRequest("question", "question must be a question number, from 1")
+		}
+		f.Question = n
+	}
+	if v := qp.Get("state"); v != "" {
+		if !slices.Contains(commentStates, v) {
+			return f, badRequest("state", "state must be one of "+strings.Join(commentStates, ", "))
+		}
+		if v != store.CommentApproved && !userFrom(c).HasRole("editor") {
+			return f, badRequest("state", "Only approved comments are public; other states are for editors")
+		}
+		f.States = []string{v}
+		if v == "all" {
+			f.States = []string{store.CommentPending, store.CommentApproved, store.CommentHidden, store.CommentWithdrawn}
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) apiComments(c echo.Context) error {
+	k, err := s.readableConsultation(c, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	f, err := apiCommentFilter(c, k.Slug)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.Comments(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	items := make([]commentJSON, 0, len(list.Items))
+	for _, m := range list.Items {
+		items = append(items, commentJSONFor(c, m))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": list.Total, "page": list.Page, "per_page": list.PerPage})
+}
+
+// newCommentJSON is the body of POST /api/v1/consultations/{slug}/comments.
+type newCommentJSON struct {
+	Paragraph *string `json:"paragraph"`
+	Question  *int    `json:"question"`
+	Type      string  `json:"type"`
+	Body      string  `json:"body"`
+	Proposed  string  `json:"proposed_text"`
+	Display   string  `json:"display"`
+}
+
+func (s *Server) apiPostComment(c echo.Context) error {
+	var in newCommentJSON
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	n := store.NewComment{Consultation: c.Param("slug"), Type: in.Type, Body: in.Body, Proposed: in.Proposed, Display: in.Display}
+	if in.Paragraph != nil {
+		n.Paragraph = *in.Paragraph
+	}
+	if in.Question != nil {
+		if *in.Question < 1 {
+			return &store.ValidationError{Fields: map[string]string{"question": "Questions are numbered from 1; send null for no question"}}
+		}
+		n.Question = *in.Question
+	}
+	m, err := s.postComment(c, n)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, views.CommentURL(m.Consultation, m.ID))
+	return c.JSON(http.StatusCreated, map[string]any{"comment": commentJSONFor(c, m)})
+}
+
+// commentID reads the :id of a comment route; anything but a number is a
+// comment that does not exist.
+func commentID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, fmt.Errorf("comment %q: %w", c.Param("id"), store.ErrNotFound)
+	}
+	return id, nil
+}
+
+func (s *Server) apiComment(c echo.Context) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.visibleComment(c, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+}
+
+// commentPatchJSON is the body of PATCH /api/v1/comments/{id}; absent
+// fields keep their value. The target cannot change.
+type commentPatchJSON struct {
+	Type     *string `json:"type"`
+	Body     *string `json:"body"`
+	Proposed *string `json:"proposed_text"`
+	Display  *string `json:"display"`
+}
+
+func (s *Server) apiPatchComment(c echo.Context) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	var in commentPatchJSON
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := s.visibleComment(c, id)
+	if err != nil {
+		return err
+	}
+	n := store.NewComment{Consultation: m.Consultation, Type: m.Type, Body: m.Body, Proposed: m.Proposed, Display: m.Display}
+	for _, f := range []struct{ dst, src *string }{{&n.Type, in.Type}, {&n.Body, in.Body}, {&n.Proposed, in.Proposed}, {&n.Display, in.Display}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	// The store refuses anyone but the author with ErrNotFound.
+	m, err = s.reviseComment(c, id, n)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+}
+
+func (s *Server) apiWithdrawComment(c echo.Context) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.db.WithdrawComment(actorCtx(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+}
+
+// moderationJSON is the body of POST /api/v1/comments/{id}/moderation.
+type moderationJSON struct {
+	Action string `json:"action"`
+	Reason string `json:"reason"`
+	Note   string `json:"note"`
+}
+
+func (s *Server) apiModerateComment(c echo.Context) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	var in moderationJSON
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := s.moderateComment(c, id, in.Action, in.Reason, in.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+}
+
+// flagJSON is a reader's flag, in the request and the answer of
+// POST /api/v1/comments/{id}/flags.
+type flagJSON struct {
+	Reason    string `json:"reason"`
+	Note      string `json:"note"`
+	CreatedAt string `json:"created_at,omitempty"`
+}
+
+func (s *Server) apiFlagComment(c echo.Context) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+		Note   string `json:"note"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.db.FlagComment(actorCtx(c), id, in.Reason, in.Note); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"flag": flagJSON{Reason: in.Reason, Note: strings.TrimSpace(in.Note),
+		CreatedAt: apiTime(s.now())}})
+}
+
+// heatJSON is a consultation's heat table: approved comments by target and
+// stakeholder group.
+type heatJSON struct {
+	Groups []string      `json:"groups"`
+	Rows   []heatRowJSON `json:"rows"`
+}
+
+type heatRowJSON struct {
+	Paragraph *string        `json:"paragraph"`
+	Key       string         `json:"key"`
+	Section   string         `json:"section"`
+	Label     string         `json:"label"`
+	Counts    map[string]int `json:"counts"`
+	Total     int            `json:"total"`
+}
+
+func toHeatJSON(rows []store.HeatRow) heatJSON {
+	out := heatJSON{Groups: slices.Clone(store.StakeholderGroups), Rows: []heatRowJSON{}}
+	for _, r := range rows {
+		row := heatRowJSON{Key: r.Key, Section: r.Section, Label: r.Label, Counts: r.Counts, Total: r.Total}
+		if r.Paragraph != "" {
+			pid := r.Paragraph
+			row.Paragraph = &pid
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
+}
+
+func (s *Server) apiHeat(c echo.Context) error {
+	k, err := s.readableConsultation(c, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.Heat(c.Request().Context(), k.Slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toHeatJSON(rows))
+}
+
+// statsJSON sums up a consultation's approved comments.
+type statsJSON struct {
+	ByGroup   map[string]int `json:"by_group"`
+	ByCountry map[string]int `json:"by_country"`
+	ByType    map[string]int `json:"by_type"`
+	Approved  int            `json:"approved"`
+	Heat      heatJSON       `json:"heat"`
+}
+
+func (s *Server) apiStats(c echo.Context) error {
+	k, err := s.readableConsultation(c, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	out := statsJSON{ByGroup: map[string]int{}, ByCountry: map[string]int{}, ByType: map[string]int{}}
+	for _, g := range store.StakeholderGroups {
+		out.ByGroup[g] = 0
+	}
+	for _, t := range store.CommentTypes {
+		out.ByType[t] = 0
+	}
+	err = s.eachApprovedComment(c, k.Slug, func(m store.Comment) error {
+		out.ByGroup[m.Author.Group]++
+		out.ByCountry[m.Author.Country]++
+		out.ByType[m.Type]++
+		out.Approved++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.Heat(ctx, k.Slug)
+	if err != nil {
+		return err
+	}
+	out.Heat = toHeatJSON(rows)
+	return c.JSON(http.StatusOK, out)
+}
+
+// eachApprovedComment calls fn for every approved comment of a
+// consultation in document order, a page at a time.
+func (s *Server) eachApprovedComment(c echo.Context, slug string, fn func(store.Comment) error) error {
+	for page := 1; ; page++ {
+		list, err := s.db.Comments(c.Request().Context(), store.CommentFilter{Consultation: slug, Page: page, PerPage: maxAPIPerPage})
+		if err != nil {
+			return err
+		}
+		for _, m := range list.Items {
+			if err := fn(m); err != nil {
+				return err
+			}
+		}
+		if len(list.Items) < maxAPIPerPage {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// The messages Accord sends are composed here, because their links are
+// URLs of the site; the store queues each in the transaction of the change
+// it tells about.
+
+// Events a comment's author is told about.
+const (
+	eventCommentCreated   = "created"
+	eventCommentModerated = "moderated"
+)
+
+// commentNotifier tells a comment's author what became of it: a receipt
+// when it is made, a note when a moderator approves or hides it.
+func (s *Server) commentNotifier(event string) store.Notifier {
+	return func(m store.Comment, u store.User) []store.Message {
+		about := fmt.Sprintf("your comment on %s (%s)", m.ConsultationTitle, strings.ToLower(m.Target()))
+		var b strings.Builder
+		fmt.Fprintf(&b, "Hello %s,\n\n", u.Name)
+		msg := store.Message{UserID: u.ID, To: u.Email}
+		switch {
+		case event == eventCommentCreated && m.State == store.CommentPending:
+			msg.Kind, msg.Subject = "comment-receipt", "We received "+about
+			fmt.Fprintf(&b, "Thank you: we received %s. It will appear on the consultation's pages once a moderator approves it.\n", about)
+		case event == eventCommentCreated:
+			msg.Kind, msg.Subject = "comment-receipt", "We received "+about
+			fmt.Fprintf(&b, "Thank you: we received %s. It is published.\n", about)
+		case m.State == store.CommentApproved:
+			msg.Kind, msg.Subject = "comment-approved", "A moderator approved "+about
+			fmt.Fprintf(&b, "A moderator approved %s. It is public now.\n", about)
+		case m.State == store.CommentHidden:
+			msg.Kind, msg.Subject = "comment-hidden", "A moderator hid "+about
+			fmt.Fprintf(&b, "A moderator hid %s, as %s.\n", about, views.HideReasonLabel(m.HideReason))
+			if m.Note != "" {
+				fmt.Fprintf(&b, "Their note: %s\n", m.Note)
+			}
+			b.WriteString("A hidden comment is on no public page; you can still read it yourself.\n")
+		default:
+			return nil
+		}
+		fmt.Fprintf(&b, "\nYour comment: %s\n", s.siteURL(views.CommentURL(m.Consultation, m.ID)))
+		fmt.Fprintf(&b, "All your comments and their state: %s\n", s.siteURL("/account/comments"))
+		msg.Body = b.String()
+		return []store.Message{msg}
+	}
+}
+
+// moderateComment approves or hides a comment and tells its author. The
+// moderation page and the API both come through here.
+func (s *Server) moderateComment(c echo.Context, id int64, action, reason, note string) (store.Comment, error) {
+	return s.db.ModerateComment(actorCtx(c), id, action, reason, note, s.commentNotifier(eventCommentModerated))
+}
+
+// announceOpenings tells subscribers about every consultation that has
+// opened since the last look, once each whichever node looks first, with a
+// one-click unsubscribe link in every message.
+func (s *Server) announceOpenings(ctx context.Context) error {
+	opened, err := s.db.AnnounceOpened(ctx)
+	if err != nil || len(opened) == 0 {
+		return err
+	}
+	subs, err := s.db.Subscribers(ctx, store.TopicConsultations)
+	if err != nil {
+		return err
+	}
+	var msgs []store.Message
+	for _, c := range opened {
+		loc := c.Location()
+		for _, u := range subs {
+			unsub := s.unsubscribeURL(u.ID, store.TopicConsultations)
+			var b strings.Builder
+			fmt.Fprintf(&b, "Hello %s,\n\nA consultation has opened: %s.\n", cmpName(u), c.Title)
+			fmt.Fprintf(&b, "It asks for comments on %s, version %d, until %s.\n\n", c.DocumentTitle, c.Version,
+				c.ClosesAt.In(loc).Format("2 January 2006, 15:04 MST"))
+			fmt.Fprintf(&b, "Read it and comment: %s\n\n", s.siteURL(views.ConsultationURL(c.Slug)))
+			fmt.Fprintf(&b, "You receive this because you asked to be told when a consultation opens.\nStop these emails: %s\n", unsub)
+			msgs = append(msgs, store.Message{UserID: u.ID, To: u.Email, Kind: "consultation-opened",
+				Subject: "Consultation open: " + c.Title, Body: b.String(), Unsubscribe: unsub})
+		}
+	}
+	return s.db.Enqueue(ctx, msgs...)
+}
+
+func cmpName(u store.User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return "there"
+}
