@@ -36,6 +36,16 @@ var flashes = map[string]string{
 	"consultation-created": "The consultation is created.",
 	"consultation-saved":   "The consultation is saved.",
 	"consultation-deleted": "The consultation is deleted.",
+	// Commenting and moderation (comments.go, moderation.go).
+	"comment-published":       "Thank you: your comment is published.",
+	"comment-pending":         "Thank you: your comment will appear once a moderator approves it.",
+	"comment-edited":          "Your comment is changed; its earlier text is kept.",
+	"comment-edited-pending":  "Your comment is changed; it will appear again once a moderator approves it.",
+	"comment-withdrawn":       "Your comment is withdrawn.",
+	"comment-flagged":         "Thank you: the moderators will look at this comment.",
+	"comment-flagged-already": "You have already reported this comment; the moderators will look at it.",
+	"comment-approved":        "The comment is approved and public.",
+	"comment-hidden":          "The comment is hidden; its author sees why.",
 }
 
 // redirectFlash answers a successful form with a 303 to the page that

@@ -159,6 +159,21 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/consultations/:slug/delete", s.deleteConsultation, editor)
 	e.GET("/consultations/:slug/comments", s.commentsPage)
 	e.GET("/consultations/:slug/comments/:id", s.commentPage)
+	// Commenting and moderation (comments.go, moderation.go). Not page
+	// cached: each page depends on the clock (the consultation's window)
+	// and on the reader (their own comments, the form).
+	e.GET("/consultations/:slug/paragraphs/:pid", s.paragraphPage)
+	e.POST("/consultations/:slug/paragraphs/:pid", s.commentOnParagraph, member)
+	e.GET("/consultations/:slug/comment", s.commentFormPage)
+	e.POST("/consultations/:slug/comment", s.commentOnDocument, member)
+	e.GET("/consultations/:slug/comments/:id/edit", s.editCommentPage, member)
+	e.POST("/consultations/:slug/comments/:id/edit", s.editComment, member)
+	e.GET("/consultations/:slug/comments/:id/withdraw", s.withdrawCommentPage, member)
+	e.POST("/consultations/:slug/comments/:id/withdraw", s.withdrawComment, member)
+	e.POST("/consultations/:slug/comments/:id/flag", s.flagComment, member)
+	e.GET("/consultations/:slug/moderation", s.moderationQueue, editor)
+	e.POST("/consultations/:slug/comments/:id/moderation", s.moderateFromQueue, editor)
+	e.GET("/account/comments", s.myComments, member)
 }
 
 // staticFiles serves the files of fsys, which browsers may keep for a day,

@@ -27,9 +27,12 @@ func userCmd(ctx context.Context, e *env, args []string) error {
 }
 
 func userAdd(ctx context.Context, e *env, args []string) error {
-	fs, data := newFlags(e, "user add", "user add EMAIL --role ROLE [--name NAME] [--password-stdin] [--data DIR]")
+	fs, data := newFlags(e, "user add", "user add EMAIL --role ROLE [--name NAME] [--organisation ORG] [--group GROUP] [--country CODE] [--password-stdin] [--data DIR]")
 	role := fs.String("role", "stakeholder", "stakeholder, editor or admin")
 	name := fs.String("name", "", "the person's name")
+	org := fs.String("organisation", "", "the person's organisation (empty for an individual)")
+	group := fs.String("group", "", "stakeholder group: "+strings.Join(store.StakeholderGroups, ", "))
+	country := fs.String("country", "", "country, as an ISO 3166-1 alpha-2 code such as KE")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input; otherwise one is generated and printed")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -65,7 +68,8 @@ func userAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	u, err := db.CreateUser(cliContext(ctx), store.User{Email: pos[0], Name: *name, Role: *role}, hash)
+	u, err := db.CreateUser(cliContext(ctx), store.User{Email: pos[0], Name: *name, Role: *role,
+		Organisation: strings.TrimSpace(*org), StakeholderGroup: strings.TrimSpace(*group), Country: strings.ToUpper(strings.TrimSpace(*country))}, hash)
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
