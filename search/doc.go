@@ -40,17 +40,17 @@ type doc struct {
 	Slug       string `json:"slug"` // the owning object: a policy's own slug, a provision's policy
 	Visibility string `json:"visibility"`
 
-	Title      string   `json:"title"`
-	ShortTitle string   `json:"short_title"`
-	Text       string   `json:"text"`
-	Context    string   `json:"context"` // matched but never shown: issuer, owner's titles, place names
-	Parent     string   `json:"parent"`  // shown only: the owner's display title
-	Version    string   `json:"version"` // shown only: a document block's version number, for its URL
+	Title      string `json:"title"`
+	ShortTitle string `json:"short_title"`
+	Text       string `json:"text"`
+	Context    string `json:"context"` // matched but never shown: issuer, owner's titles, place names
+	Parent     string `json:"parent"`  // shown only: the owner's display title
+	Version    string `json:"version"` // shown only: a document block's version number, for its URL
 	// Consultation and Paragraph are shown only: a comment's consultation
 	// slug and paragraph id, for its URL.
 	Consultation string   `json:"consultation"`
 	Paragraph    string   `json:"paragraph"`
-	IDs        []string `json:"ids"`     // identifier forms, see identifiers
+	IDs          []string `json:"ids"` // identifier forms, see identifiers
 
 	// Jurisdiction is stored (not indexed) for hits; Facets holds every
 	// facet value as "name:value" (see facetTerms).
