@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,12 +33,22 @@ func serve(ctx context.Context, e *env, args []string) error {
 	logLevel := fs.String("log-level", envOr(e, "ACCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env ACCORD_LOG_LEVEL)")
 	proxies := fs.String("trusted-proxy", envOr(e, "ACCORD_TRUSTED_PROXY", ""),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Real-IP and X-Forwarded-Proto are believed (env ACCORD_TRUSTED_PROXY)")
+	commentRate := fs.String("comment-rate", envOr(e, "ACCORD_COMMENT_RATE", "20"),
+		"comments one account may post per hour; 0 turns the limit off (env ACCORD_COMMENT_RATE)")
+	commentRateIP := fs.String("comment-rate-ip", envOr(e, "ACCORD_COMMENT_RATE_IP", "200"),
+		"comments one address may post per hour; 0 turns the limit off (env ACCORD_COMMENT_RATE_IP)")
+	commentMin := fs.String("comment-min-seconds", envOr(e, "ACCORD_COMMENT_MIN_SECONDS", "3"),
+		"least seconds between showing a comment form and its submission, HTML forms only; 0 turns the check off (env ACCORD_COMMENT_MIN_SECONDS)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", pos)
+	}
+	limits, err := commentLimits(*commentRate, *commentRateIP, *commentMin)
+	if err != nil {
+		return err
 	}
 	trusted, err := parseProxies(*proxies)
 	if err != nil {
@@ -81,7 +92,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 
-	handler := web.New(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted})
+	handler := web.New(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, Comments: limits})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -112,6 +123,31 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// commentLimits reads the three comment limits, each a whole number, 0 or
+// more, where 0 turns the limit off.
+func commentLimits(perAccount, perIP, minSeconds string) (web.CommentLimits, error) {
+	var out web.CommentLimits
+	for _, f := range []struct {
+		flag, value string
+		dst         *int
+	}{
+		{"--comment-rate", perAccount, &out.PerAccount},
+		{"--comment-rate-ip", perIP, &out.PerIP},
+	} {
+		n, err := strconv.Atoi(strings.TrimSpace(f.value))
+		if err != nil || n < 0 {
+			return out, fmt.Errorf("%s: %q is not a whole number of comments per hour (0 turns the limit off)", f.flag, f.value)
+		}
+		*f.dst = n
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(minSeconds))
+	if err != nil || n < 0 {
+		return out, fmt.Errorf("--comment-min-seconds: %q is not a whole number of seconds (0 turns the check off)", minSeconds)
+	}
+	out.MinFormTime = time.Duration(n) * time.Second
+	return out, nil
 }
 
 // parseProxies reads "10.0.0.1, 192.168.0.0/16, ::1" into address ranges;
