@@ -135,7 +135,9 @@ func (db *DB) CreateComment(ctx context.Context, n NewComment, lim Limits) (Comm
 	}
 	pr := n.validate()
 	var out Comment
-	err := db.update(ctx, func(t *Tx) error {
+	// Grouped with the comments posted at the same moment: one commit
+	// (one fsync) for all of them, each acknowledged after it.
+	err := db.updateGrouped(ctx, func(t *Tx) error {
 		r, err := t.consultationRow(ctx, n.Consultation)
 		if err != nil {
 			return err

@@ -25,6 +25,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+	group *grouper // see group.go
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -73,7 +74,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{write: w, path: path, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{write: w, path: path, group: newGrouper(), Now: func() time.Time { return time.Now().UTC() }}
 	if err := db.migrate(ctx, migrations.FS); err != nil {
 		w.Close()
 		return nil, err
@@ -91,6 +92,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.closeGroup()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
