@@ -38,10 +38,10 @@ type grouper struct {
 	mu     sync.RWMutex
 	closed bool
 	start  sync.Once
-	queue chan *groupWrite
-	quit  chan struct{}
-	ended chan struct{}
-	stop  sync.Once
+	queue  chan *groupWrite
+	quit   chan struct{}
+	ended  chan struct{}
+	stop   sync.Once
 }
 
 func newGrouper() *grouper {
