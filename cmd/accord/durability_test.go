@@ -115,13 +115,29 @@ func setupCommentSite(t testing.TB, data string, paragraphs, stakeholders, appro
 		site.tokens = append(site.tokens, tok)
 		actors = append(actors, store.WithActor(ctx, store.Actor{UserID: u.ID, Email: u.Email}))
 	}
-	for i := range approved {
-		body := fmt.Sprintf("Seeded comment %d: the rule should name the baseline it relies on.", i)
-		if _, err := db.CreateComment(actors[i%len(actors)], store.NewComment{Consultation: site.slug,
-			Paragraph: site.paragraphs[i%len(site.paragraphs)], Type: store.CommentGeneral, Body: body,
-			BodyHTML: "<p>" + body + "</p>", Display: store.DisplayAnonymous}, store.Limits{}); err != nil {
-			t.Fatal(err)
-		}
+	// One goroutine per stakeholder, so that the comments share group
+	// commits as they would from many clients.
+	errs := make(chan error, len(actors))
+	var wg sync.WaitGroup
+	for a, as := range actors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := a; i < approved; i += len(actors) {
+				body := fmt.Sprintf("Seeded comment %d: the rule should name the baseline it relies on.", i)
+				if _, err := db.CreateComment(as, store.NewComment{Consultation: site.slug,
+					Paragraph: site.paragraphs[i%len(site.paragraphs)], Type: store.CommentGeneral, Body: body,
+					BodyHTML: "<p>" + body + "</p>", Display: store.DisplayAnonymous}, store.Limits{}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("seed comments: %v", err)
 	}
 	return site
 }
