@@ -9,10 +9,8 @@ import (
 	"github.com/dc-isss/accord/store"
 )
 
-// The kinds of searchable record. Policies, provisions and the blocks of
-// recommendation documents are indexed now; comments will join the same
-// index, with their own doc builder, and the query side already accepts
-// them.
+// The kinds of searchable record: policies, provisions, the blocks of
+// recommendation documents and the approved comments of consultations.
 const (
 	KindPolicy    = "policy"
 	KindProvision = "provision"
@@ -42,13 +40,17 @@ type doc struct {
 	Slug       string `json:"slug"` // the owning object: a policy's own slug, a provision's policy
 	Visibility string `json:"visibility"`
 
-	Title      string   `json:"title"`
-	ShortTitle string   `json:"short_title"`
-	Text       string   `json:"text"`
-	Context    string   `json:"context"` // matched but never shown: issuer, owner's titles, place names
-	Parent     string   `json:"parent"`  // shown only: the owner's display title
-	Version    string   `json:"version"` // shown only: a document block's version number, for its URL
-	IDs        []string `json:"ids"`     // identifier forms, see identifiers
+	Title      string `json:"title"`
+	ShortTitle string `json:"short_title"`
+	Text       string `json:"text"`
+	Context    string `json:"context"` // matched but never shown: issuer, owner's titles, place names
+	Parent     string `json:"parent"`  // shown only: the owner's display title
+	Version    string `json:"version"` // shown only: a document block's version number, for its URL
+	// Consultation and Paragraph are shown only: a comment's consultation
+	// slug and paragraph id, for its URL.
+	Consultation string   `json:"consultation"`
+	Paragraph    string   `json:"paragraph"`
+	IDs          []string `json:"ids"` // identifier forms, see identifiers
 
 	// Jurisdiction is stored (not indexed) for hits; Facets holds every
 	// facet value as "name:value" (see facetTerms).
@@ -127,9 +129,16 @@ func splitID(id string) (kind, slug, ref string) {
 }
 
 // hitURL is where a hit leads on the site: a document block leads to its
-// anchor in the version that was indexed.
-func hitURL(kind, slug, ref, version string) string {
+// anchor in the version that was indexed; a comment (slug its
+// consultation, ref its id) to its card on its paragraph's page, or to its
+// permalink when it is about a question or the whole document.
+func hitURL(kind, slug, ref, version, paragraph string) string {
 	switch kind {
+	case KindComment:
+		if paragraph != "" {
+			return "/consultations/" + slug + "/paragraphs/" + paragraph + "#c-" + ref
+		}
+		return "/consultations/" + slug + "/comments/" + ref
 	case KindProvision:
 		return "/policies/" + slug + "#prov-" + ref
 	case KindDocument:
@@ -235,7 +244,8 @@ func policyDocs(p store.Policy, pl places) []doc {
 
 // documentDocs turns one version of a document into its records, one per
 // block, so that a hit leads to the block itself. public says whether the
-// version is the document's latest published one; otherwise the records are
+// public may read the version (the latest published one, or one under a
+// consultation that has opened: see store.DB.PublicVersion); otherwise the records are
 // private, found only by readers whose Query says Private (members), and
 // counted nowhere else. A block's title is the document's title and the
 // block's place in it ("3.2 ¶2"); its challenges are the framework items the
@@ -281,6 +291,48 @@ func documentDocs(d store.Document, v store.Version, public bool) []doc {
 	}
 	return out
 }
+
+// commentDoc is the record of an approved comment; callers index nothing
+// else of comments. It holds what a public page shows of the comment: its
+// target, body and proposed text, and the consultation's title; the
+// stakeholder group goes into the context, which is matched but never
+// shown. No author's name, organisation or email is indexed, whether the
+// comment is named or anonymous: an anonymous author must not be found by
+// name, and leaving names out for all comments makes that hold by
+// construction rather than by a check on the display choice.
+func commentDoc(m store.Comment, consultationTitle string) doc {
+	title := "Comment on the whole document"
+	switch {
+	case m.Paragraph != "":
+		title = "Comment on " + m.Label
+	case m.Question > 0:
+		title = "Comment on question " + strconv.Itoa(m.Question)
+	}
+	var year []string
+	date := ""
+	if !m.CreatedAt.IsZero() {
+		year = []string{strconv.Itoa(m.CreatedAt.Year())}
+		date = m.CreatedAt.Format("2006-01-02")
+	}
+	proposed := ""
+	if m.Proposed != "" {
+		proposed = "Proposed text: " + m.Proposed
+	}
+	id := strconv.FormatInt(m.ID, 10)
+	return doc{
+		id:   docID(KindComment, id),
+		Kind: KindComment, Slug: m.Consultation, Visibility: visPublic,
+		Title: title, Text: joinNonEmpty(m.Body, proposed),
+		Context:      joinNonEmpty(consultationTitle, groupName(m.Author.Group)),
+		Parent:       consultationTitle,
+		Consultation: m.Consultation, Paragraph: m.Paragraph,
+		Date: date, Facets: facetTerms(KindComment, facetValues{year: year}),
+	}
+}
+
+// groupName reads a stakeholder group's slug as words ("civil-society"
+// as "civil society"), so that a query names it as people write it.
+func groupName(slug string) string { return strings.ReplaceAll(slug, "-", " ") }
 
 // maxIDRun is the longest run of words joined into one identifier form:
 // "ETSI EN 303 645" is four.

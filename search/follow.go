@@ -119,14 +119,14 @@ func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild boo
 	var order []string
 	for _, c := range changes {
 		switch c.Kind {
-		case "policy", "document":
+		case "policy", "document", "comment", "consultation":
 		case "framework":
 			// Item codes are facet values of every policy mapped to the
 			// framework; renames are rare admin work, and a rebuild is
 			// the simple correct answer.
 			return true, nil
 		default:
-			// Kinds the index does not hold (users, comments for now...).
+			// Kinds the index does not hold (users...).
 			continue
 		}
 		k := c.Kind + ":" + c.Key
@@ -148,12 +148,18 @@ func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild boo
 		return false, err
 	}
 	batch := bi.NewBatch()
+	titles := consultationTitles{db: ix.db}
 	for _, k := range order {
 		c := latest[k]
 		var err error
-		if c.Kind == "document" {
+		switch c.Kind {
+		case "document":
 			err = ix.applyDocument(ctx, bi, batch, c.Key)
-		} else {
+		case "comment":
+			err = ix.applyComment(ctx, batch, c.Key, &titles)
+		case "consultation":
+			err = ix.applyConsultation(ctx, batch, c.Key, &titles)
+		default:
 			err = ix.applyPolicy(ctx, bi, batch, c.Key, pl)
 		}
 		if err != nil {
@@ -228,6 +234,84 @@ func (ix *Index) documentBlocks(ctx context.Context, slug string) ([]doc, error)
 		return nil, err
 	}
 	return documentDocs(d, v, false), nil
+}
+
+// applyComment adds to batch what makes the index hold the comment as it
+// is now: its record when it is approved; otherwise (pending, hidden,
+// withdrawn, or gone) no record at all, deleting any it had.
+func (ix *Index) applyComment(ctx context.Context, batch *bleve.Batch, key string, titles *consultationTitles) error {
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		// Not a key the store writes; nothing of it can be indexed.
+		ix.log.Warn("skip a comment change with a bad key", "key", key)
+		return nil
+	}
+	m, err := ix.db.Comment(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		batch.Delete(docID(KindComment, key))
+		return nil
+	case err != nil:
+		return fmt.Errorf("apply change of comment %d: %w", id, err)
+	case m.State != store.CommentApproved:
+		batch.Delete(docID(KindComment, key))
+		return nil
+	}
+	title, err := titles.of(ctx, m.Consultation)
+	if err != nil {
+		return fmt.Errorf("apply change of comment %d: %w", id, err)
+	}
+	return indexDoc(batch, ix.mapping, commentDoc(m, title))
+}
+
+// applyConsultation reindexes the approved comments of a consultation,
+// whose records carry its title. Its consulted version's visibility is the
+// document change that the store appends beside this one.
+func (ix *Index) applyConsultation(ctx context.Context, batch *bleve.Batch, slug string, titles *consultationTitles) error {
+	title, err := titles.of(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		// Deleted: only one without comments can be.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("apply change of consultation %s: %w", slug, err)
+	}
+	for page := 1; ; page++ {
+		list, err := ix.db.Comments(ctx, store.CommentFilter{Consultation: slug, Page: page, PerPage: 500})
+		if err != nil {
+			return fmt.Errorf("apply change of consultation %s: %w", slug, err)
+		}
+		for _, m := range list.Items {
+			if err := indexDoc(batch, ix.mapping, commentDoc(m, title)); err != nil {
+				return err
+			}
+		}
+		if page*list.PerPage >= list.Total || len(list.Items) == 0 {
+			return nil
+		}
+	}
+}
+
+// consultationTitles reads consultations' titles once per batch of
+// changes or rebuild.
+type consultationTitles struct {
+	db     *store.DB
+	titles map[string]string
+}
+
+func (c *consultationTitles) of(ctx context.Context, slug string) (string, error) {
+	if t, ok := c.titles[slug]; ok {
+		return t, nil
+	}
+	k, err := c.db.Consultation(ctx, slug)
+	if err != nil {
+		return "", err
+	}
+	if c.titles == nil {
+		c.titles = map[string]string{}
+	}
+	c.titles[slug] = k.Title
+	return k.Title, nil
 }
 
 // replace adds docs to batch and deletes the docs of the given kinds that

@@ -1,6 +1,6 @@
 // Package search is Accord's full-text search: one bleve index (scorch) of
-// every searchable record — policies and provisions now, documents and
-// comments later — derived from the database and kept current by tailing
+// every searchable record — policies, provisions, document blocks and
+// approved comments — derived from the database and kept current by tailing
 // its changes feed. It answers ranked, faceted, highlighted queries.
 //
 // The database is the system of record; the index can always be deleted
@@ -231,7 +231,7 @@ func (ix *Index) rebuild(ctx context.Context, progress func(done, total int)) er
 	if err != nil {
 		return fmt.Errorf("rebuild search index: %w", err)
 	}
-	total := stats.Policies + stats.Provisions
+	total := stats.Policies + stats.Provisions + stats.Comments
 	js, err := ix.db.Jurisdictions(ctx)
 	if err != nil {
 		return fmt.Errorf("rebuild search index: %w", err)
@@ -306,6 +306,35 @@ func (ix *Index) rebuild(ctx context.Context, progress func(done, total int)) er
 			if err := flush(); err != nil {
 				return abandon(err)
 			}
+		}
+	}
+	// Approved comments, in batches by id; like documents, read after the
+	// scan, so a change the scan's sequence does not cover is applied
+	// again by the next catch-up.
+	titles := consultationTitles{db: ix.db}
+	for after := int64(0); ; {
+		list, err := ix.db.PublicComments(ctx, after, batchSize)
+		if err != nil {
+			return abandon(fmt.Errorf("rebuild search index: %w", err))
+		}
+		for _, m := range list {
+			title, err := titles.of(ctx, m.Consultation)
+			if err != nil {
+				return abandon(fmt.Errorf("rebuild search index: comment %d: %w", m.ID, err))
+			}
+			if err := indexDoc(batch, ix.mapping, commentDoc(m, title)); err != nil {
+				return abandon(fmt.Errorf("rebuild search index: %w", err))
+			}
+			done++
+			after = m.ID
+		}
+		if batch.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return abandon(err)
+			}
+		}
+		if len(list) < batchSize {
+			break
 		}
 	}
 	batch.SetInternal(keySchema, []byte(schemaVersion))

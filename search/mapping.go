@@ -15,7 +15,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-7"
+const schemaVersion = "accord-search-8"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
@@ -59,7 +59,8 @@ var textFields = []struct {
 //     text field's adjacent word pairs, added by indexDoc (see
 //     pairAnalyzer), which answer phrase queries without positions.
 //   - date: keyword with doc values, the sort key for "newest".
-//   - parent, jurisdiction, version: stored only, for display.
+//   - parent, jurisdiction, version, consultation, paragraph: stored
+//     only, for display and hit URLs.
 //
 // There is no composite "_all" field: queries name their fields, and _all
 // would double the size of the postings.
@@ -101,6 +102,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt("parent", shown())
 	dm.AddFieldMappingsAt("jurisdiction", shown())
 	dm.AddFieldMappingsAt("version", shown())
+	dm.AddFieldMappingsAt("consultation", shown())
+	dm.AddFieldMappingsAt("paragraph", shown())
 
 	// No composite "_all" field: queries name their fields, and _all
 	// would otherwise collect the fields indexDoc adds outside the

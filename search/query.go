@@ -73,11 +73,12 @@ type Query struct {
 // Hit is one record found.
 type Hit struct {
 	Kind  string
-	Slug  string // the policy (or document) the record is, or is part of
-	Ref   string // a provision's reference, such as "5.1-1", or a document block's paragraph id
+	Slug  string // the policy (or document, or consultation) the record is, or is part of
+	Ref   string // a provision's reference, such as "5.1-1", a document block's paragraph id, or a comment's id
 	Title string // plain text; escape it
 	// Parent is, for a provision, the display title of its policy; for a
-	// document block, the document's title.
+	// document block, the document's title; for a comment, the
+	// consultation's title.
 	Parent        string
 	URL           string
 	Score         float64
@@ -190,7 +191,7 @@ func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text, marks qu
 	}
 	pass := newFacetPass(p)
 	req := bleve.NewSearchRequestOptions(&facetQuery{inner: inner, cache: ix.facets, pass: pass}, p.size, p.from, false)
-	req.Fields = []string{"title", "text", "jurisdiction", "parent", "version"}
+	req.Fields = []string{"title", "text", "jurisdiction", "parent", "version", "consultation", "paragraph"}
 	// No "_id" tie-breaker: it would load the external id of every
 	// match, not just of the page's.
 	if p.newest || text == nil {
@@ -244,9 +245,13 @@ func hitOf(h *bsearch.DocumentMatch, locs bsearch.FieldTermLocationMap) Hit {
 		s, _ := h.Fields[name].(string)
 		return s
 	}
+	if kind == KindComment {
+		// A comment's id is its number; it belongs to its consultation.
+		slug, ref = str("consultation"), slug
+	}
 	hit := Hit{
 		Kind: kind, Slug: slug, Ref: ref, Title: str("title"), Parent: str("parent"),
-		URL: hitURL(kind, slug, ref, str("version")), Score: h.Score, Jurisdictions: strs(h.Fields["jurisdiction"]),
+		URL: hitURL(kind, slug, ref, str("version"), str("paragraph")), Score: h.Score, Jurisdictions: strs(h.Fields["jurisdiction"]),
 		Highlights: map[string][]string{},
 	}
 	if t := str("title"); t != "" {

@@ -17,6 +17,11 @@ const (
 	positionQuestion = positionGeneral + 1
 )
 
+// testHookCommentTx, when a test sets it (export_test.go), runs inside
+// the transaction that saves a new comment, so that the test can read the
+// transaction's connection settings where the write happens.
+var testHookCommentTx func(ctx context.Context, tx *sql.Tx)
+
 // rateWindow is the window of the comment rate limits.
 const rateWindow = time.Hour
 
@@ -137,7 +142,9 @@ func (db *DB) CreateComment(ctx context.Context, n NewComment, lim Limits, notif
 	}
 	pr := n.validate()
 	var out Comment
-	err := db.update(ctx, func(t *Tx) error {
+	// Grouped with the comments posted at the same moment: one commit
+	// (one fsync) for all of them, each acknowledged after it.
+	err := db.updateGrouped(ctx, func(t *Tx) error {
 		r, err := t.consultationRow(ctx, n.Consultation)
 		if err != nil {
 			return err
@@ -204,6 +211,9 @@ func (db *DB) CreateComment(ctx context.Context, n NewComment, lim Limits, notif
 		}
 		if err := t.change(ctx, "comment", strconv.FormatInt(id, 10), "upsert"); err != nil {
 			return err
+		}
+		if testHookCommentTx != nil {
+			testHookCommentTx(ctx, t.tx)
 		}
 		return t.audit(ctx, "comment.create", "comment:"+strconv.FormatInt(id, 10), r.slug+" "+state)
 	})

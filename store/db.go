@@ -25,20 +25,30 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+	group *grouper // see group.go
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
 
 // pragmas are set on every pooled connection through the connection string.
-// synchronous=NORMAL is safe in WAL mode: a power cut may lose the last
-// transactions but never corrupts the database.
 var pragmas = []string{
 	"busy_timeout(10000)",
 	"foreign_keys(1)",
 	"journal_mode(WAL)",
-	"synchronous(NORMAL)",
 }
+
+// The synchronous setting differs by pool. The single writer connection
+// runs with synchronous=FULL: in WAL mode that fsyncs the log at every
+// commit, so a write acknowledged to a client (a stakeholder's comment
+// above all) survives a power cut, not only a crash of the process. It
+// costs one fsync per write transaction, which the comment benchmark in
+// BENCHMARKS.md measures. The readers never write, so NORMAL (the
+// cheaper setting, safe from corruption in WAL mode) is all they need.
+const (
+	writerSynchronous = "synchronous(FULL)"
+	readerSynchronous = "synchronous(NORMAL)"
+)
 
 func dsn(path string, readOnly bool) string {
 	v := url.Values{}
@@ -46,8 +56,10 @@ func dsn(path string, readOnly bool) string {
 		v.Add("_pragma", p)
 	}
 	if readOnly {
+		v.Add("_pragma", readerSynchronous)
 		v.Add("_pragma", "query_only(1)")
 	} else {
+		v.Add("_pragma", writerSynchronous)
 		v.Set("_txlock", "immediate")
 	}
 	return "file:" + filepath.ToSlash(path) + "?" + v.Encode()
@@ -62,7 +74,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{write: w, path: path, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{write: w, path: path, group: newGrouper(), Now: func() time.Time { return time.Now().UTC() }}
 	if err := db.migrate(ctx, migrations.FS); err != nil {
 		w.Close()
 		return nil, err
@@ -80,6 +92,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.closeGroup()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

@@ -733,6 +733,8 @@ type Stats struct {
 	Jurisdictions int
 	Mappings      int
 	Frameworks    int
+	// Comments counts the approved comments, the ones the public reads.
+	Comments int
 }
 
 // Stats counts what the knowledge base holds.
@@ -740,7 +742,8 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	var s Stats
 	err := db.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM policies), (SELECT COUNT(*) FROM provisions),
 		(SELECT COUNT(DISTINCT jurisdiction) FROM policy_jurisdictions), (SELECT COUNT(*) FROM mappings),
-		(SELECT COUNT(*) FROM frameworks)`).Scan(&s.Policies, &s.Provisions, &s.Jurisdictions, &s.Mappings, &s.Frameworks)
+		(SELECT COUNT(*) FROM frameworks), (SELECT COUNT(*) FROM comments WHERE state = 'approved')`).
+		Scan(&s.Policies, &s.Provisions, &s.Jurisdictions, &s.Mappings, &s.Frameworks, &s.Comments)
 	if err != nil {
 		return s, fmt.Errorf("stats: %w", err)
 	}

@@ -103,7 +103,7 @@ func startServer(t testing.TB, data ...string) string {
 
 // repoRoot is the folder holding go.mod, found by walking up from the
 // test's working directory.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {

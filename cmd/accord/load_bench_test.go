@@ -1,13 +1,20 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 var rpsRE = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
@@ -77,6 +84,187 @@ func BenchmarkPagesVsStatic(b *testing.B) {
 				b.ReportMetric(bare, "static-req/s")
 				b.ReportMetric(app/bare, "ratio")
 				b.Logf("%s (%d bytes): accord %.0f req/s, static %.0f req/s, ratio %.2f", path, len(body), app, bare, app/bare)
+			}
+		})
+	}
+}
+
+// requireBench skips a benchmark that sets up a large data folder unless
+// ACCORD_BENCH=1, so that `go test -bench .` stays quick.
+func requireBench(b *testing.B) {
+	b.Helper()
+	if os.Getenv("ACCORD_BENCH") != "1" {
+		b.Skip("load benchmark: set ACCORD_BENCH=1 to run it")
+	}
+}
+
+// benchSeconds is how long the comment POST load runs: 30 s, or
+// ACCORD_BENCH_SECONDS.
+func benchSeconds(b *testing.B) time.Duration {
+	b.Helper()
+	if s := os.Getenv("ACCORD_BENCH_SECONDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("ACCORD_BENCH_SECONDS=%q: want a whole number of seconds", s)
+		}
+		return time.Duration(n) * time.Second
+	}
+	return 30 * time.Second
+}
+
+// percentile returns the p-th percentile (0-100) of sorted durations, by
+// the nearest-rank method.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p/100*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// BenchmarkCommentPOST measures comment POSTs per second over HTTP: the
+// real accord binary, built with go build and run as a separate process
+// with --comment-rate 0 --comment-rate-ip 0, and 32 clients in this
+// process, each a stakeholder with its own API token and connection,
+// posting comments one after the other for 30 s
+// (POST /api/v1/consultations/{slug}/comments). It reports comments/s,
+// p50 and p99 latency, the answers other than 201, and whether the
+// server's log says "database is locked" anywhere (which fails it).
+//
+//	ACCORD_BENCH=1 go test ./cmd/accord/ -run '^$' -bench CommentPOST -benchtime 1x -timeout 20m
+func BenchmarkCommentPOST(b *testing.B) {
+	requireBench(b)
+	const clients = 32
+	bin := buildAccord(b)
+	data := b.TempDir()
+	site := setupCommentSite(b, data, 40, clients, 0)
+	srv := startChild(b, bin, data, "--comment-rate", "0", "--comment-rate-ip", "0")
+	client := newLoadClient(clients)
+	// One comment first: a missing endpoint fails here, loudly.
+	if _, _, err := postComment(client, srv.base, site.slug, site.tokens[0], site.paragraphs[0], "Warm-up comment."); err != nil {
+		b.Fatalf("the comment endpoint does not work: %v", err)
+	}
+	dur := benchSeconds(b)
+	for i := 0; i < b.N; i++ {
+		var mu sync.Mutex
+		var lat []time.Duration
+		errs := map[string]int{}
+		deadline := time.Now().Add(dur)
+		start := time.Now()
+		var wg sync.WaitGroup
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				mine := make([]time.Duration, 0, 4096)
+				for n := 0; time.Now().Before(deadline); n++ {
+					body := fmt.Sprintf("Load comment %d from client %d: the rule needs a measurable criterion.", n, c)
+					t0 := time.Now()
+					_, status, err := postComment(client, srv.base, site.slug, site.tokens[c], site.paragraphs[(n+c)%len(site.paragraphs)], body)
+					d := time.Since(t0)
+					if err != nil {
+						mu.Lock()
+						errs[fmt.Sprintf("status %d", status)]++
+						if len(errs) == 1 && errs[fmt.Sprintf("status %d", status)] == 1 {
+							b.Logf("first error: %v", err)
+						}
+						mu.Unlock()
+						continue
+					}
+					mine = append(mine, d)
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		slices.Sort(lat)
+		nerr := 0
+		for _, n := range errs {
+			nerr += n
+		}
+		locked := strings.Count(srv.stderr(), "database is locked")
+		rate := float64(len(lat)) / elapsed.Seconds()
+		b.ReportMetric(rate, "comments/s")
+		b.ReportMetric(ms(percentile(lat, 50)), "p50-ms")
+		b.ReportMetric(ms(percentile(lat, 99)), "p99-ms")
+		b.ReportMetric(float64(nerr), "errors")
+		b.ReportMetric(float64(locked), "locked")
+		b.Logf("%d clients, %s: %d comments acknowledged (%.0f/s), p50 %.1f ms, p99 %.1f ms, max %.1f ms; errors %d %v; \"database is locked\" in the server log: %d",
+			clients, elapsed.Round(time.Millisecond), len(lat), rate, ms(percentile(lat, 50)), ms(percentile(lat, 99)),
+			ms(percentile(lat, 100)), nerr, errs, locked)
+		if locked > 0 {
+			b.Errorf("the server logged \"database is locked\" %d times", locked)
+		}
+	}
+}
+
+// BenchmarkCommentPages measures the paragraph page and the comments page
+// of a consultation holding 10,000 approved comments (40 paragraphs, 250
+// comments each): 500 sequential GETs of each by an anonymous reader,
+// after 20 unmeasured ones, against the real accord binary run as a
+// separate process; it reports p50 and p99 (budget: p99 < 100 ms). A page
+// that does not answer 200 fails the benchmark.
+//
+//	ACCORD_BENCH=1 go test ./cmd/accord/ -run '^$' -bench CommentPages -benchtime 1x -timeout 30m
+func BenchmarkCommentPages(b *testing.B) {
+	requireBench(b)
+	const approved, requests, warm = 10000, 500, 20
+	bin := buildAccord(b)
+	data := b.TempDir()
+	t0 := time.Now()
+	site := setupCommentSite(b, data, 40, 32, approved)
+	b.Logf("seeded %d approved comments through the store in %s", approved, time.Since(t0).Round(time.Millisecond))
+	srv := startChild(b, bin, data, "--comment-rate", "0", "--comment-rate-ip", "0")
+	client := newLoadClient(1)
+	get := func(url string) (time.Duration, error) {
+		t0 := time.Now()
+		resp, err := client.Get(url)
+		if err != nil {
+			return 0, err
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		d := time.Since(t0)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET %s: %d", url, resp.StatusCode)
+		}
+		return d, err
+	}
+	pages := []struct{ name, path string }{
+		{"paragraph", "consultations/" + site.slug + "/paragraphs/" + site.paragraphs[0]},
+		{"comments", "consultations/" + site.slug + "/comments"},
+	}
+	for _, p := range pages {
+		b.Run(p.name, func(b *testing.B) {
+			url := srv.base + p.path
+			for i := 0; i < b.N; i++ {
+				for range warm {
+					if _, err := get(url); err != nil {
+						b.Fatal(err)
+					}
+				}
+				lat := make([]time.Duration, 0, requests)
+				for range requests {
+					d, err := get(url)
+					if err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, d)
+				}
+				slices.Sort(lat)
+				p50, p99 := percentile(lat, 50), percentile(lat, 99)
+				b.ReportMetric(ms(p50), "p50-ms")
+				b.ReportMetric(ms(p99), "p99-ms")
+				b.Logf("/%s with %d approved comments: %d sequential GETs, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+					p.path, approved, requests, ms(p50), ms(p99), ms(percentile(lat, 100)))
+				if p99 > 100*time.Millisecond {
+					b.Errorf("/%s: p99 %.1f ms, budget 100 ms", p.path, ms(p99))
+				}
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,12 @@ func serve(ctx context.Context, e *env, args []string) error {
 		"public address of the site, such as https://accord.example.org, for every absolute URL (feeds, sitemap, mail links); default http:// and the listening address (env ACCORD_BASE_URL)")
 	smtpURL := fs.String("smtp-url", envOr(e, "ACCORD_SMTP_URL", ""),
 		"mail server for notifications: smtp://user:pass@host:587?from=address (STARTTLS) or smtps://user:pass@host:465?from=address (TLS); empty keeps messages in the outbox unsent (env ACCORD_SMTP_URL)")
+	commentRate := fs.String("comment-rate", envOr(e, "ACCORD_COMMENT_RATE", "20"),
+		"comments one account may post per hour; 0 turns the limit off (env ACCORD_COMMENT_RATE)")
+	commentRateIP := fs.String("comment-rate-ip", envOr(e, "ACCORD_COMMENT_RATE_IP", "200"),
+		"comments one address may post per hour; 0 turns the limit off (env ACCORD_COMMENT_RATE_IP)")
+	commentMin := fs.String("comment-min-seconds", envOr(e, "ACCORD_COMMENT_MIN_SECONDS", "3"),
+		"least seconds between showing a comment form and its submission, HTML forms only; 0 turns the check off (env ACCORD_COMMENT_MIN_SECONDS)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -66,6 +73,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 		if sender, err = mail.NewSender(cfg); err != nil {
 			return fmt.Errorf("--smtp-url: %w", err)
 		}
+	}
+	limits, err := commentLimits(*commentRate, *commentRateIP, *commentMin)
+	if err != nil {
+		return err
 	}
 	trusted, err := parseProxies(*proxies)
 	if err != nil {
@@ -116,7 +127,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = localBaseURL(ln.Addr())
 	}
-	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender})
+	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits})
 	// Scheduled work (telling subscribers that a consultation opened) runs
 	// beside the server and stops before the database closes.
 	tickCtx, stopTicks := context.WithCancel(ctx)
@@ -166,6 +177,31 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// commentLimits reads the three comment limits, each a whole number, 0 or
+// more, where 0 turns the limit off.
+func commentLimits(perAccount, perIP, minSeconds string) (web.CommentLimits, error) {
+	var out web.CommentLimits
+	for _, f := range []struct {
+		flag, value string
+		dst         *int
+	}{
+		{"--comment-rate", perAccount, &out.PerAccount},
+		{"--comment-rate-ip", perIP, &out.PerIP},
+	} {
+		n, err := strconv.Atoi(strings.TrimSpace(f.value))
+		if err != nil || n < 0 {
+			return out, fmt.Errorf("%s: %q is not a whole number of comments per hour (0 turns the limit off)", f.flag, f.value)
+		}
+		*f.dst = n
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(minSeconds))
+	if err != nil || n < 0 {
+		return out, fmt.Errorf("--comment-min-seconds: %q is not a whole number of seconds (0 turns the check off)", minSeconds)
+	}
+	out.MinFormTime = time.Duration(n) * time.Second
+	return out, nil
 }
 
 // parseProxies reads "10.0.0.1, 192.168.0.0/16, ::1" into address ranges;
