@@ -206,6 +206,9 @@ func (db *DB) CreateComment(ctx context.Context, n NewComment, lim Limits, notif
 			Question: n.Question, Section: section, Label: label, Type: n.Type, Body: n.Body, BodyHTML: n.BodyHTML,
 			Proposed: n.Proposed, Display: n.Display, AuthorID: u.ID, State: state, CreatedAt: t.now,
 			Author: CommentAuthor{Name: u.Name, Organisation: u.Organisation, Group: u.StakeholderGroup, Country: u.Country}}
+		if out.GroupID, err = t.groupComment(ctx, r.id, id, targetKey(n.Paragraph, n.Question), n.Signature); err != nil {
+			return err
+		}
 		if err := t.notify(ctx, notify, out, u); err != nil {
 			return err
 		}
@@ -237,17 +240,30 @@ func (t *Tx) user(ctx context.Context, id int64) (User, error) {
 
 const commentCols = `m.id, c.slug, c.title, d.slug, c.version, IFNULL(m.paragraph, ''), IFNULL(m.question, 0), m.section, m.label, m.type,
 	m.body, m.body_html, m.proposed_text, m.display, IFNULL(m.author_id, 0), m.author_name, m.author_org, m.author_group,
-	m.author_country, m.state, m.hide_reason, m.moderation_note, m.flagged, m.edited_at, m.created_at`
+	m.author_country, m.state, m.hide_reason, m.moderation_note, m.flagged, m.edited_at, m.created_at,
+	m.disposition, m.rationale, m.rationale_html, m.addressed_version, m.addressed_paragraphs, m.disposed_by, m.disposed_at,
+	IFNULL(m.group_id, 0)`
 
 const commentFrom = ` FROM comments m JOIN consultations c ON c.id = m.consultation_id JOIN documents d ON d.id = c.document_id`
 
-func scanComment(r interface{ Scan(...any) error }) (Comment, error) {
+// scanComment reads the columns of commentCols, then extra.
+func scanComment(r interface{ Scan(...any) error }, extra ...any) (Comment, error) {
 	var m Comment
-	var edited, created string
-	err := r.Scan(&m.ID, &m.Consultation, &m.ConsultationTitle, &m.Document, &m.Version, &m.Paragraph, &m.Question, &m.Section, &m.Label, &m.Type,
+	var edited, created, disposedAt, addressed string
+	var d Disposition
+	dest := []any{&m.ID, &m.Consultation, &m.ConsultationTitle, &m.Document, &m.Version, &m.Paragraph, &m.Question, &m.Section, &m.Label, &m.Type,
 		&m.Body, &m.BodyHTML, &m.Proposed, &m.Display, &m.AuthorID, &m.Author.Name, &m.Author.Organisation, &m.Author.Group,
-		&m.Author.Country, &m.State, &m.HideReason, &m.Note, &m.Flagged, &edited, &created)
+		&m.Author.Country, &m.State, &m.HideReason, &m.Note, &m.Flagged, &edited, &created,
+		&d.Value, &d.Rationale, &d.RationaleHTML, &d.AddressedIn.Version, &addressed, &d.By, &disposedAt, &m.GroupID}
+	err := r.Scan(append(dest, extra...)...)
 	m.EditedAt, m.CreatedAt = parseTime(edited), parseTime(created)
+	if d.Value != "" {
+		d.At = parseTime(disposedAt)
+		if addressed != "" {
+			d.AddressedIn.Paragraphs = strings.Split(addressed, ";")
+		}
+		m.Disposition = &d
+	}
 	return m, err
 }
 
@@ -481,6 +497,22 @@ const (
 // comment cannot be moderated. notify, if not nil, composes the message
 // to the author; it is called only when the comment's state changed.
 func (db *DB) ModerateComment(ctx context.Context, id int64, action, reason, note string, notify Notifier) (Comment, error) {
+	reason, note, err := checkModeration(action, reason, note)
+	if err != nil {
+		return Comment{}, err
+	}
+	var out Comment
+	err = db.update(ctx, func(t *Tx) error {
+		var err error
+		out, err = t.moderateOne(ctx, id, action, reason, note, notify)
+		return err
+	})
+	return out, err
+}
+
+// checkModeration validates a moderation action and returns the reason and
+// note as they are kept.
+func checkModeration(action, reason, note string) (string, string, error) {
 	pr := problems{}
 	note = strings.TrimSpace(note)
 	switch action {
@@ -494,60 +526,59 @@ func (db *DB) ModerateComment(ctx context.Context, id int64, action, reason, not
 		pr.add("action", "Choose approve or hide")
 	}
 	checkText(pr, "note", note, 2000)
-	if err := pr.err(); err != nil {
+	return reason, note, pr.err()
+}
+
+// moderateOne approves or hides one comment inside t.
+func (t *Tx) moderateOne(ctx context.Context, id int64, action, reason, note string, notify Notifier) (Comment, error) {
+	m, err := commentIn(ctx, t.tx, id)
+	if err != nil {
 		return Comment{}, err
 	}
-	var out Comment
-	err := db.update(ctx, func(t *Tx) error {
-		m, err := commentIn(ctx, t.tx, id)
-		if err != nil {
-			return err
-		}
-		if m.State == CommentWithdrawn {
-			return &ValidationError{Fields: map[string]string{"action": "The author withdrew this comment"}}
-		}
-		state := CommentApproved
-		if action == ModerateHide {
-			state = CommentHidden
-		}
-		a := ActorFrom(ctx)
-		var uid any
-		if a.UserID != 0 {
-			uid = a.UserID
-		}
-		if _, err := t.exec(ctx, `UPDATE comments SET state = ?, hide_reason = ?, moderation_note = ?, moderated_by = ?, moderated_at = ?,
-			flagged = 0 WHERE id = ?`, state, reason, note, uid, t.stamp(), id); err != nil {
-			return fmt.Errorf("moderate comment %d: %w", id, err)
-		}
-		if _, err := t.exec(ctx, "UPDATE comment_flags SET resolved_at = ? WHERE comment_id = ? AND resolved_at = ''", t.stamp(), id); err != nil {
-			return fmt.Errorf("moderate comment %d: %w", id, err)
-		}
-		if err := t.change(ctx, "comment", strconv.FormatInt(id, 10), "upsert"); err != nil {
-			return err
-		}
-		detail := state
-		if reason != "" {
-			detail += " (" + reason + ")"
-		}
-		if note != "" {
-			detail += ": " + note
-		}
-		if err := t.audit(ctx, "comment.moderate", "comment:"+strconv.FormatInt(id, 10), detail); err != nil {
-			return err
-		}
-		if out, err = commentIn(ctx, t.tx, id); err != nil {
-			return err
-		}
-		if out.State == m.State || out.AuthorID == 0 {
-			return nil
-		}
-		author, err := t.user(ctx, out.AuthorID)
-		if err != nil {
-			return err
-		}
-		return t.notify(ctx, notify, out, author)
-	})
-	return out, err
+	if m.State == CommentWithdrawn {
+		return Comment{}, &ValidationError{Fields: map[string]string{"action": "The author withdrew this comment"}}
+	}
+	state := CommentApproved
+	if action == ModerateHide {
+		state = CommentHidden
+	}
+	a := ActorFrom(ctx)
+	var uid any
+	if a.UserID != 0 {
+		uid = a.UserID
+	}
+	if _, err := t.exec(ctx, `UPDATE comments SET state = ?, hide_reason = ?, moderation_note = ?, moderated_by = ?, moderated_at = ?,
+		flagged = 0 WHERE id = ?`, state, reason, note, uid, t.stamp(), id); err != nil {
+		return Comment{}, fmt.Errorf("moderate comment %d: %w", id, err)
+	}
+	if _, err := t.exec(ctx, "UPDATE comment_flags SET resolved_at = ? WHERE comment_id = ? AND resolved_at = ''", t.stamp(), id); err != nil {
+		return Comment{}, fmt.Errorf("moderate comment %d: %w", id, err)
+	}
+	if err := t.change(ctx, "comment", strconv.FormatInt(id, 10), "upsert"); err != nil {
+		return Comment{}, err
+	}
+	detail := state
+	if reason != "" {
+		detail += " (" + reason + ")"
+	}
+	if note != "" {
+		detail += ": " + note
+	}
+	if err := t.audit(ctx, "comment.moderate", "comment:"+strconv.FormatInt(id, 10), detail); err != nil {
+		return Comment{}, err
+	}
+	out, err := commentIn(ctx, t.tx, id)
+	if err != nil {
+		return Comment{}, err
+	}
+	if out.State == m.State || out.AuthorID == 0 {
+		return out, nil
+	}
+	author, err := t.user(ctx, out.AuthorID)
+	if err != nil {
+		return Comment{}, err
+	}
+	return out, t.notify(ctx, notify, out, author)
 }
 
 // FlagComment records a reader's flag on an approved comment, which puts
@@ -610,12 +641,8 @@ func (db *DB) ModerationQueue(ctx context.Context, slug string) ([]QueuedComment
 		}
 		out, err = collect(rows, func(r *sql.Rows) (QueuedComment, error) {
 			var q QueuedComment
-			var edited, created string
-			m := &q.Comment
-			err := r.Scan(&m.ID, &m.Consultation, &m.ConsultationTitle, &m.Document, &m.Version, &m.Paragraph, &m.Question, &m.Section, &m.Label, &m.Type,
-				&m.Body, &m.BodyHTML, &m.Proposed, &m.Display, &m.AuthorID, &m.Author.Name, &m.Author.Organisation, &m.Author.Group,
-				&m.Author.Country, &m.State, &m.HideReason, &m.Note, &m.Flagged, &edited, &created, &q.AuthorEmail)
-			m.EditedAt, m.CreatedAt = parseTime(edited), parseTime(created)
+			var err error
+			q.Comment, err = scanComment(r, &q.AuthorEmail)
 			return q, err
 		})
 		if err != nil {

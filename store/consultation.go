@@ -229,6 +229,11 @@ type Comment struct {
 	Version int
 	// Document is the slug of the consulted document.
 	Document string
+	// Disposition is the working group's answer, nil until one is given.
+	Disposition *Disposition
+	// GroupID is the campaign group of near-identical comments the comment
+	// belongs to, 0 for none.
+	GroupID int64
 }
 
 // CommentAuthor is who wrote a comment as they were when they wrote it.
@@ -287,6 +292,9 @@ type NewComment struct {
 	BodyHTML     string
 	Proposed     string
 	Display      string
+	// Signature is the body's MinHash signature (content.MinHash), which
+	// files the comment with its near copies; nil leaves it ungrouped.
+	Signature Signature
 }
 
 // validate checks the fields that need no database.

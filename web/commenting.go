@@ -21,6 +21,7 @@ func (s *Server) postComment(c echo.Context, n store.NewComment) (store.Comment,
 		return store.Comment{}, fmt.Errorf("render comment: %w", err)
 	}
 	n.BodyHTML = string(html)
+	n.Signature = content.MinHash(n.Body)
 	lim := store.Limits{PerAccount: s.comments.PerAccount, PerIP: s.comments.PerIP, IP: c.RealIP()}
 	return s.db.CreateComment(actorCtx(c), n, lim, s.commentNotifier(eventCommentCreated))
 }
