@@ -144,7 +144,7 @@ func (db *DB) CreateComment(ctx context.Context, n NewComment, lim Limits, notif
 	var out Comment
 	// Grouped with the comments posted at the same moment: one commit
 	// (one fsync) for all of them, each acknowledged after it.
-	err := db.updateGrouped(ctx, func(t *Tx) error {
+	err := db.updateGrouped(ctx, func(ctx context.Context, t *Tx) error {
 		r, err := t.consultationRow(ctx, n.Consultation)
 		if err != nil {
 			return err

@@ -353,9 +353,10 @@ func (db *DB) DeleteConsultation(ctx context.Context, slug string) error {
 // AnnounceOpened marks every consultation whose opening time has passed
 // and that was not announced yet, appends its document to the changes feed
 // (its consulted version became public, so search must index it), and
-// returns them, so that the caller can tell subscribers. Each opening is
-// returned once, whichever process asks first.
-func (db *DB) AnnounceOpened(ctx context.Context) ([]Consultation, error) {
+// queues, in the same transaction, the messages compose makes for those
+// still open and the subscribers of TopicConsultations; it returns them.
+// Each opening is announced once, whichever process asks first.
+func (db *DB) AnnounceOpened(ctx context.Context, compose func(c Consultation, subscribers []User) []Message) ([]Consultation, error) {
 	var out []Consultation
 	err := db.update(ctx, func(t *Tx) error {
 		out = nil
@@ -382,6 +383,20 @@ func (db *DB) AnnounceOpened(ctx context.Context) ([]Consultation, error) {
 			// no server ran is marked all the same.
 			if c.State(t.now) == ConsultationOpen {
 				out = append(out, c)
+			}
+		}
+		if len(out) == 0 || compose == nil {
+			return nil
+		}
+		subs, err := subscribersIn(ctx, t.tx, TopicConsultations)
+		if err != nil {
+			return err
+		}
+		for _, c := range out {
+			for _, m := range compose(c, subs) {
+				if err := t.enqueue(ctx, m); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -118,3 +118,32 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("stored comments: got %d, want the %d acknowledged", list.Total, len(ids))
 	}
 }
+
+// TestGroupCommitIgnoresAHangUp: a client that hangs up while its comment
+// is being written must not interrupt the shared transaction (SQLite would
+// roll all of it back): the comment, once taken into a group, is written
+// and committed with the others.
+func TestGroupCommitIgnoresAHangUp(t *testing.T) {
+	f := newConsultFixture(t)
+	f.open(t, "round-1", store.ModerationPost)
+	f.now = t0.Add(2 * 24 * time.Hour)
+	alice := f.user(t, "alice@example.org", "civil-society", false)
+	ctx, cancel := context.WithCancel(alice)
+	defer cancel()
+	restore := store.SetCommentTxHook(func(ctx context.Context, tx *sql.Tx) {
+		cancel()
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM comments").Scan(&n); err != nil {
+			t.Errorf("a statement after the caller hung up: %v", err)
+		}
+	})
+	defer restore()
+	m, err := f.db.CreateComment(ctx, store.NewComment{Consultation: "round-1", Paragraph: "p4", Body: "Still here.", BodyHTML: "<p>x</p>"},
+		store.Limits{}, nil)
+	if err != nil {
+		t.Fatalf("comment whose client hung up mid-write: %v", err)
+	}
+	if _, err := f.db.Comment(context.Background(), m.ID); err != nil {
+		t.Errorf("the acknowledged comment is not stored: %v", err)
+	}
+}

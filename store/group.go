@@ -27,7 +27,7 @@ var errClosed = errors.New("database closed")
 // groupWrite is one caller's write waiting for the group's commit.
 type groupWrite struct {
 	ctx  context.Context
-	fn   func(*Tx) error
+	fn   func(context.Context, *Tx) error
 	done chan error
 }
 
@@ -51,9 +51,12 @@ func newGrouper() *grouper {
 // updateGrouped runs fn in a write transaction shared with other writes
 // waiting at the same moment, and returns once that transaction has
 // committed (nil) or fn's own error, or the commit's error. fn must only
-// use the Tx: it runs on the group's goroutine, after any number of other
-// writes in the same transaction, so it sees what they wrote.
-func (db *DB) updateGrouped(ctx context.Context, fn func(*Tx) error) error {
+// use the Tx and the context it is given: it runs on the group's
+// goroutine, after any number of other writes in the same transaction, so
+// it sees what they wrote. Its context carries the caller's values but not
+// its cancellation: a statement interrupted by one client hanging up would
+// roll back the whole shared transaction.
+func (db *DB) updateGrouped(ctx context.Context, fn func(context.Context, *Tx) error) error {
 	g := db.group
 	g.start.Do(func() { go db.groupLoop() })
 	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
@@ -118,22 +121,45 @@ func (db *DB) failQueued(err error) {
 // savepoint, commits, and answers each caller.
 func (db *DB) commitGroup(batch []*groupWrite) {
 	results := make([]error, len(batch))
-	answer := func(commitErr error) {
+	failed, err := db.runGroup(batch, results)
+	if err == nil {
 		for i, w := range batch {
-			if results[i] == nil {
-				w.done <- commitErr
-			} else {
-				w.done <- results[i]
-			}
+			w.done <- results[i]
 		}
+		return
 	}
+	if failed < 0 {
+		// The transaction itself failed (begin or commit): nobody's write is
+		// in the database.
+		for _, w := range batch {
+			w.done <- err
+		}
+		return
+	}
+	// One write left the transaction unusable (its savepoint could not be
+	// rolled back): it fails alone, and the others run again in a new
+	// transaction.
+	if results[failed] == nil {
+		results[failed] = err
+	}
+	batch[failed].done <- results[failed]
+	rest := append(batch[:failed:failed], batch[failed+1:]...)
+	if len(rest) > 0 {
+		db.commitGroup(rest)
+	}
+}
+
+// runGroup runs the batch in one transaction and commits it, filling
+// results with each write's own error. It returns the index of a write
+// after which the transaction could not go on (-1 when the transaction
+// failed otherwise), with that error; nil when it committed.
+func (db *DB) runGroup(batch []*groupWrite, results []error) (int, error) {
 	// The transaction is not tied to any one caller's context: one
 	// client hanging up must not roll back the others' writes.
 	ctx := context.Background()
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		answer(fmt.Errorf("begin: %w", err))
-		return
+		return -1, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 	now := db.Now().UTC()
@@ -143,27 +169,33 @@ func (db *DB) commitGroup(batch []*groupWrite) {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT grouped"); err != nil {
-			answer(fmt.Errorf("savepoint: %w", err))
-			return
+			return -1, fmt.Errorf("savepoint: %w", err)
 		}
-		if err := w.fn(&Tx{tx: tx, db: db, now: now}); err != nil {
+		if err := runWrite(w, &Tx{tx: tx, db: db, now: now}); err != nil {
 			results[i] = err
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO grouped"); rerr != nil {
-				// The transaction cannot be trusted: nobody's write commits.
-				answer(fmt.Errorf("roll back a failed write: %w", rerr))
-				return
+				return i, fmt.Errorf("roll back a failed write: %w", rerr)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, "RELEASE grouped"); err != nil {
-			answer(fmt.Errorf("release savepoint: %w", err))
-			return
+			return i, fmt.Errorf("release savepoint: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		answer(fmt.Errorf("commit: %w", err))
-		return
+		return -1, fmt.Errorf("commit: %w", err)
 	}
-	answer(nil)
+	return 0, nil
+}
+
+// runWrite runs one caller's write, turning a panic into that write's
+// error so that the group's goroutine, and the others' writes, survive it.
+func runWrite(w *groupWrite, t *Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("write panicked: %v", r)
+		}
+	}()
+	return w.fn(context.WithoutCancel(w.ctx), t)
 }
 
 // closeGroup stops the group's goroutine after its current commit, and

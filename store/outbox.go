@@ -236,7 +236,11 @@ func (db *DB) Subscribed(ctx context.Context, userID int64, topic string) (bool,
 
 // Subscribers lists the enabled accounts subscribed to a topic, by email.
 func (db *DB) Subscribers(ctx context.Context, topic string) ([]User, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+prefixed("u.", userColumns)+` FROM users u
+	return subscribersIn(ctx, db.read, topic)
+}
+
+func subscribersIn(ctx context.Context, q querier, topic string) ([]User, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+prefixed("u.", userColumns)+` FROM users u
 		JOIN subscriptions s ON s.user_id = u.id WHERE s.topic = ? AND NOT u.disabled ORDER BY u.email`, topic)
 	if err != nil {
 		return nil, fmt.Errorf("list subscribers to %s: %w", topic, err)

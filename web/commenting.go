@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/dc-isss/accord/content"
@@ -16,6 +17,9 @@ import (
 // postComment renders a stakeholder's comment and saves it under the
 // commenting limits. The HTML form and the API both come through here.
 func (s *Server) postComment(c echo.Context, n store.NewComment) (store.Comment, error) {
+	if err := checkCommentSize(n); err != nil {
+		return store.Comment{}, err
+	}
 	html, err := s.md.RenderComment(n.Body)
 	if err != nil {
 		return store.Comment{}, fmt.Errorf("render comment: %w", err)
@@ -28,12 +32,32 @@ func (s *Server) postComment(c echo.Context, n store.NewComment) (store.Comment,
 
 // reviseComment renders the new text of one's own comment and saves it.
 func (s *Server) reviseComment(c echo.Context, id int64, n store.NewComment) (store.Comment, error) {
+	if err := checkCommentSize(n); err != nil {
+		return store.Comment{}, err
+	}
 	html, err := s.md.RenderComment(n.Body)
 	if err != nil {
 		return store.Comment{}, fmt.Errorf("render comment: %w", err)
 	}
 	n.BodyHTML = string(html)
 	return s.db.EditComment(actorCtx(c), id, n)
+}
+
+// checkCommentSize refuses an over-long comment before its Markdown is
+// rendered: rendering takes time that grows faster than the text, so the
+// limit must come first.
+func checkCommentSize(n store.NewComment) error {
+	f := map[string]string{}
+	if l := utf8.RuneCountInString(n.Body); l > store.MaxCommentBody {
+		f["body"] = fmt.Sprintf("Your comment has %d characters; use at most %d", l, store.MaxCommentBody)
+	}
+	if l := utf8.RuneCountInString(n.Proposed); l > store.MaxCommentProposed {
+		f["proposed_text"] = fmt.Sprintf("The proposed text has %d characters; use at most %d", l, store.MaxCommentProposed)
+	}
+	if len(f) > 0 {
+		return &store.ValidationError{Fields: f}
+	}
+	return nil
 }
 
 // commentVisibleTo reports whether a reader may see a comment: everyone

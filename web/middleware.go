@@ -17,6 +17,37 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 // MaxBody is the largest request body accepted anywhere, uploads included.
 const MaxBody = "8M"
 
+// commentRoutes are the routes that post or edit a comment. A comment is
+// at most 10,000 characters of body and as many of proposed text: 64 KB
+// leaves room for both in any script, and refuses a large body before
+// anything (the CSRF check included) reads it.
+var commentRoutes = map[string]bool{
+	"/consultations/:slug/paragraphs/:pid":      true,
+	"/consultations/:slug/comment":              true,
+	"/consultations/:slug/comments/:id/edit":    true,
+	"/api/v1/consultations/:slug/comments":      true,
+	"/api/v1/comments/:id":                      true,
+	"/api/v1/comments/:id/replies":              true,
+	"/consultations/:slug/comments/:id/replies": true,
+}
+
+// bodyLimits bounds request bodies by route: comments get 64 KB, anything
+// else MaxBody. It runs after routing (c.Path is the route) and before the
+// CSRF check reads a form.
+func bodyLimits() echo.MiddlewareFunc {
+	comments := middleware.BodyLimit("64K")
+	all := middleware.BodyLimit(MaxBody)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		small, large := comments(next), all(next)
+		return func(c echo.Context) error {
+			if commentRoutes[c.Path()] {
+				return small(c)
+			}
+			return large(c)
+		}
+	}
+}
+
 func (s *Server) middleware(e *echo.Echo) {
 	// The request id, the log line, panic recovery and the security
 	// headers come before the trailing-slash redirect, which answers
@@ -33,7 +64,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
-	e.Use(middleware.BodyLimit(MaxBody))
+	e.Use(bodyLimits())
 	e.Use(s.metrics.middleware)
 	e.Use(s.authenticate)
 	e.Use(s.csrf)

@@ -64,18 +64,11 @@ func (s *Server) moderateComment(c echo.Context, id int64, action, reason, note 
 
 // announceOpenings tells subscribers about every consultation that has
 // opened since the last look, once each whichever node looks first, with a
-// one-click unsubscribe link in every message.
+// one-click unsubscribe link in every message. The messages are queued in
+// the transaction that marks the opening announced.
 func (s *Server) announceOpenings(ctx context.Context) error {
-	opened, err := s.db.AnnounceOpened(ctx)
-	if err != nil || len(opened) == 0 {
-		return err
-	}
-	subs, err := s.db.Subscribers(ctx, store.TopicConsultations)
-	if err != nil {
-		return err
-	}
-	var msgs []store.Message
-	for _, c := range opened {
+	_, err := s.db.AnnounceOpened(ctx, func(c store.Consultation, subs []store.User) []store.Message {
+		var msgs []store.Message
 		loc := c.Location()
 		for _, u := range subs {
 			unsub := s.unsubscribeURL(u.ID, store.TopicConsultations)
@@ -88,8 +81,9 @@ func (s *Server) announceOpenings(ctx context.Context) error {
 			msgs = append(msgs, store.Message{UserID: u.ID, To: u.Email, Kind: "consultation-opened",
 				Subject: "Consultation open: " + c.Title, Body: b.String(), Unsubscribe: unsub})
 		}
-	}
-	return s.db.Enqueue(ctx, msgs...)
+		return msgs
+	})
+	return err
 }
 
 func cmpName(u store.User) string {
