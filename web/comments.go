@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -154,7 +153,7 @@ func (s *Server) commentForm(c echo.Context, l *labels, k store.Consultation, f 
 	f.Anchors["display"] = views.FirstBoxID("display")
 	cf := views.CommentForm{Form: f, Action: action, CSRF: csrfToken(c), State: k.State(s.now()),
 		Opens: windowTime(k.OpensAt, loc), Closes: windowTime(k.ClosesAt, loc), SignedIn: u != nil,
-		ProfileComplete: u.ProfileComplete(), LoginURL: "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI()), RegisterURL: "/register",
+		ProfileComplete: u.ProfileComplete(), LoginURL: views.LoginURL(c.Request().URL.RequestURI()), RegisterURL: views.RegisterURL(c.Request().URL.RequestURI()),
 		Target: target, Proposal: proposal, Pre: k.Moderation == store.ModerationPre, Submit: "Send your comment"}
 	if u != nil {
 		cf.AnonymousAs = authorLine(l, store.Comment{Display: store.DisplayAnonymous,
