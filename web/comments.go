@@ -329,6 +329,7 @@ func (s *Server) renderParagraph(c echo.Context, l *labels, k store.Consultation
 	vm := views.ParagraphPage{Base: s.base(c, p.Label()+" – "+k.Title), Consultation: views.ConsultationRef{Slug: k.Slug, Title: k.Title},
 		Label: p.Label(), Section: p.heading, HTML: templ.Raw(s.md.Sanitize(p.HTML)),
 		Back: views.ConsultationURL(k.Slug) + "#p-" + p.ID, Total: list.Total, Form: cf}
+	vm.Form.Text = vm.HTML
 	vm.Description = fmt.Sprintf("Comments on %s of %s.", p.Label(), k.Title)
 	if p.prev != nil {
 		vm.Prev = &views.NavLink{Href: views.ParagraphURL(k.Slug, p.prev.ID), Label: p.prev.Label()}

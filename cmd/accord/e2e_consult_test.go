@@ -126,6 +126,9 @@ func TestE2EConsultJourney(t *testing.T) {
 				follow(t, stakeholder, "click Comment on 3.2 ¶1", chromedp.Click(chromedp.Search(`//main//a[normalize-space()="Comment on 3.2 ¶1"]`)))
 				requireHeading(t, stakeholder, "3.2 ¶1")
 				checkA11y(t, stakeholder)
+				if got := location(t, stakeholder).Fragment; got != "comment-form" {
+					t.Errorf("the comment link leads to #%s, want #comment-form", got)
+				}
 			}
 			visit(t, stakeholder, base)
 			var paragraphPath string
@@ -148,6 +151,9 @@ func TestE2EConsultJourney(t *testing.T) {
 			}
 			if got := texts(t, stakeholder, `[data-testid="paragraph"]`); len(got) != 1 || !strings.Contains(got[0], "support period of the "+word+" device") {
 				t.Errorf("the paragraph page quotes %q, want the paragraph of 3.2", got)
+			}
+			if got := texts(t, stakeholder, `#comment-form [data-testid="form-paragraph"]`); len(got) != 1 || !strings.Contains(got[0], "support period of the "+word+" device") {
+				t.Errorf("the comment form quotes %q, want the paragraph of 3.2", got)
 			}
 			comment := "Say how long, in " + word + " months, not only that updates come."
 			proposed := "Manufacturers must state the end date of the support period of the device at the point of sale."
