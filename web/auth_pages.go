@@ -174,7 +174,7 @@ func (s *Server) showRegister(c echo.Context, status int, f views.Form) error {
 		return err
 	}
 	p := views.RegisterPage{Base: s.noindex(c, "Register"), Form: f,
-		Groups: withBlank("Choose your stakeholder group", choices(store.StakeholderGroups)), Countries: withBlank("Not given", countries), Next: registerNext(c)}
+		Groups: withBlank("Choose your stakeholder group", choices(store.StakeholderGroups)), Countries: withBlank("Choose your country", countries), Next: registerNext(c)}
 	return s.render(c, status, views.RegisterView(p))
 }
 
@@ -191,6 +191,12 @@ func (s *Server) register(c echo.Context) error {
 	}
 	if f.Get("stakeholder_group") == "" {
 		f.Errors["stakeholder_group"] = "Choose your stakeholder group"
+	}
+	// Stakeholders register to comment, and a comment cannot be made
+	// without a country (store.User.ProfileComplete): asking now spares
+	// them a detour through their profile at their first comment.
+	if f.Get("country") == "" {
+		f.Errors["country"] = "Choose your country"
 	}
 	u := store.User{Email: f.Get("email"), Name: f.Get("name"), Organisation: f.Get("organisation"),
 		StakeholderGroup: f.Get("stakeholder_group"), Country: f.Get("country"), Role: "stakeholder",

@@ -268,7 +268,7 @@ func TestRegisterAndAccount(t *testing.T) {
 	w := c.post("/register", url.Values{"email": {"not an email"}, "password": {"short"}, "name": {"Sam"}, "organisation": {"ACME"}})
 	wantStatus(t, "bad registration", w, http.StatusUnprocessableEntity)
 	d := doc(t, w)
-	for _, id := range []string{"f-email", "f-password", "f-stakeholder-group"} {
+	for _, id := range []string{"f-email", "f-password", "f-stakeholder-group", "f-country"} {
 		if d.Find("#"+id+"[aria-invalid=true]").Length() == 0 {
 			t.Errorf("field %s not marked invalid", id)
 		}
@@ -381,7 +381,7 @@ func TestRegisterThrottle(t *testing.T) {
 	e := newEnv(t)
 	form := func(i int) url.Values {
 		return url.Values{"email": {"person" + itoa(int64(i)) + "@example.org"}, "password": {testPassword}, "name": {"Person"},
-			"organisation": {"Org"}, "stakeholder_group": {"academia"}}
+			"organisation": {"Org"}, "stakeholder_group": {"academia"}, "country": {"KE"}}
 	}
 	for i := 0; i < store.RegisterThrottle.Free; i++ {
 		wantStatus(t, "registration", e.signedIn("").post("/register", form(i)), http.StatusSeeOther)

@@ -184,8 +184,8 @@ func RegisterView(p RegisterPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select(p.Form, Field{Name: "country", Label: "Country", Autocomplete: "country", Choices: p.Countries,
-				Hint: "Needed to comment: every comment shows its author's stakeholder group and country."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Select(p.Form, Field{Name: "country", Label: "Country", Autocomplete: "country", Required: true, Choices: p.Countries,
+				Hint: "Every comment shows its author's stakeholder group and country."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
