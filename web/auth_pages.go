@@ -151,13 +151,30 @@ func (s *Server) registerPage(c echo.Context) error {
 	return s.showRegister(c, http.StatusOK, views.NewForm(registerFields...))
 }
 
+// registerNext is where registration leads: back to the page the
+// stakeholder came from (the paragraph they wanted to comment on), else
+// their account. "" means the account page.
+func registerNext(c echo.Context) string {
+	next := c.QueryParam("next")
+	if c.Request().Method == http.MethodPost {
+		next = c.FormValue("next")
+	}
+	if next == "" {
+		return ""
+	}
+	if next = safeNext(next); next == "/" {
+		return ""
+	}
+	return next
+}
+
 func (s *Server) showRegister(c echo.Context, status int, f views.Form) error {
 	countries, err := s.jurisdictionChoices(c, true)
 	if err != nil {
 		return err
 	}
 	p := views.RegisterPage{Base: s.noindex(c, "Register"), Form: f,
-		Groups: withBlank("Choose your stakeholder group", choices(store.StakeholderGroups)), Countries: withBlank("Not given", countries)}
+		Groups: withBlank("Choose your stakeholder group", choices(store.StakeholderGroups)), Countries: withBlank("Choose your country", countries), Next: registerNext(c)}
 	return s.render(c, status, views.RegisterView(p))
 }
 
@@ -174,6 +191,12 @@ func (s *Server) register(c echo.Context) error {
 	}
 	if f.Get("stakeholder_group") == "" {
 		f.Errors["stakeholder_group"] = "Choose your stakeholder group"
+	}
+	// Stakeholders register to comment, and a comment cannot be made
+	// without a country (store.User.ProfileComplete): asking now spares
+	// them a detour through their profile at their first comment.
+	if f.Get("country") == "" {
+		f.Errors["country"] = "Choose your country"
 	}
 	u := store.User{Email: f.Get("email"), Name: f.Get("name"), Organisation: f.Get("organisation"),
 		StakeholderGroup: f.Get("stakeholder_group"), Country: f.Get("country"), Role: "stakeholder",
@@ -207,7 +230,11 @@ func (s *Server) register(c echo.Context) error {
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/account", "registered")
+	to := registerNext(c)
+	if to == "" {
+		to = "/account"
+	}
+	return s.redirectFlash(c, to, "registered")
 }
 
 // fromLoopback reports whether the request comes from the machine itself.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web"
+	"github.com/dc-isss/accord/web/views"
 )
 
 func TestSignInAndOut(t *testing.T) {
@@ -266,7 +268,7 @@ func TestRegisterAndAccount(t *testing.T) {
 	w := c.post("/register", url.Values{"email": {"not an email"}, "password": {"short"}, "name": {"Sam"}, "organisation": {"ACME"}})
 	wantStatus(t, "bad registration", w, http.StatusUnprocessableEntity)
 	d := doc(t, w)
-	for _, id := range []string{"f-email", "f-password", "f-stakeholder-group"} {
+	for _, id := range []string{"f-email", "f-password", "f-stakeholder-group", "f-country"} {
 		if d.Find("#"+id+"[aria-invalid=true]").Length() == 0 {
 			t.Errorf("field %s not marked invalid", id)
 		}
@@ -379,7 +381,7 @@ func TestRegisterThrottle(t *testing.T) {
 	e := newEnv(t)
 	form := func(i int) url.Values {
 		return url.Values{"email": {"person" + itoa(int64(i)) + "@example.org"}, "password": {testPassword}, "name": {"Person"},
-			"organisation": {"Org"}, "stakeholder_group": {"academia"}}
+			"organisation": {"Org"}, "stakeholder_group": {"academia"}, "country": {"KE"}}
 	}
 	for i := 0; i < store.RegisterThrottle.Free; i++ {
 		wantStatus(t, "registration", e.signedIn("").post("/register", form(i)), http.StatusSeeOther)
@@ -466,5 +468,38 @@ func TestRefusedFormKeepsWhatWasTyped(t *testing.T) {
 	wantStatus(t, "expired session", w, http.StatusUnauthorized)
 	if !strings.Contains(doc(t, w).Find("textarea[readonly]").Text(), "Typed for an hour") {
 		t.Error("the 401 page does not show the body back")
+	}
+}
+
+// TestRegisterComesBack checks that a stakeholder who registers from a
+// page they wanted to comment on is brought back to it, and that only a
+// local path is followed.
+func TestRegisterComesBack(t *testing.T) {
+	e := newEnv(t)
+	for i, tc := range []struct {
+		name, next, hidden, want string
+	}{
+		{"from a paragraph", "/consultations/c/paragraphs/pa", "/consultations/c/paragraphs/pa", "/consultations/c/paragraphs/pa"},
+		{"no next", "", "", "/account"},
+		{"another site", "//evil.example/x", "", "/account"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := e.signedIn("")
+			w := c.get(views.RegisterURL(tc.next))
+			wantStatus(t, "register page", w, http.StatusOK)
+			d := doc(t, w)
+			if got := d.Find(`form input[name=next]`).AttrOr("value", ""); got != tc.hidden {
+				t.Errorf("hidden next = %q, want %q", got, tc.hidden)
+			}
+			if got, want := d.Find(`main a[href^="/login"]`).AttrOr("href", ""), views.LoginURL(tc.hidden); got != want {
+				t.Errorf("sign-in link = %q, want %q", got, want)
+			}
+			w = c.post("/register", url.Values{"email": {fmt.Sprintf("back%d@example.org", i)}, "password": {testPassword}, "name": {"Sam"},
+				"stakeholder_group": {"civil-society"}, "country": {"KE"}, "next": {tc.next}})
+			wantStatus(t, "registration", w, http.StatusSeeOther)
+			if got := w.Header().Get("Location"); got != tc.want {
+				t.Errorf("after registering, sent to %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -154,7 +153,7 @@ func (s *Server) commentForm(c echo.Context, l *labels, k store.Consultation, f 
 	f.Anchors["display"] = views.FirstBoxID("display")
 	cf := views.CommentForm{Form: f, Action: action, CSRF: csrfToken(c), State: k.State(s.now()),
 		Opens: windowTime(k.OpensAt, loc), Closes: windowTime(k.ClosesAt, loc), SignedIn: u != nil,
-		ProfileComplete: u.ProfileComplete(), LoginURL: "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI()), RegisterURL: "/register",
+		ProfileComplete: u.ProfileComplete(), LoginURL: views.LoginURL(c.Request().URL.RequestURI()), RegisterURL: views.RegisterURL(c.Request().URL.RequestURI()),
 		Target: target, Proposal: proposal, Pre: k.Moderation == store.ModerationPre, Submit: "Send your comment"}
 	if u != nil {
 		cf.AnonymousAs = authorLine(l, store.Comment{Display: store.DisplayAnonymous,
@@ -330,6 +329,7 @@ func (s *Server) renderParagraph(c echo.Context, l *labels, k store.Consultation
 	vm := views.ParagraphPage{Base: s.base(c, p.Label()+" – "+k.Title), Consultation: views.ConsultationRef{Slug: k.Slug, Title: k.Title},
 		Label: p.Label(), Section: p.heading, HTML: templ.Raw(s.md.Sanitize(p.HTML)),
 		Back: views.ConsultationURL(k.Slug) + "#p-" + p.ID, Total: list.Total, Form: cf}
+	vm.Form.Text = vm.HTML
 	vm.Description = fmt.Sprintf("Comments on %s of %s.", p.Label(), k.Title)
 	if p.prev != nil {
 		vm.Prev = &views.NavLink{Href: views.ParagraphURL(k.Slug, p.prev.ID), Label: p.prev.Label()}

@@ -233,6 +233,16 @@ func TestCommentParagraphPage(t *testing.T) {
 	if d.Find(`textarea[name="body"]`).Length() != 0 {
 		t.Error("signed out: the form shows")
 	}
+	if href, _ := signin.Find("a").Eq(1).Attr("href"); href != "/register?next="+url.QueryEscape(ce.paragraphURL(pidOne)) {
+		t.Errorf("signed out: got register link %q, want one that comes back here", href)
+	}
+	// Someone sent straight to the form (#comment-form) sees the text
+	// they comment on at its top.
+	carol, _ := ce.person("carol@example.org", "Carol Chebet", "", false)
+	quoted := doc(t, carol.get(ce.paragraphURL(pidOne))).Find(`#comment-form [data-testid="form-paragraph"] blockquote`).Text()
+	if quoted == "" || !strings.Contains(d.Find(`[data-testid="paragraph"]`).Text(), strings.TrimSpace(quoted)) {
+		t.Errorf("the form quotes %q, want the paragraph", quoted)
+	}
 
 	q := doc(t, anon.get("/consultations/"+ce.slug+"/comment?question=1"))
 	if !strings.Contains(q.Find(`[data-testid="question"]`).Text(), "Is the scope right?") {

@@ -418,7 +418,7 @@ func TestConsultationPage(t *testing.T) {
 	}
 	for i, p := range blocks {
 		l := links.Eq(i)
-		if got, want := l.AttrOr("href", ""), "/consultations/round-1/paragraphs/"+p.ID; got != want {
+		if got, want := l.AttrOr("href", ""), "/consultations/round-1/paragraphs/"+p.ID+"#comment-form"; got != want {
 			t.Errorf("link %d: got %q, want %q", i, got, want)
 		}
 		if got, want := strings.Join(strings.Fields(l.Text()), " "), "Comment on "+p.Label(); got != want {

@@ -32,6 +32,10 @@ type CommentForm struct {
 	Target string
 	// Proposal offers the proposed replacement text (paragraphs only).
 	Proposal bool
+	// Text is the paragraph commented on, quoted again at the top of the
+	// form: a reader sent straight to the form (#comment-form) sees what
+	// they comment on, and has it at hand for a proposal. Nil elsewhere.
+	Text templ.Component
 	// FormTime is the signed time the form was shown.
 	FormTime string
 	// Pre is true in pre-moderation: comments wait for a moderator.

@@ -22,6 +22,27 @@ type RegisterPage struct {
 	// SubscribedConsultations is the "email me when a consultation
 	// opens" setting.
 	SubscribedConsultations bool
+	// Next is the page to go back to once registered, such as the
+	// paragraph the stakeholder wanted to comment on; "" for the account
+	// page.
+	Next string
+}
+
+// RegisterURL is the registration form, coming back to next afterwards
+// (a local path; "" or "/" for none).
+func RegisterURL(next string) string {
+	if next == "" || next == "/" {
+		return "/register"
+	}
+	return Q("/register", "next", next)
+}
+
+// LoginURL is the sign-in form, coming back to next afterwards.
+func LoginURL(next string) string {
+	if next == "" || next == "/" {
+		return "/login"
+	}
+	return Q("/login", "next", next)
 }
 
 // SetupPage creates the first administrator.
