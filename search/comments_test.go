@@ -47,7 +47,7 @@ func newConsultFixture(t *testing.T, moderation string) *consultFixture {
 func (f *consultFixture) openNow(t *testing.T) {
 	t.Helper()
 	f.now = consultT0.Add(2 * 24 * time.Hour)
-	if _, err := f.db.AnnounceOpened(context.Background()); err != nil {
+	if _, err := f.db.AnnounceOpened(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	f.catchUp(t)

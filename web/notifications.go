@@ -67,6 +67,12 @@ func (s *Server) moderateComment(c echo.Context, id int64, action, reason, note 
 // one-click unsubscribe link in every message. The messages are queued in
 // the transaction that marks the opening announced.
 func (s *Server) announceOpenings(ctx context.Context) error {
+	// The unsubscribe links are signed inside the store's write
+	// transaction: the key must be read (or made, a write of its own)
+	// before it, or the one writer connection would wait for itself.
+	if _, err := s.secret(ctx, unsubscribeKeyName); err != nil {
+		return err
+	}
 	_, err := s.db.AnnounceOpened(ctx, func(c store.Consultation, subs []store.User) []store.Message {
 		var msgs []store.Message
 		loc := c.Location()
