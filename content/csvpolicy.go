@@ -38,6 +38,10 @@ func neutralise(s string) string {
 	return s
 }
 
+// SpreadsheetCell is a cell of text people wrote, made safe for a
+// spreadsheet: one that would run as a formula starts with an apostrophe.
+func SpreadsheetCell(s string) string { return neutralise(s) }
+
 // unneutralise undoes neutralise: it takes one apostrophe off a cell of
 // apostrophes followed by a formula character.
 func unneutralise(s string) string {

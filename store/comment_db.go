@@ -606,6 +606,9 @@ func (db *DB) FlagComment(ctx context.Context, id int64, reason, note string) er
 		if m.State != CommentApproved {
 			return fmt.Errorf("flag comment %d: %w", id, ErrNotFound)
 		}
+		if m.AuthorID == a.UserID {
+			return &ValidationError{Fields: map[string]string{"reason": "This is your own comment: edit or withdraw it instead of reporting it"}}
+		}
 		var n int
 		if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM comment_flags WHERE comment_id = ? AND user_id = ?", id, a.UserID).Scan(&n); err != nil {
 			return fmt.Errorf("flag comment %d: %w", id, err)

@@ -125,6 +125,10 @@ func (c *Consultation) Validate() error {
 		pr.add("title", "Enter the consultation's title")
 	}
 	checkText(pr, "title", c.Title, 300)
+	if strings.ContainsAny(c.Title, "\r\n") {
+		// The title goes into email subjects, which are one line.
+		pr.add("title", "Write the title on one line")
+	}
 	if c.Document == "" {
 		pr.add("document", "Choose the document to consult on")
 	}
@@ -142,7 +146,8 @@ func (c *Consultation) Validate() error {
 	if c.Timezone == "" {
 		c.Timezone = "UTC"
 	}
-	if _, err := time.LoadLocation(c.Timezone); err != nil || strings.Contains(c.Timezone, "..") {
+	// "Local" would mean whatever zone the server runs in.
+	if _, err := time.LoadLocation(c.Timezone); err != nil || strings.Contains(c.Timezone, "..") || c.Timezone == "Local" {
 		pr.add("timezone", "Use an IANA time zone name, such as Europe/Paris or UTC")
 	}
 	checkText(pr, "introduction", c.Introduction, 20000)
@@ -165,6 +170,9 @@ func (c *Consultation) Validate() error {
 			pr.add(field, fmt.Sprintf("Question %d is empty: write it or remove it", q.Number))
 		}
 		checkText(pr, field, q.Text, 1000)
+		if strings.ContainsAny(q.Text, "\r\n") {
+			pr.add(field, fmt.Sprintf("Write question %d on one line", q.Number))
+		}
 	}
 	c.OpensAt = c.OpensAt.UTC().Truncate(time.Second)
 	c.ClosesAt = c.ClosesAt.UTC().Truncate(time.Second)

@@ -243,13 +243,19 @@ func (db *DB) UpdateProfile(ctx context.Context, u User) error {
 		return err
 	}
 	return db.update(ctx, func(t *Tx) error {
+		var consented bool
+		if err := t.tx.QueryRowContext(ctx, "SELECT consent_publish FROM users WHERE id = ?", u.ID).Scan(&consented); err != nil {
+			return fmt.Errorf("update profile of user %d: %w", u.ID, err)
+		}
 		_, err := t.exec(ctx, `UPDATE users SET name = ?, organisation = ?, stakeholder_group = ?, country = ?,
 			consent_publish = ?, updated_at = ? WHERE id = ?`, u.Name, u.Organisation, u.StakeholderGroup, u.Country,
 			u.ConsentPublish, t.stamp(), u.ID)
 		if err != nil {
 			return fmt.Errorf("update profile of user %d: %w", u.ID, err)
 		}
-		if !u.ConsentPublish {
+		// Only a withdrawal of consent: a comment someone chose to sign
+		// without ever ticking the consent box stays as they chose.
+		if consented && !u.ConsentPublish {
 			if err := t.anonymiseComments(ctx, u.ID); err != nil {
 				return err
 			}

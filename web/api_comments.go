@@ -66,8 +66,13 @@ func toCommentJSON(m store.Comment, moderator bool) commentJSON {
 		Body: m.Body, BodyHTML: m.BodyHTML, Proposed: m.Proposed, Display: m.Display,
 		Author: commentAuthorJSON{Group: a.Group, Country: a.Country}, State: m.State, Flagged: m.Flagged,
 		CreatedAt: apiTime(m.CreatedAt), URL: views.CommentURL(m.Consultation, m.ID)}
-	if m.Display == store.DisplayNamed {
+	switch {
+	case m.Display == store.DisplayNamed:
 		out.Author.Name, out.Author.Organisation = &a.Name, &a.Organisation
+	case moderator:
+		// Moderators see who wrote an anonymous comment (the form tells
+		// commenters so); the display field says it is not public.
+		out.Author.Name, out.Author.Organisation = &m.Author.Name, &m.Author.Organisation
 	}
 	if m.Paragraph != "" {
 		pid := m.Paragraph

@@ -422,8 +422,12 @@ func (s *Server) commentOnDocument(c echo.Context) error {
 	}
 	n, q, err := questionParam(c, k)
 	if err != nil {
-		// An unknown question is the store's to name (422 on question).
-		n, _ = strconv.Atoi(c.QueryParam("question"))
+		// An unknown question is the store's to name (422 on question); a
+		// value that is no number at all must not fall back to a comment
+		// on the whole document.
+		if n, err = strconv.Atoi(c.QueryParam("question")); err != nil {
+			n = -1
+		}
 	}
 	l, err := s.labels(c.Request().Context())
 	if err != nil {

@@ -143,9 +143,16 @@ const datetimeLocal = "2006-01-02T15:04"
 // parseLocal reads a datetime-local value in loc; seconds are accepted.
 func parseLocal(v string, loc *time.Location) (time.Time, bool) {
 	for _, layout := range []string{datetimeLocal, datetimeLocal + ":05"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return t, true
+		t, err := time.ParseInLocation(layout, v, loc)
+		if err != nil {
+			continue
 		}
+		// A time the clocks skip in that zone (02:30 on the night summer
+		// time starts) would be silently moved an hour: refuse it.
+		if t.In(loc).Format(layout) != v {
+			return time.Time{}, false
+		}
+		return t, true
 	}
 	return time.Time{}, false
 }

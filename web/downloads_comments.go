@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
@@ -30,7 +31,7 @@ func (s *Server) commentsCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := origin(c)
+	base := s.absURL(c, "")
 	rows := [][]string{commentsCSVHeader}
 	// Rows are gathered before anything is sent, so that a failed read is
 	// a clean error answer rather than a cut-off file.
@@ -47,8 +48,10 @@ func (s *Server) commentsCSV(c echo.Context) error {
 		if !m.EditedAt.IsZero() {
 			edited = apiTime(m.EditedAt)
 		}
+		// Text people wrote could start like a spreadsheet formula.
+		cell := content.SpreadsheetCell
 		rows = append(rows, []string{strconv.FormatInt(m.ID, 10), m.Paragraph, m.Section, m.Label, question, m.Type, a.Group,
-			a.Country, commenter, a.Organisation, m.Body, m.Proposed, apiTime(m.CreatedAt), edited,
+			a.Country, cell(commenter), cell(a.Organisation), cell(m.Body), cell(m.Proposed), apiTime(m.CreatedAt), edited,
 			base + views.CommentURL(m.Consultation, m.ID)})
 		return nil
 	})

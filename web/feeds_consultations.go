@@ -32,7 +32,7 @@ func (s *Server) consultationFeed(c echo.Context, slug string) error {
 	if err != nil {
 		return err
 	}
-	o := origin(c)
+	o := s.absURL(c, "")
 	self := o + views.ConsultationURL(slug) + ".atom"
 	feed := atomFeed{Title: "Comments on " + k.Title, ID: self, Updated: apiTime(k.OpensAt), Author: atomPerson{Name: "Accord"},
 		Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
@@ -75,7 +75,7 @@ func (s *Server) consultationsFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	o := origin(c)
+	o := s.absURL(c, "")
 	now := s.now()
 	feed := atomFeed{Title: "Accord: consultations", ID: o + "/consultations.atom", Updated: apiTime(now),
 		Author: atomPerson{Name: "Accord"},
