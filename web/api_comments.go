@@ -34,6 +34,9 @@ type commentJSON struct {
 	URL          string            `json:"url"`
 	Anchor       commentPlaceJSON  `json:"anchor"`
 	Current      commentPlaceJSON  `json:"current"`
+	// Group is the campaign group of near-identical comments, null for
+	// none.
+	Group *int64 `json:"group"`
 	// HideReason and ModerationNote are for moderators and the author.
 	HideReason     *string `json:"hide_reason,omitempty"`
 	ModerationNote *string `json:"moderation_note,omitempty"`
@@ -76,6 +79,10 @@ func toCommentJSON(m store.Comment, moderator bool) commentJSON {
 	if m.Question > 0 {
 		q := m.Question
 		out.Question = &q
+	}
+	if m.GroupID != 0 {
+		g := m.GroupID
+		out.Group = &g
 	}
 	if !m.EditedAt.IsZero() {
 		t := apiTime(m.EditedAt)

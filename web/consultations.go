@@ -660,6 +660,7 @@ func (s *Server) commentsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	cf.Collapse = true
 	list, err := s.db.Comments(ctx, cf)
 	if err != nil {
 		return err
@@ -702,10 +703,15 @@ func (s *Server) commentsPage(c echo.Context) error {
 	for _, m := range list.Items {
 		vm := s.commentVM(c, l, m, text[m.Paragraph], nil)
 		vm.CanEdit = vm.CanEdit && open
+		for _, o := range list.Similar[m.ID] {
+			sim := s.commentVM(c, l, o, text[o.Paragraph], nil)
+			sim.CanEdit = sim.CanEdit && open
+			vm.Similar = append(vm.Similar, sim)
+		}
 		page.Comments = append(page.Comments, vm)
 	}
 	query := c.QueryParams()
-	page.Pager = views.Pager{Page: list.Page, Pages: (list.Total + list.PerPage - 1) / list.PerPage, Total: list.Total,
+	page.Pager = views.Pager{Page: list.Page, Pages: (list.Entries + list.PerPage - 1) / list.PerPage, Total: list.Total,
 		Href: func(n int) string {
 			q := url.Values{}
 			for k, vs := range query {

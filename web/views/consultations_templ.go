@@ -2665,7 +2665,7 @@ func CommentsView(p CommentsPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for _, c := range p.Comments {
-				templ_7745c5c3_Err = CommentCard(c).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = CommentEntry(c).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
