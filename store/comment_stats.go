@@ -19,6 +19,8 @@ type CommentStats struct {
 	// ByDisposition counts by disposition slug, every disposition present,
 	// and "" for comments without one yet.
 	ByDisposition map[string]int
+	// ByType counts by comment type, every type present.
+	ByType map[string]int
 	// Answered counts the comments that have a disposition.
 	Answered int
 }
@@ -39,10 +41,13 @@ func (s CommentStats) Share() float64 {
 }
 
 // CommentStats counts a consultation's approved comments by stakeholder
-// group, country and disposition, one query each, all in one read
+// group, country, type and disposition, one query each, all in one read
 // transaction so the numbers agree.
 func (db *DB) CommentStats(ctx context.Context, slug string) (CommentStats, error) {
-	out := CommentStats{ByGroup: map[string]int{}, ByDisposition: map[string]int{"": 0}}
+	out := CommentStats{ByGroup: map[string]int{}, ByDisposition: map[string]int{"": 0}, ByType: map[string]int{}}
+	for _, t := range CommentTypes {
+		out.ByType[t] = 0
+	}
 	for _, g := range StakeholderGroups {
 		out.ByGroup[g] = 0
 	}
@@ -79,6 +84,9 @@ func (db *DB) CommentStats(ctx context.Context, slug string) (CommentStats, erro
 		if err := counts("country", "m.author_country", "2 DESC, 1", func(k string, n int) {
 			out.ByCountry = append(out.ByCountry, CountryCount{Country: k, Count: n})
 		}); err != nil {
+			return err
+		}
+		if err := counts("type", "m.type", "1", func(k string, n int) { out.ByType[k] += n }); err != nil {
 			return err
 		}
 		return counts("disposition", "m.disposition", "1", func(k string, n int) {

@@ -513,6 +513,15 @@ func (s *Server) consultation(c echo.Context) error {
 		page.Pending, page.Hidden, page.Flagged = con.Counts.Pending, con.Counts.Hidden, con.Counts.Flagged
 		page.CanDelete = page.C.State == store.ConsultationUpcoming && con.Counts.Approved+con.Counts.Pending+con.Counts.Hidden == 0
 	}
+	if page.C.State == store.ConsultationClosed {
+		l, err := s.labels(ctx)
+		if err != nil {
+			return err
+		}
+		if page.Stats, err = s.consultationStats(ctx, l, con.Slug); err != nil {
+			return err
+		}
+	}
 	headings := map[string]string{}
 	for _, p := range v.Paragraphs {
 		b := views.ConsultedBlock{ID: p.ID, Label: p.Label(), Kind: p.Kind, HTML: s.md.Sanitize(p.HTML),
