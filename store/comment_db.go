@@ -335,21 +335,20 @@ func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentList, error
 	// Collapsed, an entry is a comment in no group or the oldest of its
 	// group's comments that the same filter selects.
 	listCond, listArgs := cond, args
+	// Without collapsing, every comment is an entry.
+	entry, entryArgs := "1", []any(nil)
 	if f.Collapse {
 		sub := strings.ReplaceAll(strings.Join(where[1:], " AND "), "m.", "x.")
-		listCond += " AND (m.group_id IS NULL OR m.id = (SELECT MIN(x.id) FROM comments x WHERE x.group_id = m.group_id AND " + sub + "))"
-		listArgs = append(slices.Clone(args), args[1:]...)
+		entry = "(m.group_id IS NULL OR m.id = (SELECT MIN(x.id) FROM comments x WHERE x.group_id = m.group_id AND " + sub + "))"
+		entryArgs = args[1:]
+		listCond += " AND " + entry
+		listArgs = append(slices.Clone(args), entryArgs...)
 	}
 	out := CommentList{Page: f.Page, PerPage: f.PerPage, Items: []Comment{}}
 	err := db.view(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+commentFrom+cond, args...).Scan(&out.Total); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*), IFNULL(SUM(CASE WHEN "+entry+" THEN 1 ELSE 0 END), 0)"+commentFrom+cond,
+			append(slices.Clone(entryArgs), args...)...).Scan(&out.Total, &out.Entries); err != nil {
 			return fmt.Errorf("count comments of %s: %w", f.Consultation, err)
-		}
-		out.Entries = out.Total
-		if f.Collapse {
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+commentFrom+listCond, listArgs...).Scan(&out.Entries); err != nil {
-				return fmt.Errorf("count comments of %s: %w", f.Consultation, err)
-			}
 		}
 		rows, err := tx.QueryContext(ctx, "SELECT "+commentCols+commentFrom+listCond+" ORDER BY "+order+" LIMIT ? OFFSET ?",
 			append(listArgs, f.PerPage, (f.Page-1)*f.PerPage)...)
