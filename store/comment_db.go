@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -331,13 +332,26 @@ func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentList, error
 		order = "m.created_at, m.id"
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
+	// Collapsed, an entry is a comment in no group or the oldest of its
+	// group's comments that the same filter selects.
+	listCond, listArgs := cond, args
+	// Without collapsing, every comment is an entry.
+	entry, entryArgs := "1", []any(nil)
+	if f.Collapse {
+		sub := strings.ReplaceAll(strings.Join(where[1:], " AND "), "m.", "x.")
+		entry = "(m.group_id IS NULL OR m.id = (SELECT MIN(x.id) FROM comments x WHERE x.group_id = m.group_id AND " + sub + "))"
+		entryArgs = args[1:]
+		listCond += " AND " + entry
+		listArgs = append(slices.Clone(args), entryArgs...)
+	}
 	out := CommentList{Page: f.Page, PerPage: f.PerPage, Items: []Comment{}}
 	err := db.view(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+commentFrom+cond, args...).Scan(&out.Total); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*), IFNULL(SUM(CASE WHEN "+entry+" THEN 1 ELSE 0 END), 0)"+commentFrom+cond,
+			append(slices.Clone(entryArgs), args...)...).Scan(&out.Total, &out.Entries); err != nil {
 			return fmt.Errorf("count comments of %s: %w", f.Consultation, err)
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT "+commentCols+commentFrom+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?",
-			append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+		rows, err := tx.QueryContext(ctx, "SELECT "+commentCols+commentFrom+listCond+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+			append(listArgs, f.PerPage, (f.Page-1)*f.PerPage)...)
 		if err != nil {
 			return fmt.Errorf("list comments of %s: %w", f.Consultation, err)
 		}
@@ -348,9 +362,44 @@ func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentList, error
 		if items != nil {
 			out.Items = items
 		}
+		if f.Collapse {
+			return out.similar(ctx, tx, cond, args)
+		}
 		return nil
 	})
 	return out, err
+}
+
+// similar fills l.Similar: the other comments, selected by cond, of the
+// campaign groups its items head.
+func (l *CommentList) similar(ctx context.Context, tx *sql.Tx, cond string, args []any) error {
+	heads := map[int64]int64{} // group -> the item that heads it
+	var groups []any
+	for _, m := range l.Items {
+		if m.GroupID != 0 {
+			heads[m.GroupID] = m.ID
+			groups = append(groups, m.GroupID)
+		}
+	}
+	l.Similar = map[int64][]Comment{}
+	if len(groups) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+commentCols+commentFrom+cond+" AND m.group_id IN ("+placeholders(len(groups))+") ORDER BY m.id",
+		append(slices.Clone(args), groups...)...)
+	if err != nil {
+		return fmt.Errorf("list similar comments: %w", err)
+	}
+	others, err := collect(rows, func(r *sql.Rows) (Comment, error) { return scanComment(r) })
+	if err != nil {
+		return fmt.Errorf("list similar comments: %w", err)
+	}
+	for _, m := range others {
+		if head := heads[m.GroupID]; head != m.ID {
+			l.Similar[head] = append(l.Similar[head], m)
+		}
+	}
+	return nil
 }
 
 // PublicComments lists approved comments of every consultation by id, from

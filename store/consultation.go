@@ -400,6 +400,11 @@ type CommentFilter struct {
 	Sort    string
 	Page    int
 	PerPage int
+	// Collapse lists each campaign group once, as the first (oldest) of
+	// its comments the filter selects; the others the filter selects are
+	// in CommentList.Similar. Total still counts every comment; pages
+	// are pages of entries.
+	Collapse bool
 }
 
 // CommentList is a page of comments.
@@ -408,6 +413,13 @@ type CommentList struct {
 	Total   int
 	Page    int
 	PerPage int
+	// Entries is how many entries the pages hold: Total, or fewer when
+	// campaign groups are collapsed.
+	Entries int
+	// Similar lists, by the id of an item that heads a collapsed
+	// campaign group, the group's other comments the filter selects,
+	// oldest first.
+	Similar map[int64][]Comment
 }
 
 // Flag is a reader's flag on a comment.

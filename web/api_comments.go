@@ -34,6 +34,9 @@ type commentJSON struct {
 	URL          string            `json:"url"`
 	Anchor       commentPlaceJSON  `json:"anchor"`
 	Current      commentPlaceJSON  `json:"current"`
+	// Group is the campaign group of near-identical comments, null for
+	// none.
+	Group *int64 `json:"group"`
 	// HideReason and ModerationNote are for moderators and the author.
 	HideReason     *string `json:"hide_reason,omitempty"`
 	ModerationNote *string `json:"moderation_note,omitempty"`
@@ -81,6 +84,10 @@ func toCommentJSON(m store.Comment, moderator bool) commentJSON {
 	if m.Question > 0 {
 		q := m.Question
 		out.Question = &q
+	}
+	if m.GroupID != 0 {
+		g := m.GroupID
+		out.Group = &g
 	}
 	if !m.EditedAt.IsZero() {
 		t := apiTime(m.EditedAt)
@@ -388,13 +395,25 @@ func (s *Server) apiHeat(c echo.Context) error {
 	return c.JSON(http.StatusOK, toHeatJSON(rows))
 }
 
-// statsJSON sums up a consultation's approved comments.
+// statsJSON sums up a consultation's approved comments; every approved
+// comment counts once, campaign copies included.
 type statsJSON struct {
 	ByGroup   map[string]int `json:"by_group"`
 	ByCountry map[string]int `json:"by_country"`
 	ByType    map[string]int `json:"by_type"`
-	Approved  int            `json:"approved"`
-	Heat      heatJSON       `json:"heat"`
+	// ByDisposition has every disposition slug, zeros included, and
+	// "none" for comments without a disposition yet.
+	ByDisposition map[string]int `json:"by_disposition"`
+	Answered      answeredJSON   `json:"answered"`
+	Approved      int            `json:"approved"`
+	Heat          heatJSON       `json:"heat"`
+}
+
+// answeredJSON is how many approved comments have a disposition, and
+// their share of all (0 to 1; 0 when there is no comment).
+type answeredJSON struct {
+	Count int     `json:"count"`
+	Share float64 `json:"share"`
 }
 
 func (s *Server) apiStats(c echo.Context) error {
@@ -403,22 +422,20 @@ func (s *Server) apiStats(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	out := statsJSON{ByGroup: map[string]int{}, ByCountry: map[string]int{}, ByType: map[string]int{}}
-	for _, g := range store.StakeholderGroups {
-		out.ByGroup[g] = 0
-	}
-	for _, t := range store.CommentTypes {
-		out.ByType[t] = 0
-	}
-	err = s.eachApprovedComment(c, k.Slug, func(m store.Comment) error {
-		out.ByGroup[m.Author.Group]++
-		out.ByCountry[m.Author.Country]++
-		out.ByType[m.Type]++
-		out.Approved++
-		return nil
-	})
+	st, err := s.db.CommentStats(ctx, k.Slug)
 	if err != nil {
 		return err
+	}
+	out := statsJSON{ByGroup: st.ByGroup, ByCountry: map[string]int{}, ByType: st.ByType, ByDisposition: map[string]int{},
+		Answered: answeredJSON{Count: st.Answered, Share: st.Share()}, Approved: st.Approved}
+	for _, cc := range st.ByCountry {
+		out.ByCountry[cc.Country] = cc.Count
+	}
+	for d, n := range st.ByDisposition {
+		if d == "" {
+			d = "none"
+		}
+		out.ByDisposition[d] = n
 	}
 	rows, err := s.db.Heat(ctx, k.Slug)
 	if err != nil {

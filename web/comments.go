@@ -306,7 +306,8 @@ func (s *Server) renderParagraph(c echo.Context, l *labels, k store.Consultation
 	ctx := c.Request().Context()
 	u := userFrom(c)
 	page, _ := strconv.Atoi(c.QueryParam("page"))
-	list, err := s.db.Comments(ctx, store.CommentFilter{Consultation: k.Slug, Paragraph: p.ID, Page: page, PerPage: paragraphCommentsPerPage})
+	list, err := s.db.Comments(ctx, store.CommentFilter{Consultation: k.Slug, Paragraph: p.ID, Page: page, PerPage: paragraphCommentsPerPage,
+		Collapse: true})
 	if err != nil {
 		return err
 	}
@@ -343,10 +344,18 @@ func (s *Server) renderParagraph(c echo.Context, l *labels, k store.Consultation
 			return err
 		}
 		card.CanEdit = card.CanEdit && open
+		for _, o := range list.Similar[m.ID] {
+			sim, err := s.cardFor(c, l, o, p.Text)
+			if err != nil {
+				return err
+			}
+			sim.CanEdit = sim.CanEdit && open
+			card.Similar = append(card.Similar, sim)
+		}
 		vm.Comments = append(vm.Comments, card)
 	}
 	base := views.ParagraphURL(k.Slug, p.ID)
-	vm.Pager = views.Pager{Page: list.Page, Total: list.Total, Pages: (list.Total + list.PerPage - 1) / list.PerPage,
+	vm.Pager = views.Pager{Page: list.Page, Total: list.Total, Pages: (list.Entries + list.PerPage - 1) / list.PerPage,
 		Href: func(n int) string { return base + "?page=" + strconv.Itoa(n) + "#comments-title" }}
 	return s.render(c, status, views.ParagraphView(vm))
 }

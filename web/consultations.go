@@ -520,6 +520,15 @@ func (s *Server) consultation(c echo.Context) error {
 		page.Pending, page.Hidden, page.Flagged = con.Counts.Pending, con.Counts.Hidden, con.Counts.Flagged
 		page.CanDelete = page.C.State == store.ConsultationUpcoming && con.Counts.Approved+con.Counts.Pending+con.Counts.Hidden == 0
 	}
+	if page.C.State == store.ConsultationClosed {
+		l, err := s.labels(ctx)
+		if err != nil {
+			return err
+		}
+		if page.Stats, err = s.consultationStats(ctx, l, con.Slug); err != nil {
+			return err
+		}
+	}
 	headings := map[string]string{}
 	for _, p := range v.Paragraphs {
 		b := views.ConsultedBlock{ID: p.ID, Label: p.Label(), Kind: p.Kind, HTML: s.md.Sanitize(p.HTML),
@@ -667,6 +676,7 @@ func (s *Server) commentsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	cf.Collapse = true
 	list, err := s.db.Comments(ctx, cf)
 	if err != nil {
 		return err
@@ -709,10 +719,15 @@ func (s *Server) commentsPage(c echo.Context) error {
 	for _, m := range list.Items {
 		vm := s.commentVM(c, l, m, text[m.Paragraph], nil)
 		vm.CanEdit = vm.CanEdit && open
+		for _, o := range list.Similar[m.ID] {
+			sim := s.commentVM(c, l, o, text[o.Paragraph], nil)
+			sim.CanEdit = sim.CanEdit && open
+			vm.Similar = append(vm.Similar, sim)
+		}
 		page.Comments = append(page.Comments, vm)
 	}
 	query := c.QueryParams()
-	page.Pager = views.Pager{Page: list.Page, Pages: (list.Total + list.PerPage - 1) / list.PerPage, Total: list.Total,
+	page.Pager = views.Pager{Page: list.Page, Pages: (list.Entries + list.PerPage - 1) / list.PerPage, Total: list.Total,
 		Href: func(n int) string {
 			q := url.Values{}
 			for k, vs := range query {

@@ -46,6 +46,11 @@ var flashes = map[string]string{
 	"comment-flagged-already": "You have already reported this comment; the moderators will look at it.",
 	"comment-approved":        "The comment is approved and public.",
 	"comment-hidden":          "The comment is hidden; its author sees why.",
+	// Campaign groups (groups.go).
+	"group-approved":    "Every comment of the group is approved and public; each author is told.",
+	"group-hidden":      "Every comment of the group is hidden; each author sees why.",
+	"group-disposed":    "Every published comment of the group has the disposition; each author is told.",
+	"comment-ungrouped": "The comment is out of the group for good.",
 }
 
 // redirectFlash answers a successful form with a 303 to the page that

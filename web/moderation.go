@@ -38,6 +38,10 @@ func (s *Server) renderQueue(c echo.Context, problem string, status int) error {
 	}
 	// Paragraph texts, for the proposals' redlines, read once.
 	var texts map[string]string
+	// A campaign group is one entry: its first comment in the queue, the
+	// others listed under it.
+	groupItem := map[int64]int{}
+	back := views.ModerationURL(k.Slug)
 	for _, q := range queue {
 		if q.State == store.CommentPending {
 			p.Pending++
@@ -52,6 +56,10 @@ func (s *Server) renderQueue(c echo.Context, problem string, status int) error {
 				}
 			}
 		}
+		if i, ok := groupItem[q.GroupID]; ok && q.GroupID != 0 {
+			p.Items[i].Similar = append(p.Items[i].Similar, s.similarVM(c, l, q.Comment, back))
+			continue
+		}
 		card, err := s.cardFor(c, l, q.Comment, texts[q.Paragraph])
 		if err != nil {
 			return err
@@ -61,6 +69,10 @@ func (s *Server) renderQueue(c echo.Context, problem string, status int) error {
 			Action: views.CommentURL(k.Slug, q.ID) + "/moderation"}
 		for _, f := range q.Flags {
 			item.Flags = append(item.Flags, views.FlagVM{Reason: f.Reason, Note: f.Note, By: f.By, Date: f.Created.Format("2 January 2006, 15:04 MST")})
+		}
+		if q.GroupID != 0 {
+			groupItem[q.GroupID] = len(p.Items)
+			item.Group = s.groupActions(c, k.Slug, q.GroupID, q.ID, back)
 		}
 		p.Items = append(p.Items, item)
 	}

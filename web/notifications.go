@@ -62,6 +62,37 @@ func (s *Server) moderateComment(c echo.Context, id int64, action, reason, note 
 	return s.db.ModerateComment(actorCtx(c), id, action, reason, note, s.commentNotifier(eventCommentModerated))
 }
 
+// moderateGroup approves or hides every comment of a campaign group that
+// is pending or approved, and tells each author; it returns how many.
+func (s *Server) moderateGroup(c echo.Context, id int64, action, reason, note string) (int, error) {
+	return s.db.ModerateGroup(actorCtx(c), id, action, reason, note, s.commentNotifier(eventCommentModerated))
+}
+
+// answerNotifier tells a comment's author that the working group gave
+// their comment a disposition, and where to read it.
+func (s *Server) answerNotifier() store.Notifier {
+	return func(m store.Comment, u store.User) []store.Message {
+		if m.Disposition == nil {
+			return nil
+		}
+		about := fmt.Sprintf("your comment on %s (%s)", m.ConsultationTitle, strings.ToLower(m.Target()))
+		var b strings.Builder
+		fmt.Fprintf(&b, "Hello %s,\n\nThe working group answered %s: %s.\n", cmpName(u), about,
+			strings.ToLower(store.DispositionLabel(m.Disposition.Value)))
+		fmt.Fprintf(&b, "\nTheir reasons: %s\n", m.Disposition.Rationale)
+		fmt.Fprintf(&b, "\nYour comment and the answer: %s\n", s.siteURL(views.CommentURL(m.Consultation, m.ID)))
+		fmt.Fprintf(&b, "All your comments and their state: %s\n", s.siteURL("/account/comments"))
+		return []store.Message{{UserID: u.ID, To: u.Email, Kind: "comment-answered",
+			Subject: "The working group answered " + about, Body: b.String()}}
+	}
+}
+
+// disposeGroup gives every approved comment of a campaign group the same
+// disposition and tells each author; it returns how many.
+func (s *Server) disposeGroup(c echo.Context, id int64, d store.Disposition) (int, error) {
+	return s.db.DisposeGroup(actorCtx(c), id, d, s.answerNotifier())
+}
+
 // announceOpenings tells subscribers about every consultation that has
 // opened since the last look, once each whichever node looks first, with a
 // one-click unsubscribe link in every message. The messages are queued in

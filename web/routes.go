@@ -174,6 +174,18 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/consultations/:slug/moderation", s.moderationQueue, editor)
 	e.POST("/consultations/:slug/comments/:id/moderation", s.moderateFromQueue, editor)
 	e.GET("/account/comments", s.myComments, member)
+
+	// Campaign groups (groups.go, api_groups.go): near-identical comments
+	// moderated, answered and read as one, by editors; a comment can be
+	// taken out of its group for good.
+	e.GET("/consultations/:slug/groups/:id", s.groupPage, editor)
+	e.POST("/consultations/:slug/groups/:id/moderation", s.moderateGroupForm, editor)
+	e.POST("/consultations/:slug/groups/:id/disposition", s.disposeGroupForm, editor)
+	e.POST("/consultations/:slug/comments/:id/ungroup", s.ungroupComment, editor)
+	api.GET("/comment-groups/:id", s.apiGroup, editor)
+	api.POST("/comment-groups/:id/moderation", s.apiModerateGroup, editor)
+	api.PUT("/comment-groups/:id/disposition", s.apiDisposeGroup, editor)
+	api.DELETE("/comments/:id/group", s.apiUngroupComment, editor)
 }
 
 // staticFiles serves the files of fsys, which browsers may keep for a day,

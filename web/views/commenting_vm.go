@@ -153,6 +153,10 @@ type ModerationItem struct {
 	Flags []FlagVM
 	// Action is where the moderation form posts.
 	Action string
+	// Group, for a comment of a campaign group, is the group's actions;
+	// Similar its other comments in the queue.
+	Group   *GroupActions
+	Similar []SimilarVM
 }
 
 // FlagVM is a reader's report on a comment.

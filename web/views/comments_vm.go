@@ -43,6 +43,9 @@ type CommentVM struct {
 	CSRF string
 	// FlagReasons are the choices of the flag form.
 	FlagReasons []Choice
+	// Similar are the other comments of the campaign group this comment
+	// heads on a public list, shown collapsed under it.
+	Similar []CommentVM
 }
 
 // RedPart is a run of a redline: Op 1 inserted, -1 deleted, 0 the same.

@@ -55,3 +55,12 @@ func ConsultationFeedURL(slug string) string {
 func NewConsultationURL(document string, n int) string {
 	return Q("/consultations/new", "document", document, "version", strconv.Itoa(n))
 }
+
+// GroupURL is the editors' page of a campaign group: near-identical
+// comments of one consultation.
+func GroupURL(slug string, id int64) string {
+	return ConsultationURL(slug) + "/groups/" + strconv.FormatInt(id, 10)
+}
+
+// UngroupURL is where a comment is taken out of its campaign group.
+func UngroupURL(slug string, id int64) string { return CommentURL(slug, id) + "/ungroup" }

@@ -162,6 +162,8 @@ type ConsultationPage struct {
 	Hidden    int
 	Flagged   int
 	CanDelete bool
+	// Stats is "What was said", once the consultation has closed.
+	Stats *StatsVM
 }
 
 // Open reports whether comments are taken now.
