@@ -46,6 +46,9 @@ var flashes = map[string]string{
 	"comment-flagged-already": "You have already reported this comment; the moderators will look at it.",
 	"comment-approved":        "The comment is approved and public.",
 	"comment-hidden":          "The comment is hidden; its author sees why.",
+	// Resolution (resolution.go).
+	"reply-sent":        "Your reply is published; the commenter is told.",
+	"disposition-saved": "The disposition is saved; the commenter is told.",
 }
 
 // redirectFlash answers a successful form with a 303 to the page that

@@ -36,6 +36,14 @@ func (s *Server) renderQueue(c echo.Context, problem string, status int) error {
 	for _, r := range store.HideReasons {
 		p.Reasons = append(p.Reasons, views.Choice{Value: r, Label: views.HideReasonLabel(r)})
 	}
+	comments := make([]store.Comment, 0, len(queue))
+	for _, q := range queue {
+		comments = append(comments, q.Comment)
+	}
+	r, err := s.resolutionFor(ctx, userFrom(c), comments)
+	if err != nil {
+		return err
+	}
 	// Paragraph texts, for the proposals' redlines, read once.
 	var texts map[string]string
 	for _, q := range queue {
@@ -52,7 +60,7 @@ func (s *Server) renderQueue(c echo.Context, problem string, status int) error {
 				}
 			}
 		}
-		card, err := s.cardFor(c, l, q.Comment, texts[q.Paragraph])
+		card, err := s.cardFor(c, l, q.Comment, texts[q.Paragraph], r)
 		if err != nil {
 			return err
 		}

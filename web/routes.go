@@ -174,6 +174,15 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/consultations/:slug/moderation", s.moderationQueue, editor)
 	e.POST("/consultations/:slug/comments/:id/moderation", s.moderateFromQueue, editor)
 	e.GET("/account/comments", s.myComments, member)
+
+	// Resolution (resolution.go, api_comments.go): the working group's
+	// replies and dispositions, given by editors on a comment's page or
+	// through the API; the history of dispositions is public once given.
+	e.POST("/consultations/:slug/comments/:id/replies", s.replyFromPage, editor)
+	e.POST("/consultations/:slug/comments/:id/disposition", s.disposeFromPage, editor)
+	api.PUT("/comments/:id/disposition", s.apiDisposeComment, editor)
+	api.POST("/comments/:id/replies", s.apiReplyToComment, editor)
+	api.GET("/comments/:id/dispositions", s.apiDispositionHistory)
 }
 
 // staticFiles serves the files of fsys, which browsers may keep for a day,

@@ -43,6 +43,12 @@ type CommentVM struct {
 	CSRF string
 	// FlagReasons are the choices of the flag form.
 	FlagReasons []Choice
+	// Resolution is what became of the comment: replies, disposition,
+	// the paragraph in later versions.
+	Resolution ResolutionVM
+	// AnswerURL leads members to the forms that answer the comment, ""
+	// for other readers and on the page that holds the forms.
+	AnswerURL string
 }
 
 // RedPart is a run of a redline: Op 1 inserted, -1 deleted, 0 the same.

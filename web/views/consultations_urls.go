@@ -55,3 +55,12 @@ func ConsultationFeedURL(slug string) string {
 func NewConsultationURL(document string, n int) string {
 	return Q("/consultations/new", "document", document, "version", strconv.Itoa(n))
 }
+
+// RepliesURL is where members post a reply to a comment.
+func RepliesURL(slug string, id int64) string { return CommentURL(slug, id) + "/replies" }
+
+// DispositionURL is where members post a comment's disposition.
+func DispositionURL(slug string, id int64) string { return CommentURL(slug, id) + "/disposition" }
+
+// AnswerAnchor is the id of the answer forms on a comment's page.
+const AnswerAnchor = "answer"
