@@ -80,7 +80,8 @@ type dispositionJSON struct {
 	AddressedIn   *addressedJSON `json:"addressed_in"`
 	By            string         `json:"by"`
 	At            string         `json:"at"`
-	Number        int            `json:"number"`
+	// Number counts the revisions, from 1; in the history only.
+	Number int `json:"number,omitempty"`
 }
 
 // addressedJSON names the version and paragraphs that addressed a

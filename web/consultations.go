@@ -785,7 +785,7 @@ func (s *Server) renderCommentPage(c echo.Context, m store.Comment, reply, disp 
 	page := views.CommentPage{Base: s.base(c, "Comment on "+m.Target()+" · "+con.Title), C: consultationHead(con, now), Comment: vm}
 	page.NoIndex = m.State != store.CommentApproved
 	if u.HasRole("editor") {
-		if m.Disposition != nil && m.Disposition.Number > 1 {
+		if m.Disposition != nil {
 			history, err := s.db.DispositionHistory(ctx, m.ID)
 			if err != nil {
 				return err
