@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
+	"github.com/google/go-cmp/cmp"
 )
 
 // revisedText is consultedText as version 2: the scope sentence edited,
@@ -305,6 +307,174 @@ func TestResolutionMessages(t *testing.T) {
 		if m.Kind != tt.kind || m.To != "alice@example.org" || !strings.HasPrefix(m.Subject, tt.subject) ||
 			!strings.Contains(m.Body, tt.inBody) || !strings.Contains(m.Body, path) {
 			t.Errorf("message %d: got %s to %s %q\n%s\nwant %s %q mentioning %q", i, m.Kind, m.To, m.Subject, m.Body, tt.kind, tt.subject, tt.inBody)
+		}
+	}
+}
+
+// commentResolutionJSON is the part of a comment's JSON this work adds.
+type commentResolutionJSON struct {
+	ID          int64          `json:"id"`
+	Anchor      map[string]any `json:"anchor"`
+	Current     map[string]any `json:"current"`
+	Disposition *struct {
+		Value         string `json:"value"`
+		Label         string `json:"label"`
+		Rationale     string `json:"rationale"`
+		RationaleHTML string `json:"rationale_html"`
+		AddressedIn   *struct {
+			Version    int      `json:"version"`
+			Paragraphs []string `json:"paragraphs"`
+		} `json:"addressed_in"`
+		By string `json:"by"`
+		At string `json:"at"`
+	} `json:"disposition"`
+	Replies []map[string]any `json:"replies"`
+}
+
+func TestDispositionAPI(t *testing.T) {
+	re := newResolutionEnv(t)
+	re.revise()
+	url := "/api/v1/comments/" + itoa(re.edited.ID) + "/disposition"
+	good := `{"disposition":"accepted","rationale":"Named the *devices*.","addressed_in":{"version":2,"paragraphs":["` + pidScope + `"]}}`
+
+	noToken := *re.editor
+	noToken.noCSRF = true
+	refusals := []struct {
+		name   string
+		c      *client
+		body   string
+		status int
+		code   string
+		field  string
+	}{
+		{"anonymous", re.client(), good, 401, "unauthorized", ""},
+		{"stakeholder", re.stakeholder, good, 403, "forbidden", ""},
+		{"no CSRF token", &noToken, good, 403, "", ""},
+		{"no rationale", re.editor, `{"disposition":"accepted","rationale":"","addressed_in":null}`, 422, "invalid", "rationale"},
+		{"unknown disposition", re.editor, `{"disposition":"maybe","rationale":"x","addressed_in":null}`, 422, "invalid", "disposition"},
+		{"version not later", re.editor, `{"disposition":"accepted","rationale":"x","addressed_in":{"version":1,"paragraphs":["p2"]}}`, 422, "invalid", "addressed_in.version"},
+		{"unknown paragraph", re.editor, `{"disposition":"accepted","rationale":"x","addressed_in":{"version":2,"paragraphs":["p99"]}}`, 422, "invalid", "addressed_in.paragraphs[0]"},
+		{"second paragraph unknown", re.editor, `{"disposition":"accepted","rationale":"x","addressed_in":{"version":2,"paragraphs":["p2","zz"]}}`, 422, "invalid", "addressed_in.paragraphs[1]"},
+	}
+	for _, tt := range refusals {
+		t.Run(tt.name, func(t *testing.T) {
+			w := tt.c.json("PUT", url, tt.body)
+			if tt.code == "" {
+				wantStatus(t, tt.name, w, tt.status)
+				return
+			}
+			wantError(t, tt.name, w, tt.status, tt.code, tt.field)
+		})
+	}
+
+	wantStatus(t, "first", re.editor.json("PUT", url, `{"disposition":"noted","rationale":"We will look.","addressed_in":null}`), http.StatusOK)
+	w := re.editor.json("PUT", url, good)
+	wantStatus(t, "revision", w, http.StatusOK)
+	var got commentResolutionJSON
+	decode(t, w, &got)
+	d := got.Disposition
+	if got.ID != re.edited.ID || d == nil || d.Value != "accepted" || d.Label != "Accepted" || strings.TrimSpace(d.RationaleHTML) != "<p>Named the <em>devices</em>.</p>" ||
+		d.AddressedIn == nil || d.AddressedIn.Version != 2 || len(d.AddressedIn.Paragraphs) != 1 || d.AddressedIn.Paragraphs[0] != pidScope || d.By != "Test editor" || d.At == "" {
+		t.Errorf("PUT answer: got %+v", d)
+	}
+
+	// The history is public once given, oldest first.
+	var hist struct {
+		Items []struct {
+			Value  string `json:"value"`
+			Number int    `json:"number"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	w = re.client().get("/api/v1/comments/" + itoa(re.edited.ID) + "/dispositions")
+	wantStatus(t, "history", w, http.StatusOK)
+	decode(t, w, &hist)
+	if hist.Total != 2 || len(hist.Items) != 2 || hist.Items[0].Value != "noted" || hist.Items[1].Value != "accepted" || hist.Items[1].Number != 2 {
+		t.Errorf("history: got %+v", hist)
+	}
+	// Anyone reads the disposition with the comment.
+	w = re.client().get("/api/v1/comments/" + itoa(re.edited.ID))
+	decode(t, w, &got)
+	if got.Disposition == nil || got.Disposition.Value != "accepted" {
+		t.Errorf("public GET: got disposition %+v", got.Disposition)
+	}
+	w = re.client().get("/api/v1/comments/" + itoa(re.kept.ID))
+	var raw map[string]any
+	decode(t, w, &raw)
+	if v, ok := raw["disposition"]; !ok || v != nil {
+		t.Errorf("without a disposition: got %v, want null", raw["disposition"])
+	}
+}
+
+func TestRepliesAPI(t *testing.T) {
+	re := newResolutionEnv(t)
+	url := "/api/v1/comments/" + itoa(re.kept.ID) + "/replies"
+	wantError(t, "anonymous", re.client().json("POST", url, `{"body":"x"}`), 401, "unauthorized", "")
+	wantError(t, "stakeholder", re.stakeholder.json("POST", url, `{"body":"x"}`), 403, "forbidden", "")
+	wantError(t, "empty", re.editor.json("POST", url, `{"body":" "}`), 422, "invalid", "body")
+	w := re.editor.json("POST", url, `{"body":"Thank you, **noted**."}`)
+	wantStatus(t, "reply", w, http.StatusCreated)
+	if got, want := w.Header().Get("Location"), commentPath(re.kept); got != want {
+		t.Errorf("Location: got %q, want %q", got, want)
+	}
+	var out struct {
+		Reply map[string]any `json:"reply"`
+	}
+	decode(t, w, &out)
+	r := out.Reply
+	if r["id"] == nil || r["author"] != "Test editor" || r["group"] != content.ShippedGroupName || r["body"] != "Thank you, **noted**." ||
+		!strings.Contains(fmt.Sprint(r["body_html"]), "<strong>noted</strong>") || r["created_at"] == nil {
+		t.Errorf("reply: got %v", r)
+	}
+	var got commentResolutionJSON
+	decode(t, re.client().get("/api/v1/comments/"+itoa(re.kept.ID)), &got)
+	if len(got.Replies) != 1 || got.Replies[0]["author"] != "Test editor" {
+		t.Errorf("comment's replies: got %v", got.Replies)
+	}
+}
+
+func TestCurrentJSON(t *testing.T) {
+	re := newResolutionEnv(t)
+	re.revise()
+	read := func(c *client, m store.Comment) commentResolutionJSON {
+		t.Helper()
+		var out commentResolutionJSON
+		w := c.get("/api/v1/comments/" + itoa(m.ID))
+		wantStatus(t, "GET comment", w, http.StatusOK)
+		decode(t, w, &out)
+		return out
+	}
+	tests := []struct {
+		name        string
+		c           *client
+		m           store.Comment
+		wantCurrent map[string]any
+	}{
+		{"edited, editor", re.editor, re.edited, map[string]any{"version": 2.0, "paragraph": pidScope, "section": "1", "relation": "edited"}},
+		{"deleted, editor", re.editor, re.deleted, map[string]any{"version": 2.0, "paragraph": nil, "section": "", "relation": "deleted"}},
+		{"kept, editor", re.editor, re.kept, map[string]any{"version": 2.0, "paragraph": pidPassword, "section": "2.1", "relation": "kept"}},
+		// Version 2 is a draft: the public's newest version is 1.
+		{"deleted, public", re.client(), re.deleted, map[string]any{"version": 1.0, "paragraph": pidSecure, "section": "2", "relation": "kept"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := read(tt.c, tt.m)
+			if got.Anchor["version"] != 1.0 || got.Anchor["paragraph"] != tt.m.Paragraph || got.Anchor["section"] != tt.m.Section {
+				t.Errorf("anchor: got %v, want version 1, %s", got.Anchor, tt.m.Paragraph)
+			}
+			if !cmp.Equal(got.Current, tt.wantCurrent) {
+				t.Errorf("current: got %v, want %v", got.Current, tt.wantCurrent)
+			}
+		})
+	}
+	// Lists carry the same.
+	var list struct {
+		Items []commentResolutionJSON `json:"items"`
+	}
+	decode(t, re.editor.get("/api/v1/consultations/round/comments"), &list)
+	for _, it := range list.Items {
+		if it.ID == re.deleted.ID && it.Current["relation"] != "deleted" {
+			t.Errorf("list: deleted comment's current got %v", it.Current)
 		}
 	}
 }
