@@ -199,6 +199,10 @@ func (r *resolution) carry(m store.Comment) *views.CarryVM {
 	}
 	out := &views.CarryVM{Relation: cur.Relation}
 	n := cur.Changed
+	if n == 0 {
+		// A paragraph missing from a version without a map entry for it.
+		n = cur.Version
+	}
 	anchor := cur.Paragraph
 	switch cur.Relation {
 	case store.RelEdited:
