@@ -113,6 +113,10 @@ func ParseFramework(b []byte) (store.Framework, error) {
 // seededKey records in the database when the shipped content was loaded.
 const seededKey = "content_seeded_at"
 
+// ShippedGroupName is the working group's name the shipped content sets
+// when none is set yet.
+const ShippedGroupName = "DC-ISSS WG1 IoT sub-group"
+
 // Seed loads a bundle into db the first time only: the vocabularies
 // (jurisdictions, topics) are refreshed on every call, since they only grow,
 // but frameworks and policies are loaded once, and the example documents
@@ -127,6 +131,9 @@ func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) 
 		return false, fmt.Errorf("seed topics: %w", err)
 	}
 	ctx = store.WithActor(ctx, store.Actor{Process: "system"})
+	if err := seedGroupName(ctx, db); err != nil {
+		return false, err
+	}
 	done, err := db.Meta(ctx, seededKey)
 	if err != nil {
 		return false, err
@@ -146,6 +153,19 @@ func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) 
 		return false, err
 	}
 	return true, seedDocuments(ctx, db, b.Documents, shippedFramework(b))
+}
+
+// seedGroupName sets the working group's name when none is set, leaving
+// an operator's own name alone.
+func seedGroupName(ctx context.Context, db *store.DB) error {
+	name, err := db.GroupName(ctx)
+	if err != nil || name != "" {
+		return err
+	}
+	if err := db.SetGroupName(ctx, ShippedGroupName); err != nil {
+		return fmt.Errorf("seed the working group's name: %w", err)
+	}
+	return nil
 }
 
 // shippedFramework is the framework that shipped documents' [#CODE]

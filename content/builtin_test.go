@@ -228,6 +228,38 @@ func TestSeedIsIdempotent(t *testing.T) {
 	}
 }
 
+func TestSeedGroupName(t *testing.T) {
+	ctx := context.Background()
+	b, err := content.ReadBundle(content.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, before, want string
+	}{
+		{"unset", "", content.ShippedGroupName},
+		{"the operator's own", "Our group", "Our group"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := mustOpen(t)
+			if tt.before != "" {
+				if err := db.SetGroupName(ctx, tt.before); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := 0; i < 2; i++ {
+				if _, err := content.Seed(ctx, db, b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, err := db.GroupName(ctx); err != nil || got != tt.want {
+				t.Errorf("group name after seeding: got %q (%v), want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestPolicyFileRoundTrip(t *testing.T) {
 	b, err := content.ReadBundle(content.Builtin())
 	if err != nil {

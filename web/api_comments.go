@@ -32,11 +32,14 @@ type commentJSON struct {
 	EditedAt     *string           `json:"edited_at"`
 	CreatedAt    string            `json:"created_at"`
 	URL          string            `json:"url"`
-	Anchor       commentPlaceJSON  `json:"anchor"`
-	Current      commentPlaceJSON  `json:"current"`
 	// Group is the campaign group of near-identical comments, null for
 	// none.
-	Group *int64 `json:"group"`
+	Group   *int64      `json:"group"`
+	Anchor  anchorJSON  `json:"anchor"`
+	Current currentJSON `json:"current"`
+	// Disposition is the working group's answer, null until given.
+	Disposition *dispositionJSON `json:"disposition"`
+	Replies     []replyJSON      `json:"replies"`
 	// HideReason and ModerationNote are for moderators and the author.
 	HideReason     *string `json:"hide_reason,omitempty"`
 	ModerationNote *string `json:"moderation_note,omitempty"`
@@ -52,18 +55,74 @@ type commentAuthorJSON struct {
 	Country      string  `json:"country"`
 }
 
-// commentPlaceJSON is where a comment points in a version of the document.
-type commentPlaceJSON struct {
+// anchorJSON is where a comment was made: the consulted version, the
+// paragraph (null for a question or the whole document) and its section.
+type anchorJSON struct {
 	Version   int     `json:"version"`
 	Paragraph *string `json:"paragraph"`
 	Section   string  `json:"section"`
-	Relation  string  `json:"relation"`
+}
+
+// currentJSON is where the comment's paragraph stands in the newest
+// version the reader may see: paragraph null once deleted; parts lists
+// the other paragraphs of a split.
+type currentJSON struct {
+	Version   int      `json:"version"`
+	Paragraph *string  `json:"paragraph"`
+	Section   string   `json:"section"`
+	Relation  string   `json:"relation"`
+	Parts     []string `json:"parts,omitempty"`
+}
+
+// dispositionJSON is the working group's answer to a comment.
+type dispositionJSON struct {
+	Value         string         `json:"value"`
+	Label         string         `json:"label"`
+	Rationale     string         `json:"rationale"`
+	RationaleHTML string         `json:"rationale_html"`
+	AddressedIn   *addressedJSON `json:"addressed_in"`
+	By            string         `json:"by"`
+	At            string         `json:"at"`
+	// Number counts the revisions, from 1; in the history only.
+	Number int `json:"number,omitempty"`
+}
+
+// addressedJSON names the version and paragraphs that addressed a
+// comment, in the answer and in PUT .../disposition.
+type addressedJSON struct {
+	Version    int      `json:"version"`
+	Paragraphs []string `json:"paragraphs"`
+}
+
+// replyJSON is a member's reply: author is the member's name, group the
+// working group's.
+type replyJSON struct {
+	ID        int64  `json:"id"`
+	Author    string `json:"author"`
+	Group     string `json:"group"`
+	Body      string `json:"body"`
+	BodyHTML  string `json:"body_html"`
+	CreatedAt string `json:"created_at"`
+}
+
+func toDispositionJSON(d store.Disposition) *dispositionJSON {
+	out := &dispositionJSON{Value: d.Value, Label: store.DispositionLabel(d.Value), Rationale: d.Rationale,
+		RationaleHTML: d.RationaleHTML, By: d.By, At: apiTime(d.At), Number: d.Number}
+	if d.AddressedIn.Version > 0 {
+		out.AddressedIn = &addressedJSON{Version: d.AddressedIn.Version, Paragraphs: d.AddressedIn.Paragraphs}
+	}
+	return out
+}
+
+func toReplyJSON(r store.Reply, group string) replyJSON {
+	return replyJSON{ID: r.ID, Author: r.Author, Group: group, Body: r.Body, BodyHTML: r.BodyHTML, CreatedAt: apiTime(r.CreatedAt)}
 }
 
 // toCommentJSON shapes a comment for a reader. moderator adds what only
 // moderators (and the author) may know; the author's name and
-// organisation are in only for a named comment, whoever reads.
-func toCommentJSON(m store.Comment, moderator bool) commentJSON {
+// organisation are in only for a named comment, whoever reads. r is what
+// the comments of the answer carry, read once for the reader.
+func toCommentJSON(m store.Comment, moderator bool, r *resolution) commentJSON {
 	a := m.Public()
 	out := commentJSON{ID: m.ID, Consultation: m.Consultation, Section: m.Section, Label: m.Label, Type: m.Type,
 		Body: m.Body, BodyHTML: m.BodyHTML, Proposed: m.Proposed, Display: m.Display,
@@ -93,10 +152,25 @@ func toCommentJSON(m store.Comment, moderator bool) commentJSON {
 		t := apiTime(m.EditedAt)
 		out.EditedAt = &t
 	}
-	// Until comments are carried over to later versions, a comment is
-	// where it was made.
-	out.Anchor = commentPlaceJSON{Version: m.Version, Paragraph: out.Paragraph, Section: m.Section, Relation: "kept"}
-	out.Current = out.Anchor
+	out.Anchor = anchorJSON{Version: m.Version, Paragraph: out.Paragraph, Section: m.Section}
+	out.Current = currentJSON{Version: m.Version, Paragraph: out.Paragraph, Section: m.Section, Relation: store.RelKept}
+	if cur, ok := r.currentOf(m); ok {
+		out.Current = currentJSON{Version: cur.Version, Section: cur.Section, Relation: cur.Relation, Parts: cur.Parts}
+		if cur.Paragraph != "" {
+			pid := cur.Paragraph
+			out.Current.Paragraph = &pid
+		}
+	} else if m.Paragraph == "" {
+		// A question or the whole document follows the document itself.
+		out.Current.Version = max(m.Version, r.newest(m.Document))
+	}
+	if m.Disposition != nil {
+		out.Disposition = toDispositionJSON(*m.Disposition)
+	}
+	out.Replies = []replyJSON{}
+	for _, p := range r.replies[m.ID] {
+		out.Replies = append(out.Replies, toReplyJSON(p, r.group))
+	}
 	if moderator {
 		reason, note := m.HideReason, m.Note
 		out.HideReason, out.ModerationNote = &reason, &note
@@ -104,10 +178,41 @@ func toCommentJSON(m store.Comment, moderator bool) commentJSON {
 	return out
 }
 
-// commentJSONFor shapes a comment for the reader of this request.
-func commentJSONFor(c echo.Context, m store.Comment) commentJSON {
+// commentJSONFor shapes one comment for the reader of this request.
+func (s *Server) commentJSONFor(c echo.Context, m store.Comment) (commentJSON, error) {
+	list, err := s.commentsJSONFor(c, []store.Comment{m})
+	if err != nil {
+		return commentJSON{}, err
+	}
+	return list[0], nil
+}
+
+// commentsJSONFor shapes comments for the reader of this request, reading
+// what they carry once for them all.
+func (s *Server) commentsJSONFor(c echo.Context, ms []store.Comment) ([]commentJSON, error) {
 	u := userFrom(c)
-	return toCommentJSON(m, u.HasRole("editor") || (u != nil && u.ID == m.AuthorID))
+	r, err := s.resolutionFor(c.Request().Context(), u, ms)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]commentJSON, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, toCommentJSON(m, u.HasRole("editor") || (u != nil && u.ID == m.AuthorID), r))
+	}
+	return out, nil
+}
+
+// commentAnswer answers with one comment for the reader, bare or wrapped
+// under "comment" when it was created.
+func (s *Server) commentAnswer(c echo.Context, status int, m store.Comment) error {
+	out, err := s.commentJSONFor(c, m)
+	if err != nil {
+		return err
+	}
+	if status == http.StatusCreated {
+		return c.JSON(status, map[string]any{"comment": out})
+	}
+	return c.JSON(status, out)
 }
 
 // commentStates are the values of the state filter, for editors.
@@ -194,9 +299,9 @@ func (s *Server) apiComments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]commentJSON, 0, len(list.Items))
-	for _, m := range list.Items {
-		items = append(items, commentJSONFor(c, m))
+	items, err := s.commentsJSONFor(c, list.Items)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": list.Total, "page": list.Page, "per_page": list.PerPage})
 }
@@ -231,7 +336,7 @@ func (s *Server) apiPostComment(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, views.CommentURL(m.Consultation, m.ID))
-	return c.JSON(http.StatusCreated, map[string]any{"comment": commentJSONFor(c, m)})
+	return s.commentAnswer(c, http.StatusCreated, m)
 }
 
 // commentID reads the :id of a comment route; anything but a number is a
@@ -253,7 +358,7 @@ func (s *Server) apiComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+	return s.commentAnswer(c, http.StatusOK, m)
 }
 
 // commentPatchJSON is the body of PATCH /api/v1/comments/{id}; absent
@@ -289,7 +394,7 @@ func (s *Server) apiPatchComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+	return s.commentAnswer(c, http.StatusOK, m)
 }
 
 func (s *Server) apiWithdrawComment(c echo.Context) error {
@@ -301,7 +406,7 @@ func (s *Server) apiWithdrawComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+	return s.commentAnswer(c, http.StatusOK, m)
 }
 
 // moderationJSON is the body of POST /api/v1/comments/{id}/moderation.
@@ -324,7 +429,7 @@ func (s *Server) apiModerateComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+	return s.commentAnswer(c, http.StatusOK, m)
 }
 
 // flagJSON is a reader's flag, in the request and the answer of
@@ -462,4 +567,87 @@ func (s *Server) eachApprovedComment(c echo.Context, slug string, fn func(store.
 			return nil
 		}
 	}
+}
+
+// dispositionInJSON is the body of PUT /api/v1/comments/{id}/disposition.
+type dispositionInJSON struct {
+	Disposition string         `json:"disposition"`
+	Rationale   string         `json:"rationale"`
+	AddressedIn *addressedJSON `json:"addressed_in"`
+}
+
+// apiDisposeComment answers PUT /api/v1/comments/{id}/disposition: an
+// editor gives or revises the disposition; the answer is the comment.
+func (s *Server) apiDisposeComment(c echo.Context) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	var in dispositionInJSON
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	d := store.Disposition{Value: in.Disposition, Rationale: in.Rationale}
+	if in.AddressedIn != nil {
+		d.AddressedIn = store.Addressed{Version: in.AddressedIn.Version, Paragraphs: in.AddressedIn.Paragraphs}
+		if in.AddressedIn.Version < 1 {
+			return &store.ValidationError{Fields: map[string]string{"addressed_in.version": "Versions are numbered from 1; send null when no later version addressed the comment"}}
+		}
+	}
+	m, err := s.dispose(c, id, d)
+	if err != nil {
+		return err
+	}
+	return s.commentAnswer(c, http.StatusOK, m)
+}
+
+// apiDispositionHistory answers GET /api/v1/comments/{id}/dispositions:
+// every disposition given to a comment, oldest first. Dispositions are
+// public once given, like the comment they answer.
+func (s *Server) apiDispositionHistory(c echo.Context) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.visibleComment(c, id); err != nil {
+		return err
+	}
+	list, err := s.db.DispositionHistory(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	items := make([]*dispositionJSON, 0, len(list))
+	for _, d := range list {
+		items = append(items, toDispositionJSON(d))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)})
+}
+
+// apiReplyToComment answers POST /api/v1/comments/{id}/replies: an
+// editor's public reply, 201 with the reply and the comment's permalink.
+func (s *Server) apiReplyToComment(c echo.Context) error {
+	id, err := commentID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Body string `json:"body"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := s.replyTo(c, id, in.Body)
+	if err != nil {
+		return err
+	}
+	m, err := s.db.Comment(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	group, err := s.db.GroupName(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, views.CommentURL(m.Consultation, m.ID))
+	return c.JSON(http.StatusCreated, map[string]any{"reply": toReplyJSON(r, group)})
 }

@@ -79,8 +79,9 @@ func TestAPICommentWindow(t *testing.T) {
 	if m.State != "approved" || m.Label != "2 ¶1" || m.Paragraph == nil || *m.Paragraph != "p4" || m.Question != nil {
 		t.Errorf("while open: got %+v", m)
 	}
-	if m.Anchor["version"] != float64(1) || m.Anchor["relation"] != "kept" || !cmp.Equal(m.Anchor, m.Current) {
-		t.Errorf("anchor %v, current %v: want version 1, kept, and equal", m.Anchor, m.Current)
+	wantCurrent := map[string]any{"version": float64(1), "paragraph": "p4", "section": "2", "relation": "kept"}
+	if m.Anchor["version"] != float64(1) || m.Anchor["paragraph"] != "p4" || !cmp.Equal(m.Current, wantCurrent) {
+		t.Errorf("anchor %v, current %v: want version 1 and p4, kept", m.Anchor, m.Current)
 	}
 	ce.advance(9 * 24 * time.Hour)
 	before := ce.stored(t)

@@ -45,11 +45,11 @@ func (s *Server) apiGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := groupJSON{ID: g.ID, Consultation: g.Consultation, Comments: make([]commentJSON, 0, len(g.Comments))}
-	for _, m := range g.Comments {
-		out.Comments = append(out.Comments, commentJSONFor(c, m))
+	comments, err := s.commentsJSONFor(c, g.Comments)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, groupJSON{ID: g.ID, Consultation: g.Consultation, Comments: comments})
 }
 
 func (s *Server) apiModerateGroup(c echo.Context) error {
@@ -113,5 +113,5 @@ func (s *Server) apiUngroupComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, commentJSONFor(c, m))
+	return s.commentAnswer(c, http.StatusOK, m)
 }

@@ -127,8 +127,9 @@ func commentTarget(m store.Comment) (string, string) {
 // commentVM shapes a comment for the reader of this request. paragraph is
 // the text of the paragraph commented on, for the proposal's redline ("" to
 // show the proposal as plain text). revisions are shown only to moderators
-// and the author.
-func (s *Server) commentVM(c echo.Context, l *labels, m store.Comment, paragraph string, revisions []store.CommentRevision) views.CommentVM {
+// and the author. r is what the page's comments carry (replies,
+// disposition, later versions), read once for the page.
+func (s *Server) commentVM(c echo.Context, l *labels, m store.Comment, paragraph string, revisions []store.CommentRevision, r *resolution) views.CommentVM {
 	u := userFrom(c)
 	own := u != nil && u.ID == m.AuthorID
 	editor := u.HasRole("editor")
@@ -167,6 +168,12 @@ func (s *Server) commentVM(c echo.Context, l *labels, m store.Comment, paragraph
 		}
 	}
 	vm.CanEdit = own && m.State != store.CommentWithdrawn
+	if r != nil {
+		vm.Resolution = r.view(m)
+	}
+	if editor && m.State == store.CommentApproved {
+		vm.AnswerURL = views.CommentURL(m.Consultation, m.ID) + "#" + views.AnswerAnchor
+	}
 	if u != nil && !own && m.State == store.CommentApproved {
 		vm.CanFlag = true
 		vm.CSRF = csrfToken(c)

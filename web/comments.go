@@ -338,14 +338,18 @@ func (s *Server) renderParagraph(c echo.Context, l *labels, k store.Consultation
 	if p.next != nil {
 		vm.Next = &views.NavLink{Href: views.ParagraphURL(k.Slug, p.next.ID), Label: p.next.Label()}
 	}
+	r, err := s.resolutionFor(ctx, u, withSimilar(comments, list.Similar))
+	if err != nil {
+		return err
+	}
 	for _, m := range comments {
-		card, err := s.cardFor(c, l, m, p.Text)
+		card, err := s.cardFor(c, l, m, p.Text, r)
 		if err != nil {
 			return err
 		}
 		card.CanEdit = card.CanEdit && open
 		for _, o := range list.Similar[m.ID] {
-			sim, err := s.cardFor(c, l, o, p.Text)
+			sim, err := s.cardFor(c, l, o, p.Text, r)
 			if err != nil {
 				return err
 			}
@@ -361,8 +365,9 @@ func (s *Server) renderParagraph(c echo.Context, l *labels, k store.Consultation
 }
 
 // cardFor shapes one comment for this reader, with its earlier texts when
-// the reader may see them.
-func (s *Server) cardFor(c echo.Context, l *labels, m store.Comment, paragraph string) (views.CommentVM, error) {
+// the reader may see them; r is what the page's comments carry, nil to
+// read it for this comment alone.
+func (s *Server) cardFor(c echo.Context, l *labels, m store.Comment, paragraph string, r *resolution) (views.CommentVM, error) {
 	u := userFrom(c)
 	var revs []store.CommentRevision
 	if !m.EditedAt.IsZero() && (u.HasRole("editor") || u != nil && u.ID == m.AuthorID) {
@@ -371,7 +376,13 @@ func (s *Server) cardFor(c echo.Context, l *labels, m store.Comment, paragraph s
 			return views.CommentVM{}, err
 		}
 	}
-	return s.commentVM(c, l, m, paragraph, revs), nil
+	if r == nil {
+		var err error
+		if r, err = s.resolutionFor(c.Request().Context(), u, []store.Comment{m}); err != nil {
+			return views.CommentVM{}, err
+		}
+	}
+	return s.commentVM(c, l, m, paragraph, revs, r), nil
 }
 
 // questionParam reads ?question=N: 0 when absent, ErrNotFound when the
@@ -577,7 +588,7 @@ func (s *Server) renderEdit(c echo.Context, m store.Comment, k store.Consultatio
 			return err
 		}
 	}
-	card, err := s.cardFor(c, l, m, s.commentParagraphText(c.Request().Context(), k, m))
+	card, err := s.cardFor(c, l, m, s.commentParagraphText(c.Request().Context(), k, m), nil)
 	if err != nil {
 		return err
 	}
@@ -598,7 +609,7 @@ func (s *Server) withdrawCommentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	card, err := s.cardFor(c, l, m, s.commentParagraphText(c.Request().Context(), k, m))
+	card, err := s.cardFor(c, l, m, s.commentParagraphText(c.Request().Context(), k, m), nil)
 	if err != nil {
 		return err
 	}
@@ -657,6 +668,10 @@ func (s *Server) myComments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	r, err := s.resolutionFor(ctx, u, list)
+	if err != nil {
+		return err
+	}
 	consultations := map[string]store.Consultation{}
 	p := views.MyCommentsPage{Base: s.noindex(c, "Your comments")}
 	for _, m := range list {
@@ -673,6 +688,7 @@ func (s *Server) myComments(c echo.Context) error {
 		if m.State == store.CommentHidden {
 			row.HideReason, row.Note = m.HideReason, m.Note
 		}
+		row.Resolution = r.view(m)
 		if m.State != store.CommentWithdrawn && k.State(s.now()) == store.ConsultationOpen {
 			row.EditURL = row.Permalink + "/edit"
 			row.Withdraw = row.Permalink + "/withdraw"

@@ -716,11 +716,15 @@ func (s *Server) commentsPage(c echo.Context) error {
 	page.Sorts = []views.Choice{{Value: "document", Label: "Document order"}, {Value: "newest", Label: "Newest first"},
 		{Value: "oldest", Label: "Oldest first"}}
 	open := page.C.State == store.ConsultationOpen
+	r, err := s.resolutionFor(ctx, userFrom(c), withSimilar(list.Items, list.Similar))
+	if err != nil {
+		return err
+	}
 	for _, m := range list.Items {
-		vm := s.commentVM(c, l, m, text[m.Paragraph], nil)
+		vm := s.commentVM(c, l, m, text[m.Paragraph], nil, r)
 		vm.CanEdit = vm.CanEdit && open
 		for _, o := range list.Similar[m.ID] {
-			sim := s.commentVM(c, l, o, text[o.Paragraph], nil)
+			sim := s.commentVM(c, l, o, text[o.Paragraph], nil, r)
 			sim.CanEdit = sim.CanEdit && open
 			vm.Similar = append(vm.Similar, sim)
 		}
@@ -742,9 +746,6 @@ func (s *Server) commentsPage(c echo.Context) error {
 // commentPage is a comment's permalink. Pending, hidden and withdrawn
 // comments are shown to editors and their author only.
 func (s *Server) commentPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	u := userFrom(c)
-	now := s.now()
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return echo.ErrNotFound
@@ -760,13 +761,27 @@ func (s *Server) commentPage(c echo.Context) error {
 	if m.Consultation != con.Slug {
 		return fmt.Errorf("comment %d of %s: %w", id, con.Slug, store.ErrNotFound)
 	}
+	return s.renderCommentPage(c, m, views.NewForm(views.ReplyFormFields...), dispositionFormOf(m), http.StatusOK)
+}
+
+// renderCommentPage shows a comment's permalink with, for members, the
+// forms that answer it: reply and disposition hold what was typed in the
+// one that was sent.
+func (s *Server) renderCommentPage(c echo.Context, m store.Comment, reply, disp views.Form, status int) error {
+	ctx := c.Request().Context()
+	u := userFrom(c)
+	now := s.now()
+	con, err := s.db.Consultation(ctx, m.Consultation)
+	if err != nil {
+		return err
+	}
 	l, err := s.labels(ctx)
 	if err != nil {
 		return err
 	}
 	var revisions []store.CommentRevision
 	if u.HasRole("editor") || (u != nil && u.ID == m.AuthorID) {
-		if revisions, err = s.db.CommentRevisions(ctx, id); err != nil {
+		if revisions, err = s.db.CommentRevisions(ctx, m.ID); err != nil {
 			return err
 		}
 	}
@@ -782,13 +797,34 @@ func (s *Server) commentPage(c echo.Context) error {
 			}
 		}
 	}
-	vm := s.commentVM(c, l, m, paragraph, revisions)
+	r, err := s.resolutionFor(ctx, u, []store.Comment{m})
+	if err != nil {
+		return err
+	}
+	vm := s.commentVM(c, l, m, paragraph, revisions, r)
 	vm.CanEdit = vm.CanEdit && con.State(now) == store.ConsultationOpen
+	vm.AnswerURL = ""
 	page := views.CommentPage{Base: s.base(c, "Comment on "+m.Target()+" · "+con.Title), C: consultationHead(con, now), Comment: vm}
 	page.NoIndex = m.State != store.CommentApproved
+	if u.HasRole("editor") {
+		if m.Disposition != nil {
+			history, err := s.db.DispositionHistory(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			for _, d := range history[:len(history)-1] {
+				page.Comment.Resolution.History = append(page.Comment.Resolution.History, r.disposition(m, d))
+			}
+		}
+		if m.State == store.CommentApproved {
+			if page.Answer, err = s.answerForms(c, m, reply, disp); err != nil {
+				return err
+			}
+		}
+	}
 	_, page.Back = commentTarget(m)
 	if m.Paragraph != "" {
 		page.Back += "#" + views.CommentAnchor(m.ID)
 	}
-	return s.render(c, http.StatusOK, views.CommentView(page))
+	return s.render(c, status, views.CommentView(page))
 }

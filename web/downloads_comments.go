@@ -82,12 +82,20 @@ func (s *Server) commentsJSON(c echo.Context) error {
 	out := commentsDownloadJSON{Consultation: s.consultationJSON(c, k), Items: []commentJSON{}}
 	// A download is the public record, whoever fetches it.
 	out.Consultation.Counts.Pending, out.Consultation.Counts.Hidden, out.Consultation.Counts.Flagged = nil, nil, nil
+	var all []store.Comment
 	err = s.eachApprovedComment(c, k.Slug, func(m store.Comment) error {
-		out.Items = append(out.Items, toCommentJSON(m, false))
+		all = append(all, m)
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	r, err := s.resolutionFor(c.Request().Context(), nil, all)
+	if err != nil {
+		return err
+	}
+	for _, m := range all {
+		out.Items = append(out.Items, toCommentJSON(m, false, r))
 	}
 	attachment(c, echo.MIMEApplicationJSONCharsetUTF8, k.Slug+"-comments.json")
 	c.Response().WriteHeader(http.StatusOK)

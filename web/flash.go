@@ -51,6 +51,9 @@ var flashes = map[string]string{
 	"group-hidden":      "Every comment of the group is hidden; each author sees why.",
 	"group-disposed":    "Every published comment of the group has the disposition; each author is told.",
 	"comment-ungrouped": "The comment is out of the group for good.",
+	// Resolution (resolution.go).
+	"reply-sent":        "Your reply is published; the commenter is told.",
+	"disposition-saved": "The disposition is saved; the commenter is told.",
 }
 
 // redirectFlash answers a successful form with a 303 to the page that

@@ -101,13 +101,17 @@ func (s *Server) renderGroup(c echo.Context, g store.CommentGroup, f views.Form,
 		first = g.Comments[0].ID
 	}
 	p.Actions = *s.groupActions(c, k.Slug, g.ID, first, self)
+	r, err := s.resolutionFor(c.Request().Context(), userFrom(c), g.Comments)
+	if err != nil {
+		return err
+	}
 	byState := map[string]int{}
 	for _, m := range g.Comments {
 		byState[m.State]++
 		if m.State == store.CommentApproved {
 			p.Approved++
 		}
-		card, err := s.cardFor(c, l, m, "")
+		card, err := s.cardFor(c, l, m, "", r)
 		if err != nil {
 			return err
 		}

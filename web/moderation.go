@@ -36,6 +36,14 @@ func (s *Server) renderQueue(c echo.Context, problem string, status int) error {
 	for _, r := range store.HideReasons {
 		p.Reasons = append(p.Reasons, views.Choice{Value: r, Label: views.HideReasonLabel(r)})
 	}
+	comments := make([]store.Comment, 0, len(queue))
+	for _, q := range queue {
+		comments = append(comments, q.Comment)
+	}
+	r, err := s.resolutionFor(ctx, userFrom(c), comments)
+	if err != nil {
+		return err
+	}
 	// Paragraph texts, for the proposals' redlines, read once.
 	var texts map[string]string
 	// A campaign group is one entry: its first comment in the queue, the
@@ -60,7 +68,7 @@ func (s *Server) renderQueue(c echo.Context, problem string, status int) error {
 			p.Items[i].Similar = append(p.Items[i].Similar, s.similarVM(c, l, q.Comment, back))
 			continue
 		}
-		card, err := s.cardFor(c, l, q.Comment, texts[q.Paragraph])
+		card, err := s.cardFor(c, l, q.Comment, texts[q.Paragraph], r)
 		if err != nil {
 			return err
 		}

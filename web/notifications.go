@@ -56,6 +56,48 @@ func (s *Server) commentNotifier(event string) store.Notifier {
 	}
 }
 
+// replyNotifier tells a comment's author that a member replied, with the
+// reply's text and where to read it.
+func (s *Server) replyNotifier() func(store.Comment, store.User, store.Reply) []store.Message {
+	return func(m store.Comment, u store.User, r store.Reply) []store.Message {
+		about := fmt.Sprintf("your comment on %s (%s)", m.ConsultationTitle, strings.ToLower(m.Target()))
+		var b strings.Builder
+		fmt.Fprintf(&b, "Hello %s,\n\nA member replied to %s.\n\n", cmpName(u), about)
+		fmt.Fprintf(&b, "%s wrote:\n%s\n", r.Author, r.Body)
+		fmt.Fprintf(&b, "\nRead it with your comment: %s\n", s.siteURL(views.CommentURL(m.Consultation, m.ID)))
+		fmt.Fprintf(&b, "All your comments and their answers: %s\n", s.siteURL("/account/comments"))
+		return []store.Message{{UserID: u.ID, To: u.Email, Kind: "comment-reply",
+			Subject: "A member replied to " + about, Body: b.String()}}
+	}
+}
+
+// dispositionNotifier tells a comment's author the working group's
+// answer: the disposition, its rationale, and the change that addressed
+// the comment when there is one.
+func (s *Server) dispositionNotifier() store.Notifier {
+	return func(m store.Comment, u store.User) []store.Message {
+		d := m.Disposition
+		if d == nil {
+			return nil
+		}
+		about := fmt.Sprintf("your comment on %s (%s)", m.ConsultationTitle, strings.ToLower(m.Target()))
+		label := store.DispositionLabel(d.Value)
+		var b strings.Builder
+		fmt.Fprintf(&b, "Hello %s,\n\nThe working group answered %s: %s.\n\n", cmpName(u), about, label)
+		fmt.Fprintf(&b, "Their reason:\n%s\n", d.Rationale)
+		fmt.Fprintf(&b, "\nYour comment and the answer: %s\n", s.siteURL(views.CommentURL(m.Consultation, m.ID)))
+		if a := d.AddressedIn; a.Version > 0 {
+			// The link works once version a.Version is public; the page
+			// of the comment says whether it is.
+			fmt.Fprintf(&b, "It was addressed in version %d: %s\n", a.Version,
+				s.siteURL(views.DiffURL(m.Document, m.Version, a.Version)+"#r-"+a.Paragraphs[0]))
+		}
+		fmt.Fprintf(&b, "All your comments and their answers: %s\n", s.siteURL("/account/comments"))
+		return []store.Message{{UserID: u.ID, To: u.Email, Kind: "comment-disposition",
+			Subject: "The working group answered your comment: " + label, Body: b.String()}}
+	}
+}
+
 // moderateComment approves or hides a comment and tells its author. The
 // moderation page and the API both come through here.
 func (s *Server) moderateComment(c echo.Context, id int64, action, reason, note string) (store.Comment, error) {

@@ -186,6 +186,14 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/comment-groups/:id/moderation", s.apiModerateGroup, editor)
 	api.PUT("/comment-groups/:id/disposition", s.apiDisposeGroup, editor)
 	api.DELETE("/comments/:id/group", s.apiUngroupComment, editor)
+	// Resolution (resolution.go, api_comments.go): the working group's
+	// replies and dispositions, given by editors on a comment's page or
+	// through the API; the history of dispositions is public once given.
+	e.POST("/consultations/:slug/comments/:id/replies", s.replyFromPage, editor)
+	e.POST("/consultations/:slug/comments/:id/disposition", s.disposeFromPage, editor)
+	api.PUT("/comments/:id/disposition", s.apiDisposeComment, editor)
+	api.POST("/comments/:id/replies", s.apiReplyToComment, editor)
+	api.GET("/comments/:id/dispositions", s.apiDispositionHistory)
 }
 
 // staticFiles serves the files of fsys, which browsers may keep for a day,

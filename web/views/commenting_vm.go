@@ -180,6 +180,8 @@ type MyCommentRow struct {
 	Date, DateTime    string
 	Permalink         string
 	EditURL, Withdraw string
+	// Resolution is what became of the comment.
+	Resolution ResolutionVM
 }
 
 // StateWords is the comment's state in words, with the reason a hidden

@@ -46,6 +46,12 @@ type CommentVM struct {
 	// Similar are the other comments of the campaign group this comment
 	// heads on a public list, shown collapsed under it.
 	Similar []CommentVM
+	// Resolution is what became of the comment: replies, disposition,
+	// the paragraph in later versions.
+	Resolution ResolutionVM
+	// AnswerURL leads members to the forms that answer the comment, ""
+	// for other readers and on the page that holds the forms.
+	AnswerURL string
 }
 
 // RedPart is a run of a redline: Op 1 inserted, -1 deleted, 0 the same.

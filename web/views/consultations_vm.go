@@ -209,4 +209,7 @@ type CommentPage struct {
 	// Back leads to the comment on its paragraph's page, or on the
 	// consultation page for a question or the whole document.
 	Back string
+	// Answer holds the members' reply and disposition forms; nil for
+	// other readers and for comments that are not approved.
+	Answer *AnswerForms
 }
