@@ -64,6 +64,7 @@ func GroupURL(slug string, id int64) string {
 
 // UngroupURL is where a comment is taken out of its campaign group.
 func UngroupURL(slug string, id int64) string { return CommentURL(slug, id) + "/ungroup" }
+
 // RepliesURL is where members post a reply to a comment.
 func RepliesURL(slug string, id int64) string { return CommentURL(slug, id) + "/replies" }
 
