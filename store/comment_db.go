@@ -811,6 +811,9 @@ func (t *Tx) notify(ctx context.Context, fn Notifier, m Comment, author User) er
 	if fn == nil || author.Disabled {
 		return nil
 	}
+	if on, err := subscribed(ctx, t.tx, author.ID, TopicCommentNews); err != nil || !on {
+		return err
+	}
 	for _, msg := range fn(m, author) {
 		if err := t.enqueue(ctx, msg); err != nil {
 			return err

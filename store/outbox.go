@@ -38,8 +38,17 @@ const MaxAttempts = 8
 // TopicConsultations is the subscription to "a consultation opens".
 const TopicConsultations = "consultations"
 
-// Topics are the subscriptions an account can hold.
-var Topics = []string{TopicConsultations}
+// TopicCommentNews is the email about one's own comments: the receipt,
+// moderation, replies and dispositions. Every commenter gets it until they
+// opt out.
+const TopicCommentNews = "comment-news"
+
+// Topics are the kinds of email an account can turn on or off.
+var Topics = []string{TopicConsultations, TopicCommentNews}
+
+// optOut reports whether a topic is on until one says no (it is kept in
+// email_optouts), rather than off until one asks (subscriptions).
+func optOut(topic string) bool { return topic == TopicCommentNews }
 
 // Validate checks that a message can be sent.
 func (m *Message) Validate() error {
@@ -200,10 +209,18 @@ func (db *DB) SetSubscription(ctx context.Context, userID int64, topic string, o
 		return &ValidationError{Fields: map[string]string{"topic": "Choose a topic one can subscribe to"}}
 	}
 	return db.update(ctx, func(t *Tx) error {
-		q := "DELETE FROM subscriptions WHERE user_id = ? AND topic = ?"
+		del, ins := "DELETE FROM subscriptions WHERE user_id = ? AND topic = ?",
+			"INSERT INTO subscriptions (user_id, topic, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+		if optOut(topic) {
+			// Turning an opt-out topic on removes the refusal.
+			ins, del = "INSERT INTO email_optouts (user_id, topic, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+				"DELETE FROM email_optouts WHERE user_id = ? AND topic = ?"
+			on = !on
+		}
+		q := del
 		args := []any{userID, topic}
 		if on {
-			q = "INSERT INTO subscriptions (user_id, topic, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+			q = ins
 			args = append(args, t.stamp())
 		}
 		res, err := t.exec(ctx, q, args...)
@@ -217,7 +234,7 @@ func (db *DB) SetSubscription(ctx context.Context, userID int64, topic string, o
 			return nil
 		}
 		action := "subscription.on"
-		if !on {
+		if on == optOut(topic) {
 			action = "subscription.off"
 		}
 		return t.audit(ctx, action, fmt.Sprintf("user/%d", userID), topic)
@@ -226,12 +243,20 @@ func (db *DB) SetSubscription(ctx context.Context, userID int64, topic string, o
 
 // Subscribed reports whether an account is subscribed to a topic.
 func (db *DB) Subscribed(ctx context.Context, userID int64, topic string) (bool, error) {
+	return subscribed(ctx, db.read, userID, topic)
+}
+
+func subscribed(ctx context.Context, q querier, userID int64, topic string) (bool, error) {
+	table := "subscriptions"
+	if optOut(topic) {
+		table = "email_optouts"
+	}
 	var n int
-	err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND topic = ?", userID, topic).Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE user_id = ? AND topic = ?", userID, topic).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("subscription of user %d to %s: %w", userID, topic, err)
 	}
-	return n > 0, nil
+	return (n > 0) != optOut(topic), nil
 }
 
 // Subscribers lists the enabled accounts subscribed to a topic, by email.

@@ -204,6 +204,9 @@ func (db *DB) AddReply(ctx context.Context, id int64, body, bodyHTML string, not
 		if err != nil || author.Disabled {
 			return err
 		}
+		if on, err := subscribed(ctx, t.tx, author.ID, TopicCommentNews); err != nil || !on {
+			return err
+		}
 		for _, msg := range notify(m, author, out) {
 			if err := t.enqueue(ctx, msg); err != nil {
 				return err

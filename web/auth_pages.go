@@ -359,6 +359,9 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 	if p.SubscribedConsultations, err = s.db.Subscribed(c.Request().Context(), u.ID, store.TopicConsultations); err != nil {
 		return p, err
 	}
+	if p.CommentNews, err = s.db.Subscribed(c.Request().Context(), u.ID, store.TopicCommentNews); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 

@@ -51,8 +51,7 @@ func (s *Server) commentNotifier(event string) store.Notifier {
 		}
 		fmt.Fprintf(&b, "\nYour comment: %s\n", s.siteURL(views.CommentURL(m.Consultation, m.ID)))
 		fmt.Fprintf(&b, "All your comments and their state: %s\n", s.siteURL("/account/comments"))
-		msg.Body = b.String()
-		return []store.Message{msg}
+		return []store.Message{s.commentNews(u, msg, &b)}
 	}
 }
 
@@ -66,8 +65,7 @@ func (s *Server) replyNotifier() func(store.Comment, store.User, store.Reply) []
 		fmt.Fprintf(&b, "%s wrote:\n%s\n", r.Author, r.Body)
 		fmt.Fprintf(&b, "\nRead it with your comment: %s\n", s.siteURL(views.CommentURL(m.Consultation, m.ID)))
 		fmt.Fprintf(&b, "All your comments and their answers: %s\n", s.siteURL("/account/comments"))
-		return []store.Message{{UserID: u.ID, To: u.Email, Kind: "comment-reply",
-			Subject: "A member replied to " + about, Body: b.String()}}
+		return []store.Message{s.commentNews(u, store.Message{Kind: "comment-reply", Subject: "A member replied to " + about}, &b)}
 	}
 }
 
@@ -93,9 +91,22 @@ func (s *Server) dispositionNotifier() store.Notifier {
 				s.siteURL(views.DiffURL(m.Document, m.Version, a.Version)+"#r-"+a.Paragraphs[0]))
 		}
 		fmt.Fprintf(&b, "All your comments and their answers: %s\n", s.siteURL("/account/comments"))
-		return []store.Message{{UserID: u.ID, To: u.Email, Kind: "comment-disposition",
-			Subject: "The working group answered your comment: " + label, Body: b.String()}}
+		return []store.Message{s.commentNews(u, store.Message{Kind: "comment-disposition",
+			Subject: "The working group answered your comment: " + label}, &b)}
 	}
+}
+
+// commentNews finishes a message about u's own comment: addressed to u,
+// with the one-click link that stops such messages (in the text and in the
+// List-Unsubscribe header).
+func (s *Server) commentNews(u store.User, m store.Message, body *strings.Builder) store.Message {
+	m.UserID, m.To = u.ID, u.Email
+	if unsub := s.unsubscribeURL(u.ID, store.TopicCommentNews); unsub != "" {
+		m.Unsubscribe = unsub
+		fmt.Fprintf(body, "\nYou receive this because you commented. Stop emails about your comments: %s\n", unsub)
+	}
+	m.Body = body.String()
+	return m
 }
 
 // moderateComment approves or hides a comment and tells its author. The
@@ -110,29 +121,10 @@ func (s *Server) moderateGroup(c echo.Context, id int64, action, reason, note st
 	return s.db.ModerateGroup(actorCtx(c), id, action, reason, note, s.commentNotifier(eventCommentModerated))
 }
 
-// answerNotifier tells a comment's author that the working group gave
-// their comment a disposition, and where to read it.
-func (s *Server) answerNotifier() store.Notifier {
-	return func(m store.Comment, u store.User) []store.Message {
-		if m.Disposition == nil {
-			return nil
-		}
-		about := fmt.Sprintf("your comment on %s (%s)", m.ConsultationTitle, strings.ToLower(m.Target()))
-		var b strings.Builder
-		fmt.Fprintf(&b, "Hello %s,\n\nThe working group answered %s: %s.\n", cmpName(u), about,
-			strings.ToLower(store.DispositionLabel(m.Disposition.Value)))
-		fmt.Fprintf(&b, "\nTheir reasons: %s\n", m.Disposition.Rationale)
-		fmt.Fprintf(&b, "\nYour comment and the answer: %s\n", s.siteURL(views.CommentURL(m.Consultation, m.ID)))
-		fmt.Fprintf(&b, "All your comments and their state: %s\n", s.siteURL("/account/comments"))
-		return []store.Message{{UserID: u.ID, To: u.Email, Kind: "comment-answered",
-			Subject: "The working group answered " + about, Body: b.String()}}
-	}
-}
-
 // disposeGroup gives every approved comment of a campaign group the same
 // disposition and tells each author; it returns how many.
 func (s *Server) disposeGroup(c echo.Context, id int64, d store.Disposition) (int, error) {
-	return s.db.DisposeGroup(actorCtx(c), id, d, s.answerNotifier())
+	return s.db.DisposeGroup(actorCtx(c), id, d, s.dispositionNotifier())
 }
 
 // announceOpenings tells subscribers about every consultation that has

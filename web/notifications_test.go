@@ -89,3 +89,26 @@ func TestSubscribersAreToldOnceWhenAConsultationOpens(t *testing.T) {
 		t.Errorf("after unsubscribing, bob is still subscribed")
 	}
 }
+
+// TestCommentNewsCanBeStopped: every message about one's own comment
+// carries a one-click link that stops them, and after it nothing more is
+// queued.
+func TestCommentNewsCanBeStopped(t *testing.T) {
+	ce := newConsultEnv(t)
+	ce.consultation(t, store.ModerationPost)
+	ce.advance(48 * time.Hour)
+	ce.post(t, ce.alice, `{"paragraph":"p2","body":"First."}`, http.StatusCreated)
+	msgs := outbox(t, ce.db)
+	if len(msgs) != 1 || msgs[0].Unsubscribe == "" || !strings.Contains(msgs[0].Body, msgs[0].Unsubscribe) {
+		t.Fatalf("the receipt: got %+v, want one message with its unsubscribe link in the header and the text", msgs)
+	}
+	w := ce.client().post(msgs[0].Unsubscribe, nil)
+	wantStatus(t, "one-click unsubscribe", w, http.StatusOK)
+	ce.post(t, ce.alice, `{"paragraph":"p4","body":"Second."}`, http.StatusCreated)
+	if n := len(outbox(t, ce.db)); n != 1 {
+		t.Errorf("after opting out: %d messages, want still 1", n)
+	}
+	if on, _ := ce.db.Subscribed(context.Background(), ce.aliceID, store.TopicCommentNews); on {
+		t.Errorf("after opting out, alice still gets comment news")
+	}
+}

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -123,6 +124,14 @@ func NewServer(d Deps) *Server {
 	s.middleware(e)
 	s.routes(e)
 	s.echo = e
+	// The signing keys are read (or made) now: messages are composed
+	// inside store transactions, where making a key, a write of its own,
+	// would wait for the one writer connection held by that transaction.
+	for _, name := range []string{unsubscribeKeyName, formTimeKeyName} {
+		if _, err := s.secret(context.Background(), name); err != nil {
+			s.log.Error("read a signing key", "name", name, "err", err)
+		}
+	}
 	return s
 }
 

@@ -55,6 +55,7 @@ func (s *Server) unsubscribeRequest(c echo.Context) (userID int64, topic string,
 // topicLabels say in words what each subscription is.
 var topicLabels = map[string]string{
 	store.TopicConsultations: "emails when a consultation opens",
+	store.TopicCommentNews:   "emails about your comments (receipts, moderation, replies and answers)",
 }
 
 // unsubscribePage asks to confirm: a GET must change nothing, since mail
@@ -88,9 +89,11 @@ func (s *Server) unsubscribe(c echo.Context) error {
 // saveSubscriptions stores the account page's email settings.
 func (s *Server) saveSubscriptions(c echo.Context) error {
 	u := userFrom(c)
-	on := c.FormValue(store.TopicConsultations) == "1"
-	if err := s.db.SetSubscription(actorCtx(c), u.ID, store.TopicConsultations, on); err != nil {
-		return err
+	for _, topic := range store.Topics {
+		on := c.FormValue(topic) == "1"
+		if err := s.db.SetSubscription(actorCtx(c), u.ID, topic, on); err != nil {
+			return err
+		}
 	}
 	return s.redirectFlash(c, "/account#email", "subscriptions")
 }

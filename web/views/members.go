@@ -76,6 +76,8 @@ type AccountPage struct {
 	// SubscribedConsultations is the "email me when a consultation
 	// opens" setting.
 	SubscribedConsultations bool
+	// CommentNews is the "email me about my comments" setting.
+	CommentNews bool
 }
 
 // PolicyFormPage adds or edits a policy.
