@@ -131,9 +131,10 @@ func toCommentJSON(m store.Comment, moderator bool, r *resolution) commentJSON {
 	switch {
 	case m.Display == store.DisplayNamed:
 		out.Author.Name, out.Author.Organisation = &a.Name, &a.Organisation
-	case moderator:
+	case moderator && r.user.HasRole("editor"):
 		// Moderators see who wrote an anonymous comment (the form tells
-		// commenters so); the display field says it is not public.
+		// commenters so); the display field says it is not public. The
+		// author is shown their comment as the public sees it.
 		out.Author.Name, out.Author.Organisation = &m.Author.Name, &m.Author.Organisation
 	}
 	if m.Paragraph != "" {

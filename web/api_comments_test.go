@@ -371,6 +371,12 @@ func TestAnonymousCommentsNeverLeak(t *testing.T) {
 			}
 		}
 	}
+	// Moderators see who wrote it, as the comment form tells commenters.
+	w := ce.editor.get("/api/v1/comments/" + itoa(anon.ID))
+	wantStatus(t, "editor GET the anonymous comment", w, 200)
+	if !strings.Contains(w.Body.String(), aliceName) || !strings.Contains(w.Body.String(), `"display":"anonymous"`) {
+		t.Errorf("an editor reading the anonymous comment: got %s, want the author's name beside display anonymous", w.Body)
+	}
 }
 
 func TestCommentDownloads(t *testing.T) {
