@@ -162,7 +162,7 @@ func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild boo
 		case "document":
 			err = ix.applyDocument(ctx, bi, batch, c.Key)
 		case "comment":
-			err = ix.applyComment(ctx, batch, c.Key, comments, &titles)
+			err = ix.applyComment(batch, c.Key, comments)
 		case "consultation":
 			err = ix.applyConsultation(ctx, batch, c.Key, &titles)
 		default:
@@ -270,7 +270,7 @@ func (ix *Index) changedComments(ctx context.Context, order []string, latest map
 // is now (comments holds it, read by changedComments): its record when it
 // is approved; otherwise (pending, hidden, withdrawn, or gone) no record
 // at all, deleting any it had.
-func (ix *Index) applyComment(ctx context.Context, batch *bleve.Batch, key string, comments map[int64]store.Comment, titles *consultationTitles) error {
+func (ix *Index) applyComment(batch *bleve.Batch, key string, comments map[int64]store.Comment) error {
 	id, err := strconv.ParseInt(key, 10, 64)
 	if err != nil {
 		// Not a key the store writes; nothing of it can be indexed.
@@ -282,11 +282,9 @@ func (ix *Index) applyComment(ctx context.Context, batch *bleve.Batch, key strin
 		batch.Delete(docID(KindComment, key))
 		return nil
 	}
-	title, err := titles.of(ctx, m.Consultation)
-	if err != nil {
-		return fmt.Errorf("apply change of comment %d: %w", id, err)
-	}
-	return indexDoc(batch, ix.mapping, commentDoc(m, title))
+	// The comment was read with its consultation's title: no need for
+	// Consultation, whose counts cost more the more comments there are.
+	return indexDoc(batch, ix.mapping, commentDoc(m, m.ConsultationTitle))
 }
 
 // applyConsultation reindexes the approved comments of a consultation,

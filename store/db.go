@@ -22,11 +22,12 @@ import (
 // DB is the SQLite repository. Writes go through a single connection so that
 // SQLite never has to arbitrate between writers of ours; reads use a pool.
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
-	path  string
-	group *grouper  // see group.go
-	stmts stmtCache // see stmt.go
+	write     *sql.DB
+	read      *sql.DB
+	path      string
+	group     *grouper  // see group.go
+	stmts     stmtCache // the writer's prepared statements; see stmt.go
+	readStmts stmtCache // the readers'
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -100,7 +101,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes both connection pools.
 func (db *DB) Close() error {
 	db.closeGroup()
-	return errors.Join(db.stmts.close(), db.read.Close(), db.write.Close())
+	return errors.Join(db.stmts.close(), db.readStmts.close(), db.read.Close(), db.write.Close())
 }
 
 // Path is the database file's path.

@@ -29,11 +29,42 @@ var hotStatements = []string{
 	qEnqueue, qInsertChange, qInsertAudit,
 }
 
-// stmtCache holds the writer's prepared statements, read-only once the
-// database is open.
+// stmtCache holds prepared statements: the writer's, prepared when the
+// database opens, and the readers' (see readRowCached), prepared on first
+// use.
 type stmtCache struct {
 	mu sync.Mutex
 	m  map[string]*sql.Stmt
+}
+
+// readStatements are the fixed reads of every API request, prepared on the
+// read pool on first use (database/sql prepares them again on each pooled
+// connection as needed); see readRowCached.
+var readStatements = map[string]bool{qTokenUser: true}
+
+// readRowCached reads one row on the read pool with q, prepared once when
+// q is one of readStatements, else as QueryRowContext would. Preparing on
+// the pool is safe at any time: no transaction holds its connections.
+func (db *DB) readRowCached(ctx context.Context, q string, args ...any) *sql.Row {
+	if !readStatements[q] {
+		return db.read.QueryRowContext(ctx, q, args...)
+	}
+	db.readStmts.mu.Lock()
+	s, ok := db.readStmts.m[q]
+	if !ok {
+		var err error
+		s, err = db.read.PrepareContext(ctx, q)
+		if err != nil {
+			db.readStmts.mu.Unlock()
+			return db.read.QueryRowContext(ctx, q, args...)
+		}
+		if db.readStmts.m == nil {
+			db.readStmts.m = map[string]*sql.Stmt{}
+		}
+		db.readStmts.m[q] = s
+	}
+	db.readStmts.mu.Unlock()
+	return s.QueryRowContext(ctx, args...)
 }
 
 // prepare prepares every hot statement on the writer; no transaction may
