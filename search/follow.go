@@ -147,6 +147,12 @@ func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild boo
 	if err != nil {
 		return false, err
 	}
+	// The comments changed in this page are read in one go: under a flow
+	// of comments, one query per comment was most of the follower's cost.
+	comments, err := ix.changedComments(ctx, order, latest)
+	if err != nil {
+		return false, err
+	}
 	batch := bi.NewBatch()
 	titles := consultationTitles{db: ix.db}
 	for _, k := range order {
@@ -156,7 +162,7 @@ func (ix *Index) apply(ctx context.Context, changes []store.Change) (rebuild boo
 		case "document":
 			err = ix.applyDocument(ctx, bi, batch, c.Key)
 		case "comment":
-			err = ix.applyComment(ctx, batch, c.Key, &titles)
+			err = ix.applyComment(batch, c.Key, comments)
 		case "consultation":
 			err = ix.applyConsultation(ctx, batch, c.Key, &titles)
 		default:
@@ -236,32 +242,49 @@ func (ix *Index) documentBlocks(ctx context.Context, slug string) ([]doc, error)
 	return documentDocs(d, v, false), nil
 }
 
+// changedComments reads the comments that changes of kind "comment" in
+// order name, in one query per 500 (store.CommentsByID), keyed by id. Bad
+// keys are left out: applyComment skips them.
+func (ix *Index) changedComments(ctx context.Context, order []string, latest map[string]store.Change) (map[int64]store.Comment, error) {
+	var ids []int64
+	for _, k := range order {
+		c := latest[k]
+		if c.Kind != "comment" {
+			continue
+		}
+		if id, err := strconv.ParseInt(c.Key, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	comments, err := ix.db.CommentsByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("apply changes of %d comments: %w", len(ids), err)
+	}
+	return comments, nil
+}
+
 // applyComment adds to batch what makes the index hold the comment as it
-// is now: its record when it is approved; otherwise (pending, hidden,
-// withdrawn, or gone) no record at all, deleting any it had.
-func (ix *Index) applyComment(ctx context.Context, batch *bleve.Batch, key string, titles *consultationTitles) error {
+// is now (comments holds it, read by changedComments): its record when it
+// is approved; otherwise (pending, hidden, withdrawn, or gone) no record
+// at all, deleting any it had.
+func (ix *Index) applyComment(batch *bleve.Batch, key string, comments map[int64]store.Comment) error {
 	id, err := strconv.ParseInt(key, 10, 64)
 	if err != nil {
 		// Not a key the store writes; nothing of it can be indexed.
 		ix.log.Warn("skip a comment change with a bad key", "key", key)
 		return nil
 	}
-	m, err := ix.db.Comment(ctx, id)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		batch.Delete(docID(KindComment, key))
-		return nil
-	case err != nil:
-		return fmt.Errorf("apply change of comment %d: %w", id, err)
-	case m.State != store.CommentApproved:
+	m, ok := comments[id]
+	if !ok || m.State != store.CommentApproved {
 		batch.Delete(docID(KindComment, key))
 		return nil
 	}
-	title, err := titles.of(ctx, m.Consultation)
-	if err != nil {
-		return fmt.Errorf("apply change of comment %d: %w", id, err)
-	}
-	return indexDoc(batch, ix.mapping, commentDoc(m, title))
+	// The comment was read with its consultation's title: no need for
+	// Consultation, whose counts cost more the more comments there are.
+	return indexDoc(batch, ix.mapping, commentDoc(m, m.ConsultationTitle))
 }
 
 // applyConsultation reindexes the approved comments of a consultation,

@@ -353,3 +353,43 @@ func TestCommentNotificationsQueuedWithTheChange(t *testing.T) {
 		t.Errorf("outbox: got %d messages %v, want %v", total, kinds, want)
 	}
 }
+
+func TestCommentsByID(t *testing.T) {
+	f := newConsultFixture(t)
+	f.open(t, "r", store.ModerationPre)
+	f.now = t0.Add(48 * time.Hour)
+	bob := f.user(t, "bob@example.org", "academia", false)
+	var ids []int64
+	for _, body := range []string{"one", "two", "three"} {
+		m, err := f.db.CreateComment(bob, store.NewComment{Consultation: "r", Paragraph: "p2", Body: body}, store.Limits{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	tests := []struct {
+		name string
+		ids  []int64
+		want map[int64]string // id -> body
+	}{
+		{"none", nil, map[int64]string{}},
+		{"all, pending ones too", ids, map[int64]string{ids[0]: "one", ids[1]: "two", ids[2]: "three"}},
+		{"unknown ids left out", []int64{ids[1], 999999}, map[int64]string{ids[1]: "two"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := f.db.CommentsByID(f.ctx, tt.ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("got %d comments, want %d", len(got), len(tt.want))
+			}
+			for id, body := range tt.want {
+				if m := got[id]; m.Body != body || m.Consultation != "r" || m.State != store.CommentPending {
+					t.Errorf("comment %d: got body %q consultation %q state %s, want %q r pending", id, m.Body, m.Consultation, m.State, body)
+				}
+			}
+		})
+	}
+}

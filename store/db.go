@@ -22,10 +22,12 @@ import (
 // DB is the SQLite repository. Writes go through a single connection so that
 // SQLite never has to arbitrate between writers of ours; reads use a pool.
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
-	path  string
-	group *grouper // see group.go
+	write     *sql.DB
+	read      *sql.DB
+	path      string
+	group     *grouper  // see group.go
+	stmts     stmtCache // the writer's prepared statements; see stmt.go
+	readStmts stmtCache // the readers'
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -79,8 +81,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := db.stmts.prepare(ctx, w); err != nil {
+		db.stmts.close()
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
+		db.stmts.close()
 		w.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
@@ -93,7 +101,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes both connection pools.
 func (db *DB) Close() error {
 	db.closeGroup()
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.stmts.close(), db.readStmts.close(), db.read.Close(), db.write.Close())
 }
 
 // Path is the database file's path.
@@ -228,15 +236,21 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 func (t *Tx) stamp() string { return t.now.Format(time.RFC3339) }
 
+// qInsertChange appends to the changes feed.
+const qInsertChange = "INSERT INTO changes (kind, key, op, created_at) VALUES (?, ?, ?, ?)"
+
 // change appends one object to the changes feed.
 func (t *Tx) change(ctx context.Context, kind, key, op string) error {
-	_, err := t.exec(ctx, "INSERT INTO changes (kind, key, op, created_at) VALUES (?, ?, ?, ?)",
+	_, err := t.execCached(ctx, qInsertChange,
 		kind, key, op, t.stamp())
 	if err != nil {
 		return fmt.Errorf("record change of %s %s: %w", kind, key, err)
 	}
 	return nil
 }
+
+// qInsertAudit appends to the audit log.
+const qInsertAudit = "INSERT INTO audit (at, user_id, actor, action, object, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 // audit appends one event, attributed to the actor carried by ctx.
 func (t *Tx) audit(ctx context.Context, action, object, detail string) error {
@@ -245,7 +259,7 @@ func (t *Tx) audit(ctx context.Context, action, object, detail string) error {
 	if a.UserID != 0 {
 		uid = a.UserID
 	}
-	_, err := t.exec(ctx, "INSERT INTO audit (at, user_id, actor, action, object, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	_, err := t.execCached(ctx, qInsertAudit,
 		t.stamp(), uid, a.Name(), action, object, detail, a.IP)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, object, err)

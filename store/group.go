@@ -24,6 +24,13 @@ const maxGroup = 64
 // errClosed answers writes that arrive after Close.
 var errClosed = errors.New("database closed")
 
+// The savepoint of each write in a group.
+const (
+	qSavepoint  = "SAVEPOINT grouped"
+	qRollbackTo = "ROLLBACK TO grouped"
+	qRelease    = "RELEASE grouped"
+)
+
 // groupWrite is one caller's write waiting for the group's commit.
 type groupWrite struct {
 	ctx  context.Context
@@ -162,22 +169,22 @@ func (db *DB) runGroup(batch []*groupWrite, results []error) (int, error) {
 		return -1, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	now := db.Now().UTC()
+	t := &Tx{tx: tx, db: db, now: db.Now().UTC()}
 	for i, w := range batch {
 		if err := w.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT grouped"); err != nil {
+		if _, err := t.execCached(ctx, qSavepoint); err != nil {
 			return -1, fmt.Errorf("savepoint: %w", err)
 		}
-		if err := runWrite(w, &Tx{tx: tx, db: db, now: now}); err != nil {
+		if err := runWrite(w, t); err != nil {
 			results[i] = err
-			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO grouped"); rerr != nil {
+			if _, rerr := t.execCached(ctx, qRollbackTo); rerr != nil {
 				return i, fmt.Errorf("roll back a failed write: %w", rerr)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE grouped"); err != nil {
+		if _, err := t.execCached(ctx, qRelease); err != nil {
 			return i, fmt.Errorf("release savepoint: %w", err)
 		}
 	}

@@ -69,6 +69,10 @@ func (m *Message) Validate() error {
 	return pr.err()
 }
 
+// qEnqueue queues a message.
+const qEnqueue = `INSERT INTO outbox (user_id, to_addr, kind, subject, body, unsubscribe_url, created_at,
+		next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
 // enqueue queues one message inside the caller's transaction, due at once,
 // so that a message goes out if and only if the event it tells about was
 // committed.
@@ -80,8 +84,7 @@ func (t *Tx) enqueue(ctx context.Context, m Message) error {
 	if m.UserID != 0 {
 		uid = m.UserID
 	}
-	_, err := t.exec(ctx, `INSERT INTO outbox (user_id, to_addr, kind, subject, body, unsubscribe_url, created_at,
-		next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.execCached(ctx, qEnqueue,
 		uid, m.To, m.Kind, m.Subject, m.Body, m.Unsubscribe, t.stamp(), t.stamp())
 	if err != nil {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)

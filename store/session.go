@@ -140,9 +140,12 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (strin
 	return secret, err
 }
 
+// qTokenUser reads the user of an unrevoked token, by the token's hash.
+const qTokenUser = "SELECT " + userColumns + " FROM users WHERE id = (SELECT user_id FROM api_tokens WHERE hash = ? AND NOT revoked)"
+
 // TokenUser returns the user an unrevoked token belongs to.
 func (db *DB) TokenUser(ctx context.Context, secret string) (User, error) {
-	u, err := db.userWhere(ctx, `id = (SELECT user_id FROM api_tokens WHERE hash = ? AND NOT revoked)`, hashSecret(secret))
+	u, err := scanUser(db.readRowCached(ctx, qTokenUser, hashSecret(secret)))
 	if err != nil {
 		return User{}, fmt.Errorf("token: %w", ErrNotFound)
 	}

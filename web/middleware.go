@@ -63,7 +63,14 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Pre(s.securityHeaders)
 	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	// Only pages and reads are compressed: writes answer a redirect or a
+	// small JSON object, and echo's gzip resets its compressor (hundreds of
+	// KB cleared) on every request it handles, even those it then sends
+	// unpacked; under a flow of comment POSTs that was a tenth of the CPU.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: func(c echo.Context) bool {
+		m := c.Request().Method
+		return m != http.MethodGet && m != http.MethodHead
+	}}))
 	e.Use(bodyLimits())
 	e.Use(s.metrics.middleware)
 	e.Use(s.authenticate)

@@ -112,6 +112,17 @@ func benchSeconds(b *testing.B) time.Duration {
 	return 30 * time.Second
 }
 
+// loadAverage is the machine's 1, 5 and 15 minute load averages, or "?"
+// where /proc/loadavg is missing.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if err != nil || len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
 // percentile returns the p-th percentile (0-100) of sorted durations, by
 // the nearest-rank method.
 func percentile(sorted []time.Duration, p float64) time.Duration {
@@ -123,6 +134,31 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// cpuTime is the CPU time (user and system) a process has used so far,
+// read from /proc/PID/stat (Linux; false elsewhere). On a shared machine
+// the server's CPU time per comment is a steadier figure than the rate,
+// which depends on what else runs.
+func cpuTime(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// The command name, in parentheses, may hold spaces: count fields
+	// after its closing parenthesis. utime and stime are fields 14 and 15,
+	// in clock ticks of 1/100 s on Linux.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, false
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, true
+}
 
 // BenchmarkCommentPOST measures comment POSTs per second over HTTP: the
 // real accord binary, built with go build and run as a separate process
@@ -153,6 +189,7 @@ func BenchmarkCommentPOST(b *testing.B) {
 		errs := map[string]int{}
 		deadline := time.Now().Add(dur)
 		start := time.Now()
+		cpu0, cpuOK := cpuTime(srv.cmd.Process.Pid)
 		var wg sync.WaitGroup
 		for c := range clients {
 			wg.Add(1)
@@ -182,6 +219,7 @@ func BenchmarkCommentPOST(b *testing.B) {
 		}
 		wg.Wait()
 		elapsed := time.Since(start)
+		cpu1, cpuOK1 := cpuTime(srv.cmd.Process.Pid)
 		slices.Sort(lat)
 		nerr := 0
 		for _, n := range errs {
@@ -194,6 +232,12 @@ func BenchmarkCommentPOST(b *testing.B) {
 		b.ReportMetric(ms(percentile(lat, 99)), "p99-ms")
 		b.ReportMetric(float64(nerr), "errors")
 		b.ReportMetric(float64(locked), "locked")
+		if cpuOK && cpuOK1 && len(lat) > 0 {
+			per := float64((cpu1 - cpu0).Microseconds()) / 1000 / float64(len(lat))
+			b.ReportMetric(per, "server-cpu-ms/comment")
+			b.Logf("server CPU: %.1f s in %s (%.2f cores), %.3f ms per acknowledged comment; load average: %s",
+				(cpu1 - cpu0).Seconds(), elapsed.Round(time.Millisecond), (cpu1-cpu0).Seconds()/elapsed.Seconds(), per, loadAverage())
+		}
 		b.Logf("%d clients, %s: %d comments acknowledged (%.0f/s), p50 %.1f ms, p99 %.1f ms, max %.1f ms; errors %d %v; \"database is locked\" in the server log: %d",
 			clients, elapsed.Round(time.Millisecond), len(lat), rate, ms(percentile(lat, 50)), ms(percentile(lat, 99)),
 			ms(percentile(lat, 100)), nerr, errs, locked)

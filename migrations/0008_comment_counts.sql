@@ -1,0 +1,11 @@
+-- 0008_comment_counts: an index for the counts and summaries of comments.
+--
+-- Every consultation page shows counts (approved comments, paragraphs
+-- commented, flagged ones); the comments page adds the heat map (by
+-- paragraph and stakeholder group) and the countries of its filter; the
+-- paragraph page lists one paragraph's comments. With only
+-- comments_consultation, each of these read every comment row of the
+-- consultation (10,000 at the budget's size) on every page view. This
+-- index holds what they read, so they are answered from it alone, and it
+-- takes a paragraph's comments straight to their rows.
+CREATE INDEX comments_counts ON comments(consultation_id, state, paragraph, question, author_group, author_country, flagged);
