@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -385,4 +386,31 @@ func CheckResolution(name string, b []byte, current []ResolutionRow) ([]Resoluti
 	}
 	slices.SortStableFunc(fe.Problems, func(a, b ResolutionProblem) int { return a.Row - b.Row })
 	return nil, fe
+}
+
+// RefusedChanges names, by row and column, the changes the store refused
+// (a version or paragraph that does not exist, a comment no longer
+// approved).
+func RefusedChanges(name string, changes []ResolutionChange, se *store.ResolutionError) error {
+	fe := &ResolutionError{File: name}
+	for _, ch := range changes {
+		ve := se.Comments[ch.ID]
+		if ve == nil {
+			continue
+		}
+		for _, field := range slices.Sorted(maps.Keys(ve.Fields)) {
+			column := field
+			switch {
+			case strings.HasPrefix(field, "addressed_in"):
+				column = "addressed_in"
+			case field == "rationale":
+				column = "observations"
+			}
+			fe.add(ch.Row, column, "%s", ve.Fields[field])
+		}
+	}
+	if len(fe.Problems) == 0 {
+		return se
+	}
+	return fe
 }

@@ -46,6 +46,8 @@ var flashes = map[string]string{
 	"comment-flagged-already": "You have already reported this comment; the moderators will look at it.",
 	"comment-approved":        "The comment is approved and public.",
 	"comment-hidden":          "The comment is hidden; its author sees why.",
+	// The resolution table (resolution.go).
+	"resolution-applied": "The dispositions of the imported table are applied.",
 }
 
 // redirectFlash answers a successful form with a 303 to the page that
