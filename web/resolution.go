@@ -299,7 +299,7 @@ func (s *Server) resolutionImportUpload(c echo.Context) error {
 	}
 	ctx := actorCtx(c)
 	page.File = fh.Filename
-	changes, basedOn, err := s.checkResolution(c, con.Slug, fh.Filename, b)
+	changes, basedOn, err := content.PrepareResolution(ctx, s.db, s.md, con.Slug, fh.Filename, b)
 	var re *content.ResolutionError
 	if errors.As(err, &re) {
 		for _, p := range re.Problems {
@@ -324,53 +324,6 @@ func (s *Server) resolutionImportUpload(c echo.Context) error {
 		page.Changes = append(page.Changes, changeVM(con.Slug, ch))
 	}
 	return s.render(c, http.StatusOK, views.ResolutionImportView(page))
-}
-
-// checkResolution reads a filled table, compares it with the current one
-// and runs its changes through the store without keeping them, so that
-// versions and paragraphs that do not exist are problems of the file. It
-// returns the changes and the time of the newest disposition they are
-// based on.
-func (s *Server) checkResolution(c echo.Context, slug, name string, b []byte) ([]content.ResolutionChange, string, error) {
-	ctx := c.Request().Context()
-	basedOn, err := s.db.LatestDisposition(ctx, slug)
-	if err != nil {
-		return nil, "", err
-	}
-	ms, err := s.db.ResolutionComments(ctx, slug)
-	if err != nil {
-		return nil, "", err
-	}
-	changes, err := content.CheckResolution(name, b, resolutionRows(ms))
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.db.CheckResolution(actorCtx(c), slug, s.storeChanges(changes), basedOn); err != nil {
-		return nil, "", resolutionRefusal(name, changes, err)
-	}
-	return changes, basedOn, nil
-}
-
-// storeChanges turns a table's changes into the store's, the rationale
-// rendered with the comment policy.
-func (s *Server) storeChanges(changes []content.ResolutionChange) []store.ResolutionChange {
-	out := make([]store.ResolutionChange, len(changes))
-	for i, ch := range changes {
-		html, _ := s.md.RenderComment(ch.Observations)
-		out[i] = store.ResolutionChange{CommentID: ch.ID, Disposition: store.Disposition{Value: ch.Disposition,
-			Rationale: ch.Observations, RationaleHTML: string(html), AddressedIn: ch.AddressedIn}}
-	}
-	return out
-}
-
-// resolutionRefusal turns the store's refusal of some changes into
-// problems of the file, by row and column.
-func resolutionRefusal(name string, changes []content.ResolutionChange, err error) error {
-	var se *store.ResolutionError
-	if !errors.As(err, &se) {
-		return err
-	}
-	return content.RefusedChanges(name, changes, se)
 }
 
 func changeVM(slug string, ch content.ResolutionChange) views.ResolutionChangeVM {
@@ -410,7 +363,7 @@ func (s *Server) resolutionImportApply(c echo.Context) error {
 	if err := json.Unmarshal(st.Changes, &changes); err != nil {
 		return fmt.Errorf("read staged import: %w", err)
 	}
-	if _, err := s.db.ApplyResolution(ctx, con.Slug, s.storeChanges(changes), st.BasedOn, nil); err != nil {
+	if _, err := s.db.ApplyResolution(ctx, con.Slug, content.StoreChanges(s.md, changes), st.BasedOn, nil); err != nil {
 		return err // ErrStaleImport is a 409 stale_import
 	}
 	if err := s.db.DeleteStagedImport(ctx, st.Token); err != nil {
