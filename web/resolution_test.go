@@ -252,3 +252,55 @@ func TestResolutionImport(t *testing.T) {
 		t.Errorf("a stale table changed comment %d", m.ID)
 	}
 }
+
+func TestResolutionAddressedAndGrouped(t *testing.T) {
+	f := newCommentsFixture(t)
+	ctx := store.WithActor(context.Background(), store.Actor{Process: "test"})
+	drafts := content.Drafts{DB: f.e.db, MD: content.NewMarkdown(), Framework: "dc-isss-iot"}
+	v2, err := drafts.Revise(ctx, "doc-a", 1, strings.Replace(consultedText, "consumer IoT devices", "consumer and industrial IoT devices", 1), "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := f.approved[0].Paragraph
+	if _, err := f.e.db.SetDisposition(ctx, f.approved[0].ID, store.Disposition{Value: "accepted", Rationale: "Widened.",
+		AddressedIn: store.Addressed{Version: v2.Number, Paragraphs: []string{pid}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	row := `[data-testid="row"][data-id="` + itoa(f.approved[0].ID) + `"] [data-testid="addressed"]`
+
+	// An editor may see version 2: the cell links to the redline of
+	// exactly that paragraph.
+	editor := f.e.signedIn("editor")
+	d := doc(t, editor.get("/consultations/round-1/resolution"))
+	href, _ := d.Find(row + " a").Attr("href")
+	if want := "/documents/doc-a/diff?from=1&to=2#r-" + pid; href != want {
+		t.Errorf("editor's addressed-in link: got %q, want %q", href, want)
+	}
+	// A reader may not see the draft version 2 yet: no link.
+	d = doc(t, f.e.client().get("/consultations/round-1/resolution"))
+	cell := d.Find(row)
+	if cell.Find("a").Length() != 0 || !strings.Contains(cell.Text(), "version 2 (not yet public)") {
+		t.Errorf("reader's addressed-in cell: got %q", cell.Text())
+	}
+
+	// A campaign: three copies on one paragraph form one row when grouped.
+	_, cctx := f.e.commenter("camp@example.org", "Camp", "", "other", "KE", true)
+	body := "We the undersigned ask that every device ship with a unique password and a clear support period."
+	for i := 0; i < 3; i++ {
+		m := f.e.comment(cctx, store.NewComment{Consultation: "round-1", Paragraph: pid, Body: body, Signature: content.MinHash(body)})
+		f.e.moderate(m.ID, store.ModerateApprove)
+	}
+	reader := f.e.client()
+	all := doc(t, reader.get("/consultations/round-1/resolution")).Find(`[data-testid="row"]`).Length()
+	grouped := doc(t, reader.get("/consultations/round-1/resolution?grouped=1"))
+	if got := grouped.Find(`[data-testid="row"]`).Length(); got != all-2 {
+		t.Errorf("grouped rows: got %d, want %d (of %d)", got, all-2, all)
+	}
+	if got := grouped.Find(`[data-testid="similar"]`).Text(); !strings.Contains(got, "and 2 similar comments") {
+		t.Errorf("grouped row: got %q, want and 2 similar comments", got)
+	}
+	rows, err := content.ParseResolutionCSV("r.csv", reader.get("/consultations/round-1/resolution.csv?grouped=1").Body.Bytes())
+	if err != nil || len(rows) != all {
+		t.Errorf("csv: got %d rows (%v), want one per comment, %d", len(rows), err, all)
+	}
+}
