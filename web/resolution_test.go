@@ -173,6 +173,12 @@ func TestResolutionImport(t *testing.T) {
 	if doc(t, w).Find(`[data-testid="change"]`).Length() != 0 {
 		t.Error("an unchanged table lists changes")
 	}
+	xlsx := editor.get("/consultations/round-1/resolution.xlsx").Body.Bytes()
+	w = editor.upload(path, map[string][]byte{"same.xlsx": xlsx})
+	wantStatus(t, "unchanged xlsx", w, http.StatusOK)
+	if d := doc(t, w); d.Find(`[data-testid="preview"]`).Length() != 1 || d.Find(`[data-testid="change"]`).Length() != 0 {
+		t.Errorf("an unchanged XLSX: got %s", w.Body)
+	}
 
 	// A bad table: every problem by row and column, nothing changed.
 	bad := filled(t, editor, func(rows []content.ResolutionRow) {
