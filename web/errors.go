@@ -76,6 +76,8 @@ func classify(err error) *Error {
 		return &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
 			Message: "You have sent many comments in the last hour. Please wait " + waitWords(rl.Wait) + " before sending another.",
 			Err:     err, RetryAfter: rl.Wait}
+	case errors.Is(err, store.ErrStaleImport):
+		return staleImport(err)
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "We could not find that page.", Err: err}
 	case errors.Is(err, store.ErrConflict):

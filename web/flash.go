@@ -54,6 +54,8 @@ var flashes = map[string]string{
 	// Resolution (resolution.go).
 	"reply-sent":        "Your reply is published; the commenter is told.",
 	"disposition-saved": "The disposition is saved; the commenter is told.",
+	// The resolution table (resolution.go).
+	"resolution-applied": "The dispositions of the imported table are applied.",
 }
 
 // redirectFlash answers a successful form with a 303 to the page that

@@ -173,6 +173,18 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/consultations/:slug/comments/:id/flag", s.flagComment, member)
 	e.GET("/consultations/:slug/moderation", s.moderationQueue, editor)
 	e.POST("/consultations/:slug/comments/:id/moderation", s.moderateFromQueue, editor)
+
+	// The resolution table (resolution_table.go): public, since approved comments
+	// and dispositions are; not page-cached, as each disposition changes it.
+	// resolution.csv and .xlsx are literal segments beside :slug's pages.
+	// Importing a filled table is for editors: upload and check, then apply
+	// the staged changes by their token.
+	e.GET("/consultations/:slug/resolution", s.resolutionPage)
+	e.GET("/consultations/:slug/resolution.csv", s.resolutionCSV)
+	e.GET("/consultations/:slug/resolution.xlsx", s.resolutionXLSX)
+	e.GET("/consultations/:slug/resolution/import", s.resolutionImportPage, editor)
+	e.POST("/consultations/:slug/resolution/import", s.resolutionImportUpload, editor)
+	e.POST("/consultations/:slug/resolution/import/:token", s.resolutionImportApply, editor)
 	e.GET("/account/comments", s.myComments, member)
 
 	// Campaign groups (groups.go, api_groups.go): near-identical comments

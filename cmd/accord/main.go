@@ -56,7 +56,9 @@ func commands() map[string]command {
 		"export":  {"accord export --format json|csv|markdown [--out PATH]  export every policy (markdown: a zip of .md files)", exportCmd},
 		"user": {"accord user add EMAIL --role ROLE [--password-stdin]   create an account\n" +
 			"  accord user role EMAIL ROLE | disable EMAIL | enable EMAIL", userCmd},
-		"token":  {"accord token create EMAIL [--name NAME]                print a new API token, once", tokenCmd},
+		"token": {"accord token create EMAIL [--name NAME]                print a new API token, once", tokenCmd},
+		"resolution": {"accord resolution import SLUG FILE [--apply]           check a filled resolution table (.csv or .xlsx) and print\n" +
+			"                                                         its changes; --apply gives the dispositions", resolutionCmd},
 		"backup": {"accord backup PATH                                     write a consistent copy of the database, even while serving", backup},
 	}
 }
@@ -86,4 +88,4 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 // commandOrder is the order of the help text.
-var commandOrder = []string{"serve", "import", "export", "reindex", "backup", "user", "token"}
+var commandOrder = []string{"serve", "import", "export", "resolution", "reindex", "backup", "user", "token"}
