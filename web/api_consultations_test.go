@@ -169,10 +169,11 @@ func TestAPIConsultationWrites(t *testing.T) {
 	second := strings.Replace(valid(""), `"slug":"round-1"`, `"slug":"round-2"`, 1)
 	wantError(t, "second", ce.editor.json("POST", "/api/v1/consultations", second), 409, "consultation_exists", "")
 
-	// Before it opens, only editors see it.
-	wantStatus(t, "anonymous GET upcoming", ce.anon.get("/api/v1/consultations/round-1"), 404)
-	wantStatus(t, "stakeholder GET upcoming", ce.alice.get("/api/v1/consultations/round-1"), 404)
-	wantStatus(t, "editor GET upcoming", ce.editor.get("/api/v1/consultations/round-1"), 200)
+	// Before it opens it is announced to everyone (a consultation's JSON
+	// carries none of the draft's text); its comments are not readable.
+	wantStatus(t, "anonymous GET upcoming", ce.anon.get("/api/v1/consultations/round-1"), 200)
+	wantStatus(t, "stakeholder GET upcoming", ce.alice.get("/api/v1/consultations/round-1"), 200)
+	wantStatus(t, "anonymous GET upcoming comments", ce.anon.get("/api/v1/consultations/round-1/comments"), 404)
 	var list struct {
 		Items   []map[string]any `json:"items"`
 		Total   int              `json:"total"`
@@ -180,8 +181,8 @@ func TestAPIConsultationWrites(t *testing.T) {
 		PerPage int              `json:"per_page"`
 	}
 	decode(t, ce.anon.get("/api/v1/consultations"), &list)
-	if list.Total != 0 || len(list.Items) != 0 {
-		t.Errorf("anonymous list before opening: got %d items, want none", list.Total)
+	if list.Total != 1 || len(list.Items) != 1 || list.Items[0]["state"] != "upcoming" {
+		t.Errorf("anonymous list before opening: got %+v, want the upcoming one", list.Items)
 	}
 	decode(t, ce.editor.get("/api/v1/consultations"), &list)
 	if list.Total != 1 || list.Page != 1 || list.PerPage != 50 || len(list.Items[0]["questions"].([]any)) != 2 {

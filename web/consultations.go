@@ -104,12 +104,16 @@ func (s *Server) consultations(c echo.Context) error {
 			}
 			docs[con.Document] = d
 		}
-		if !consultationVisibleTo(u, d, con) {
+		textPublic := consultationVisibleTo(u, d, con)
+		// An upcoming consultation is announced (title and dates) before
+		// its text is public.
+		if !textPublic && con.State(now) != store.ConsultationUpcoming {
 			continue
 		}
 		loc := con.Location()
 		row := views.ConsultationRow{Slug: con.Slug, Title: con.Title, DocumentSlug: con.Document, DocumentTitle: con.DocumentTitle,
-			Version: con.Version, State: con.State(now), Approved: con.Counts.Approved, Paragraphs: con.Counts.ParagraphsCommented}
+			Version: con.Version, State: con.State(now), TextPublic: textPublic, Approved: con.Counts.Approved,
+			Paragraphs: con.Counts.ParagraphsCommented}
 		switch row.State {
 		case store.ConsultationOpen:
 			row.When = timeLeft(con, now) + " (closes " + con.ClosesAt.In(loc).Format("2 January 2006") + ")"
@@ -491,9 +495,29 @@ func (s *Server) consultation(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := userFrom(c)
 	now := s.now()
-	con, _, err := s.visibleConsultation(c, slug)
+	con, err := s.db.Consultation(ctx, slug)
 	if err != nil {
 		return err
+	}
+	d, err := s.db.Document(ctx, con.Document)
+	if err != nil {
+		return err
+	}
+	loc := con.Location()
+	if !consultationVisibleTo(u, d, con) {
+		// Announced before it opens: its title, dates, introduction and
+		// questions, but not the text, which is still a draft.
+		if con.State(now) != store.ConsultationUpcoming {
+			return fmt.Errorf("consultation %s: %w", slug, store.ErrNotFound)
+		}
+		page := views.ConsultationPage{Base: s.base(c, con.Title), C: consultationHead(con, now),
+			Opens: whenText(con.OpensAt, loc), Closes: whenText(con.ClosesAt, loc), Span: span(con.ClosesAt.Sub(con.OpensAt)),
+			IntroductionHTML: s.md.Sanitize(con.IntroductionHTML), TextLater: true}
+		page.Description = "Public consultation on " + con.DocumentTitle + ", opening " + con.OpensAt.In(loc).Format("2 January 2006") + "."
+		for _, q := range con.Questions {
+			page.Questions = append(page.Questions, views.GuidingQuestion{Number: q.Number, Text: q.Text, Section: q.Section})
+		}
+		return s.render(c, http.StatusOK, views.ConsultationView(page))
 	}
 	v, err := s.db.Version(ctx, con.Document, con.Version)
 	if err != nil {
@@ -507,7 +531,6 @@ func (s *Server) consultation(c echo.Context) error {
 	for _, h := range heat {
 		counts[h.Key] = h.Total
 	}
-	loc := con.Location()
 	page := views.ConsultationPage{Base: s.base(c, con.Title), C: consultationHead(con, now),
 		Opens: whenText(con.OpensAt, loc), Closes: whenText(con.ClosesAt, loc), Span: span(con.ClosesAt.Sub(con.OpensAt)),
 		IntroductionHTML: s.md.Sanitize(con.IntroductionHTML), Approved: con.Counts.Approved,

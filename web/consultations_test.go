@@ -180,11 +180,14 @@ func TestConsultationList(t *testing.T) {
 		t.Errorf("editor: got no link to open a consultation")
 	}
 
-	// The public does not see an upcoming consultation on a draft, nor
-	// the editors' link.
+	// The public sees an upcoming consultation announced, without a link
+	// to its text (a draft until it opens), and not the editors' link.
 	pub := doc(t, e.client().get("/consultations"))
-	if got := slugsIn(pub, "main"); strings.Join(got, ",") != "open-two,open-one,closed-one" {
-		t.Errorf("public: got %v, want open-two,open-one,closed-one", got)
+	if got := slugsIn(pub, "main"); strings.Join(got, ",") != "open-two,open-one,upcoming-one,closed-one" {
+		t.Errorf("public: got %v, want open-two,open-one,upcoming-one,closed-one", got)
+	}
+	if up := pub.Find(`[data-testid="upcoming"] li[data-slug="upcoming-one"]`); up.Length() != 1 || up.Find(`a[href^="/documents/"]`).Length() != 0 {
+		t.Errorf("public: the upcoming consultation is not listed, or links to its draft text")
 	}
 	if pub.Find(`a[href="/consultations/new"]`).Length() != 0 {
 		t.Errorf("public: got a link to open a consultation")
@@ -387,8 +390,18 @@ func TestConsultationPage(t *testing.T) {
 	anon := e.client()
 	editor := e.signedIn("editor")
 
-	wantStatus(t, "upcoming, public", anon.get("/consultations/round-1"), http.StatusNotFound)
-	w := editor.get("/consultations/round-1")
+	// Announced to the public: dates and questions, but no text and none
+	// of the links that need it.
+	w := anon.get("/consultations/round-1")
+	wantStatus(t, "upcoming, public", w, http.StatusOK)
+	if d := doc(t, w); d.Find(`[data-testid="text-later"]`).Length() != 1 || d.Find(`[data-testid="block"]`).Length() != 0 ||
+		d.Find(`[data-testid="summary"]`).Length() != 0 || !strings.Contains(d.Find(`[data-testid="questions"]`).Text(), "Is the scope right?") {
+		t.Errorf("upcoming, public: want the dates and questions, the note that the text comes at the opening, and no text")
+	}
+	if strings.Contains(w.Body.String(), "Devices must not ship") {
+		t.Errorf("upcoming, public: the draft text leaks")
+	}
+	w = editor.get("/consultations/round-1")
 	wantStatus(t, "upcoming, editor", w, http.StatusOK)
 	d := doc(t, w)
 	if got := d.Find(`[data-testid="opens"]`).Text(); got != "2 March 2026, 13:00 CET (12:00 UTC)" {

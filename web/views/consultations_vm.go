@@ -13,6 +13,9 @@ type ConsultationRow struct {
 	DocumentTitle string
 	Version       int
 	State         string
+	// TextPublic is set when the reader may open the consulted version;
+	// an upcoming consultation's text is published when it opens.
+	TextPublic bool
 	// When says the time left, when it opens or when it closed.
 	When string
 	// Approved is the number of approved comments; Paragraphs the number
@@ -154,6 +157,10 @@ type ConsultationPage struct {
 	IntroductionHTML template.HTML
 	Questions        []GuidingQuestion
 	Blocks           []ConsultedBlock
+	// TextLater is set for a reader who may not read the consulted text
+	// yet: it is published when the consultation opens, and the page says
+	// so instead of showing it (and the comment links that need it).
+	TextLater bool
 	Approved         int
 	Paragraphs       int
 	// Editors' view.
