@@ -160,9 +160,9 @@ type ConsultationPage struct {
 	// TextLater is set for a reader who may not read the consulted text
 	// yet: it is published when the consultation opens, and the page says
 	// so instead of showing it (and the comment links that need it).
-	TextLater bool
-	Approved         int
-	Paragraphs       int
+	TextLater  bool
+	Approved   int
+	Paragraphs int
 	// Editors' view.
 	CanEdit   bool
 	Pending   int
