@@ -335,7 +335,8 @@ func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentList, error
 		f.PerPage = 50
 	}
 	f.PerPage = min(f.PerPage, 500)
-	if f.Page < 1 {
+	if f.Page < 1 || f.Page > 1_000_000 {
+		// Past a million pages the offset could overflow; no list is that long.
 		f.Page = 1
 	}
 	states := f.States

@@ -98,18 +98,30 @@ func windowTime(t time.Time, loc *time.Location) string {
 
 // formTimeToken is the signed time a comment form was shown, so that a
 // submission faster than a person types can be told apart.
-func (s *Server) formTimeToken(ctx context.Context) (string, error) {
+func (s *Server) formTimeToken(ctx context.Context, userID int64) (string, error) {
 	t := strconv.FormatInt(s.now().Unix(), 10)
-	sig, err := s.sign(ctx, formTimeKeyName, t)
+	sig, err := s.sign(ctx, formTimeKeyName, formTimeMessage(t, userID))
 	if err != nil {
 		return "", fmt.Errorf("sign form time: %w", err)
 	}
 	return t + "." + sig, nil
 }
 
-// formTimeOK checks a form's signed time: well signed and at least the
-// minimum form time ago. A zero minimum turns the check off.
-func (s *Server) formTimeOK(ctx context.Context, token string) (bool, error) {
+// formTimeMessage is what a form-time token signs: the time, and the
+// account it was given to, so that one token cannot serve every account.
+func formTimeMessage(t string, userID int64) string {
+	return t + ":" + strconv.FormatInt(userID, 10)
+}
+
+// formTimeMaxAge is how long a comment form stays good for sending: a day
+// is longer than anyone writes one comment, and a token cannot be kept and
+// replayed for good.
+const formTimeMaxAge = 24 * time.Hour
+
+// formTimeOK checks a form's signed time: well signed for this account, at
+// least the minimum form time ago and not older than formTimeMaxAge. A
+// zero minimum turns the check off.
+func (s *Server) formTimeOK(ctx context.Context, userID int64, token string) (bool, error) {
 	if s.comments.MinFormTime <= 0 {
 		return true, nil
 	}
@@ -117,14 +129,15 @@ func (s *Server) formTimeOK(ctx context.Context, token string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	if good, err := s.verify(ctx, formTimeKeyName, t, sig); err != nil || !good {
+	if good, err := s.verify(ctx, formTimeKeyName, formTimeMessage(t, userID), sig); err != nil || !good {
 		return false, err
 	}
 	unix, err := strconv.ParseInt(t, 10, 64)
 	if err != nil {
 		return false, nil
 	}
-	return s.now().Sub(time.Unix(unix, 0)) >= s.comments.MinFormTime, nil
+	age := s.now().Sub(time.Unix(unix, 0))
+	return age >= s.comments.MinFormTime && age <= formTimeMaxAge, nil
 }
 
 // Messages of refusals that are about the whole comment form.
@@ -159,7 +172,11 @@ func (s *Server) commentForm(c echo.Context, l *labels, k store.Consultation, f 
 		cf.AnonymousAs = authorLine(l, store.Comment{Display: store.DisplayAnonymous,
 			Author: store.CommentAuthor{Group: u.StakeholderGroup, Country: u.Country}})
 	}
-	tok, err := s.formTimeToken(c.Request().Context())
+	var uid int64
+	if u != nil {
+		uid = u.ID
+	}
+	tok, err := s.formTimeToken(c.Request().Context(), uid)
 	if err != nil {
 		return cf, err
 	}
@@ -210,7 +227,11 @@ func (s *Server) submitComment(c echo.Context, k store.Consultation, pid string,
 		cf.Problem = msgHoneypot
 		return show(cf, http.StatusUnprocessableEntity)
 	}
-	human, err := s.formTimeOK(ctx, c.FormValue("form_time"))
+	var uid int64
+	if u := userFrom(c); u != nil {
+		uid = u.ID
+	}
+	human, err := s.formTimeOK(ctx, uid, c.FormValue("form_time"))
 	if err != nil {
 		return err
 	}
@@ -306,6 +327,11 @@ func (s *Server) renderParagraph(c echo.Context, l *labels, k store.Consultation
 	ctx := c.Request().Context()
 	u := userFrom(c)
 	page, _ := strconv.Atoi(c.QueryParam("page"))
+	// Out of range is the first page: a huge number must not overflow the
+	// offset.
+	if page < 1 || page > 1_000_000 {
+		page = 1
+	}
 	list, err := s.db.Comments(ctx, store.CommentFilter{Consultation: k.Slug, Paragraph: p.ID, Page: page, PerPage: paragraphCommentsPerPage,
 		Collapse: true})
 	if err != nil {
