@@ -310,6 +310,18 @@ func (s *Server) commentOnParagraph(c echo.Context) error {
 		})
 	}
 	p, err := s.paragraphOf(c.Request().Context(), k, pid)
+	if errors.Is(err, store.ErrNotFound) {
+		// No such commentable paragraph (a heading, or a mistyped address):
+		// the store names the field (422), and the form comes back with the
+		// text typed, offered as a comment on the whole document.
+		cf, err := s.commentForm(c, l, k, f, "the whole document", views.CommentFormURL(k.Slug, 0), true)
+		if err != nil {
+			return err
+		}
+		return s.submitComment(c, k, pid, 0, cf, func(cf views.CommentForm, status int) error {
+			return s.renderCommentForm(c, k, "Comment on the whole document", "", cf, status)
+		})
+	}
 	if err != nil {
 		return err
 	}

@@ -487,3 +487,24 @@ func TestCommentEditAfterClose(t *testing.T) {
 		t.Error("no link to the comment's permalink")
 	}
 }
+
+// TestCommentOnNoParagraphKeepsTheText: a comment sent to the address of a
+// heading or of no paragraph at all is refused with 422 naming the
+// paragraph, and the text comes back in the form.
+func TestCommentOnNoParagraphKeepsTheText(t *testing.T) {
+	for _, pid := range []string{pidHeading, "zz9"} {
+		t.Run(pid, func(t *testing.T) {
+			ce := newCommentEnv(t, store.ModerationPost, web.CommentLimits{})
+			ce.open()
+			c, _ := ce.person("keeper@example.org", "Kim Keeper", "", true)
+			w := ce.comment(c, pid, "A long text I do not want to lose.", nil)
+			wantStatus(t, "comment on "+pid, w, http.StatusUnprocessableEntity)
+			if !strings.Contains(w.Body.String(), "A long text I do not want to lose.") {
+				t.Errorf("the refused form lost the text")
+			}
+			if ce.stored() != 0 {
+				t.Errorf("a refused comment was stored")
+			}
+		})
+	}
+}
