@@ -288,20 +288,7 @@ func (db *DB) DisposeGroup(ctx context.Context, id int64, d Disposition, notify 
 			if err != nil {
 				return err
 			}
-			if err := t.disposeOne(ctx, m, d); err != nil {
-				return err
-			}
-			if m.AuthorID == 0 {
-				continue
-			}
-			if m, err = commentIn(ctx, t.tx, cid); err != nil {
-				return err
-			}
-			author, err := t.user(ctx, m.AuthorID)
-			if err != nil {
-				return err
-			}
-			if err := t.notify(ctx, notify, m, author); err != nil {
+			if _, err := t.disposeOne(ctx, m, d, notify); err != nil {
 				return err
 			}
 		}

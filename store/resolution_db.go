@@ -40,57 +40,59 @@ func (db *DB) SetDisposition(ctx context.Context, id int64, d Disposition, notif
 		if err != nil {
 			return err
 		}
-		if err := t.disposeOne(ctx, m, d); err != nil {
-			return err
-		}
-		if out, err = commentIn(ctx, t.tx, id); err != nil {
-			return err
-		}
-		if out.AuthorID == 0 {
-			return nil
-		}
-		author, err := t.user(ctx, out.AuthorID)
-		if err != nil {
-			return err
-		}
-		return t.notify(ctx, notify, out, author)
+		out, err = t.disposeOne(ctx, m, d, notify)
+		return err
 	})
 	return out, err
 }
 
-// disposeOne writes a disposition of comment m inside t.
-func (t *Tx) disposeOne(ctx context.Context, m Comment, d Disposition) error {
+// disposeOne writes a disposition of comment m inside t, tells its author
+// through notify, and returns the comment as it now is. Every way of
+// giving a disposition (one comment, a campaign group, an imported table)
+// comes through here.
+func (t *Tx) disposeOne(ctx context.Context, m Comment, d Disposition, notify Notifier) (Comment, error) {
 	if m.State != CommentApproved {
-		return &ValidationError{Fields: map[string]string{"disposition": "Only approved comments get a disposition; approve or leave this one first"}}
+		return Comment{}, &ValidationError{Fields: map[string]string{"disposition": "Only approved comments get a disposition; approve or leave this one first"}}
 	}
 	if err := t.checkAddressed(ctx, m, d.AddressedIn); err != nil {
-		return err
+		return Comment{}, err
 	}
 	uid, name := t.actorName(ctx)
 	var n int
 	if err := t.tx.QueryRowContext(ctx, "SELECT IFNULL(MAX(number), 0) + 1 FROM comment_dispositions WHERE comment_id = ?", m.ID).Scan(&n); err != nil {
-		return fmt.Errorf("dispose of comment %d: %w", m.ID, err)
+		return Comment{}, fmt.Errorf("dispose of comment %d: %w", m.ID, err)
 	}
 	paras := strings.Join(d.AddressedIn.Paragraphs, ";")
 	if _, err := t.exec(ctx, `INSERT INTO comment_dispositions (comment_id, number, disposition, rationale, rationale_html,
 		addressed_version, addressed_paragraphs, by_id, by_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, n, d.Value, d.Rationale, d.RationaleHTML, d.AddressedIn.Version, paras, uid, name, t.stamp()); err != nil {
-		return fmt.Errorf("dispose of comment %d: %w", m.ID, err)
+		return Comment{}, fmt.Errorf("dispose of comment %d: %w", m.ID, err)
 	}
 	if _, err := t.exec(ctx, `UPDATE comments SET disposition = ?, rationale = ?, rationale_html = ?, addressed_version = ?,
 		addressed_paragraphs = ?, disposed_by = ?, disposed_at = ? WHERE id = ?`,
 		d.Value, d.Rationale, d.RationaleHTML, d.AddressedIn.Version, paras, name, t.stamp(), m.ID); err != nil {
-		return fmt.Errorf("dispose of comment %d: %w", m.ID, err)
+		return Comment{}, fmt.Errorf("dispose of comment %d: %w", m.ID, err)
 	}
 	key := strconv.FormatInt(m.ID, 10)
 	if err := t.change(ctx, "comment", key, "upsert"); err != nil {
-		return err
+		return Comment{}, err
 	}
 	detail := d.Value
 	if a := d.AddressedIn.String(); a != "" {
 		detail += ", addressed in " + a
 	}
-	return t.audit(ctx, "comment.disposition", "comment:"+key, fmt.Sprintf("revision %d: %s", n, detail))
+	if err := t.audit(ctx, "comment.disposition", "comment:"+key, fmt.Sprintf("revision %d: %s", n, detail)); err != nil {
+		return Comment{}, err
+	}
+	out, err := commentIn(ctx, t.tx, m.ID)
+	if err != nil || out.AuthorID == 0 {
+		return out, err
+	}
+	author, err := t.user(ctx, out.AuthorID)
+	if err != nil {
+		return Comment{}, err
+	}
+	return out, t.notify(ctx, notify, out, author)
 }
 
 // checkAddressed checks that a names a version of the consulted document

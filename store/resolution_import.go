@@ -118,26 +118,14 @@ func (t *Tx) applyResolution(ctx context.Context, slug string, changes []Resolut
 		if err != nil {
 			return err
 		}
-		err = t.disposeOne(ctx, m, d)
+		// A message queued here goes out only if the whole table commits.
+		_, err = t.disposeOne(ctx, m, d, notify)
 		var ve *ValidationError
 		if errors.As(err, &ve) {
 			refused.Comments[ch.CommentID] = ve
 			continue
 		}
 		if err != nil {
-			return err
-		}
-		if len(refused.Comments) > 0 || m.AuthorID == 0 {
-			continue // nothing will be sent anyway
-		}
-		if m, err = commentIn(ctx, t.tx, ch.CommentID); err != nil {
-			return err
-		}
-		author, err := t.user(ctx, m.AuthorID)
-		if err != nil {
-			return err
-		}
-		if err := t.notify(ctx, notify, m, author); err != nil {
 			return err
 		}
 	}

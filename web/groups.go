@@ -142,22 +142,15 @@ func (s *Server) moderateGroupForm(c echo.Context) error {
 	back := backTo(c, g.Consultation, g.ID)
 	action := c.FormValue("action")
 	if _, err := s.moderateGroup(c, g.ID, action, c.FormValue("reason"), c.FormValue("note")); err != nil {
-		e := classify(err)
-		if e.Status != http.StatusUnprocessableEntity {
+		msg, err := moderationProblem(err)
+		if err != nil {
 			return err
-		}
-		msg := "That action could not be taken."
-		for _, f := range []string{"reason", "action", "note"} {
-			if m, ok := e.Fields[f]; ok {
-				msg = m
-				break
-			}
 		}
 		msg = fmt.Sprintf("Group %d: %s", g.ID, msg)
 		if back == views.ModerationURL(g.Consultation) {
-			return s.renderQueue(c, msg, e.Status)
+			return s.renderQueue(c, msg, http.StatusUnprocessableEntity)
 		}
-		return s.renderGroup(c, g, views.NewForm(views.GroupFormFields...), msg, e.Status)
+		return s.renderGroup(c, g, views.NewForm(views.GroupFormFields...), msg, http.StatusUnprocessableEntity)
 	}
 	flash := "group-approved"
 	if action == store.ModerateHide {

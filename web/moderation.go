@@ -104,22 +104,30 @@ func (s *Server) moderateFromQueue(c echo.Context) error {
 	}
 	action := c.FormValue("action")
 	if _, err := s.moderateComment(c, id, action, c.FormValue("reason"), c.FormValue("note")); err != nil {
-		e := classify(err)
-		if e.Status != http.StatusUnprocessableEntity {
+		msg, err := moderationProblem(err)
+		if err != nil {
 			return err
 		}
-		msg := "That action could not be taken."
-		for _, f := range []string{"reason", "action", "note"} {
-			if m, ok := e.Fields[f]; ok {
-				msg = m
-				break
-			}
-		}
-		return s.renderQueue(c, "Comment "+strconv.FormatInt(id, 10)+": "+msg, e.Status)
+		return s.renderQueue(c, "Comment "+strconv.FormatInt(id, 10)+": "+msg, http.StatusUnprocessableEntity)
 	}
 	flash := "comment-approved"
 	if action == store.ModerateHide {
 		flash = "comment-hidden"
 	}
 	return s.redirectFlash(c, views.ModerationURL(m.Consultation), flash)
+}
+
+// moderationProblem is what the queue says when a moderation form was
+// refused (422); any other error is returned for the error page.
+func moderationProblem(err error) (string, error) {
+	e := classify(err)
+	if e.Status != http.StatusUnprocessableEntity {
+		return "", err
+	}
+	for _, f := range []string{"reason", "action", "note"} {
+		if m, ok := e.Fields[f]; ok {
+			return m, nil
+		}
+	}
+	return "That action could not be taken.", nil
 }
