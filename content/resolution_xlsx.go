@@ -140,6 +140,14 @@ func buildResolutionXLSX(f *excelize.File, rows []ResolutionRow) error {
 // a small zip bomb cannot fill the memory.
 const maxXLSXUnzipped = 64 << 20
 
+// maxResolutionRows bounds the rows of a table read back: far more than
+// any consultation's comments, far fewer than would fill the memory.
+const maxResolutionRows = 200000
+
+// maxResolutionColumns is the widest row read back: the table's columns
+// and some empty, formatted cells beside them.
+const maxResolutionColumns = 64
+
 // ParseResolutionXLSX reads a filled table from the first sheet of an
 // XLSX workbook, with the same checks as ParseResolutionCSV.
 func ParseResolutionXLSX(name string, b []byte) ([]ResolutionRow, error) {
@@ -156,17 +164,47 @@ func ParseResolutionXLSX(name string, b []byte) ([]ResolutionRow, error) {
 		fe.add(0, "", "the workbook has no sheet")
 		return nil, fe
 	}
-	records, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	// Rows are streamed and cut to the table's columns: GetRows would pad
+	// every row to the sheet's last used column, and one cell at column
+	// XFD in each row of a few kilobytes of XML would take gigabytes.
+	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		fe.add(0, "", "the sheet %q cannot be read: %v", sheets[0], err)
 		return nil, fe
 	}
-	for i, rec := range records {
+	defer rows.Close()
+	var records [][]string
+	for rows.Next() {
+		if len(records) >= maxResolutionRows {
+			fe.add(len(records)+1, "", "the table has more than %d rows; a consultation has fewer comments", maxResolutionRows)
+			return nil, fe
+		}
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			fe.add(len(records)+1, "", "the row cannot be read: %v", err)
+			return nil, fe
+		}
+		if len(rec) > maxResolutionColumns {
+			// A row reaching far past the table's columns is refused at once:
+			// reading more such rows, each as wide as its last cell, is how a
+			// small file would cost minutes.
+			fe.add(len(records)+1, "", "the row has cells up to column %d; the table has %d columns: delete the cells to the right of %q",
+				len(rec), len(ResolutionHeader), ResolutionHeader[len(ResolutionHeader)-1])
+			return nil, fe
+		}
+		for len(rec) > len(ResolutionHeader) && rec[len(rec)-1] == "" {
+			rec = rec[:len(rec)-1]
+		}
 		// Trailing empty cells are left out of a row: pad it, so that a row
 		// with no addressed_in still has every column.
 		if len(rec) > 0 && len(rec) < len(ResolutionHeader) {
-			records[i] = append(rec, make([]string, len(ResolutionHeader)-len(rec))...)
+			rec = append(rec, make([]string, len(ResolutionHeader)-len(rec))...)
 		}
+		records = append(records, rec)
+	}
+	if err := rows.Error(); err != nil {
+		fe.add(0, "", "the sheet %q cannot be read: %v", sheets[0], err)
+		return nil, fe
 	}
 	return rowsOf(fe, records)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"strings"
 )
 
 // SignatureSize is the number of hash values of a comment's signature.
@@ -103,17 +104,17 @@ func (t *Tx) groupComment(ctx context.Context, consultationID, id int64, target 
 		return 0, nil
 	}
 	hashes := sig.bandHashes()
-	args := []any{consultationID, target}
-	cond := ""
+	// One equality lookup per band, so that each uses the whole of
+	// comment_bands_lookup; an OR of the bands would use only its first
+	// two columns and read every band row of the paragraph.
+	var lookups []string
+	var args []any
 	for i, h := range hashes {
-		if i > 0 {
-			cond += " OR "
-		}
-		cond += "(band = ? AND hash = ?)"
-		args = append(args, i, h)
+		lookups = append(lookups, "SELECT comment_id FROM comment_bands WHERE consultation_id = ? AND target = ? AND band = ? AND hash = ?")
+		args = append(args, consultationID, target, i, h)
 	}
 	rows, err := t.tx.QueryContext(ctx, `SELECT m.id, m.signature, IFNULL(m.group_id, 0) FROM comments m WHERE m.id IN (
-		SELECT DISTINCT comment_id FROM comment_bands WHERE consultation_id = ? AND target = ? AND (`+cond+`))
+		`+strings.Join(lookups, " UNION ")+`)
 		AND m.group_removed = 0 AND m.state <> 'withdrawn' ORDER BY m.id LIMIT 200`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("find copies of comment %d: %w", id, err)

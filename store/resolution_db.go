@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,7 +15,9 @@ import (
 func (t *Tx) actorName(ctx context.Context) (any, string) {
 	a := ActorFrom(ctx)
 	if a.UserID == 0 {
-		return nil, cmp.Or(a.Process, anonymousMember)
+		// A process (the command line) acts for the group: its answers are
+		// signed as a member's, never "cli".
+		return nil, anonymousMember
 	}
 	var name string
 	if err := t.tx.QueryRowContext(ctx, "SELECT name FROM users WHERE id = ?", a.UserID).Scan(&name); err != nil || name == "" {
@@ -147,17 +148,25 @@ func (db *DB) DispositionHistory(ctx context.Context, id int64) ([]Disposition, 
 	})
 }
 
-// LatestDisposition is the time of the newest disposition given in a
-// consultation, "" when none: a staged import remembers it, and applying is
-// refused once a newer one was given.
+// LatestDisposition is the position of the newest disposition given in a
+// consultation: a staged import remembers it, and applying is refused once
+// a newer one was given.
 func (db *DB) LatestDisposition(ctx context.Context, slug string) (string, error) {
-	var at string
-	err := db.read.QueryRowContext(ctx, `SELECT IFNULL(MAX(d.at), '') FROM comment_dispositions d JOIN comments m ON m.id = d.comment_id
-		JOIN consultations c ON c.id = m.consultation_id WHERE c.slug = ?`, slug).Scan(&at)
+	return latestDisposition(ctx, db.read, slug)
+}
+
+// latestDisposition is the position of the newest disposition of a
+// consultation: its row number, zero-padded so that positions compare as
+// text. A row number, unlike a time to the second, tells two dispositions
+// of the same second apart.
+func latestDisposition(ctx context.Context, q querier, slug string) (string, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT IFNULL(MAX(d.rowid), 0) FROM comment_dispositions d JOIN comments m ON m.id = d.comment_id
+		JOIN consultations c ON c.id = m.consultation_id WHERE c.slug = ?`, slug).Scan(&n)
 	if err != nil {
 		return "", fmt.Errorf("latest disposition of %s: %w", slug, err)
 	}
-	return at, nil
+	return fmt.Sprintf("%020d", n), nil
 }
 
 // AddReply records a member's reply to an approved comment; notify, if not

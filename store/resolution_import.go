@@ -94,11 +94,9 @@ func (db *DB) CheckResolution(ctx context.Context, slug string, changes []Resolu
 }
 
 func (t *Tx) applyResolution(ctx context.Context, slug string, changes []ResolutionChange, basedOn string, notify Notifier) error {
-	var latest string
-	err := t.tx.QueryRowContext(ctx, `SELECT IFNULL(MAX(d.at), '') FROM comment_dispositions d JOIN comments m ON m.id = d.comment_id
-		JOIN consultations c ON c.id = m.consultation_id WHERE c.slug = ?`, slug).Scan(&latest)
+	latest, err := latestDisposition(ctx, t.tx, slug)
 	if err != nil {
-		return fmt.Errorf("latest disposition of %s: %w", slug, err)
+		return err
 	}
 	if latest > basedOn {
 		return fmt.Errorf("apply resolution table of %s (checked at %q, newest disposition %s): %w", slug, basedOn, latest, ErrStaleImport)

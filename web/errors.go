@@ -76,7 +76,9 @@ func classify(err error) *Error {
 		return &Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
 			Message: "You have sent many comments in the last hour. Please wait " + waitWords(rl.Wait) + " before sending another.",
 			Err:     err, RetryAfter: rl.Wait}
-	case errors.Is(err, store.ErrStaleImport):
+	case errors.Is(err, store.ErrStaleImport), isRefusedTable(err):
+		// A table checked against comments that changed since (hidden,
+		// withdrawn, answered meanwhile) no longer applies as it was shown.
 		return staleImport(err)
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "We could not find that page.", Err: err}
@@ -205,4 +207,9 @@ func isRateLimited(err error) bool {
 // waitWords says a wait in words: "about 12 minutes".
 func waitWords(d time.Duration) string {
 	return "about " + views.Plural(int(math.Ceil(d.Minutes())), "minute", "minutes")
+}
+
+func isRefusedTable(err error) bool {
+	var re *store.ResolutionError
+	return errors.As(err, &re)
 }

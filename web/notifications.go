@@ -85,10 +85,16 @@ func (s *Server) dispositionNotifier() store.Notifier {
 		fmt.Fprintf(&b, "Their reason:\n%s\n", d.Rationale)
 		fmt.Fprintf(&b, "\nYour comment and the answer: %s\n", s.siteURL(views.CommentURL(m.Consultation, m.ID)))
 		if a := d.AddressedIn; a.Version > 0 {
-			// The link works once version a.Version is public; the page
-			// of the comment says whether it is.
-			fmt.Fprintf(&b, "It was addressed in version %d: %s\n", a.Version,
-				s.siteURL(views.DiffURL(m.Document, m.Version, a.Version)+"#r-"+a.Paragraphs[0]))
+			// The redline is linked only once the public may open it; a
+			// commenter is the public. (A read, on the read pool, is safe
+			// inside the store's write transaction.)
+			doc, err := s.db.Document(context.Background(), m.Document)
+			if err == nil && doc.VersionVisibleTo(nil, a.Version) && doc.VersionVisibleTo(nil, m.Version) {
+				fmt.Fprintf(&b, "It was addressed in version %d: %s\n", a.Version,
+					s.siteURL(views.DiffURL(m.Document, m.Version, a.Version)+"#r-"+a.Paragraphs[0]))
+			} else {
+				fmt.Fprintf(&b, "It was addressed in version %d, which is not public yet; the page of your comment links to the change once it is.\n", a.Version)
+			}
 		}
 		fmt.Fprintf(&b, "All your comments and their answers: %s\n", s.siteURL("/account/comments"))
 		return []store.Message{s.commentNews(u, store.Message{Kind: "comment-disposition",

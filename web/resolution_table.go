@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"slices"
@@ -176,7 +177,10 @@ func (s *Server) resolutionRowVM(c echo.Context, l *labels, d store.Document, m 
 	r := content.ResolutionRowOf(m)
 	vm := views.ResolutionRowVM{ID: m.ID, Group: l.value("stakeholder-group", m.Author.Group), Country: l.value("jurisdiction", m.Author.Country),
 		Commenter: r.Commenter, Section: m.Section, Label: m.Target(), Type: store.Label(m.Type),
-		CommentHTML: s.md.Sanitize(m.BodyHTML), Proposed: m.Proposed}
+		// Sanitised with the comment policy when it was written, as every
+		// comment card shows it; sanitising 10,000 again per request was
+		// most of the page's time.
+		CommentHTML: template.HTML(m.BodyHTML), Proposed: m.Proposed}
 	if m.Paragraph != "" {
 		vm.ParagraphHref = views.ParagraphURL(m.Consultation, m.Paragraph)
 	}
@@ -185,7 +189,7 @@ func (s *Server) resolutionRowVM(c echo.Context, l *labels, d store.Document, m 
 	}
 	disp := m.Disposition
 	vm.Disposition, vm.DispositionSlug = store.DispositionLabel(disp.Value), disp.Value
-	vm.RationaleHTML = s.md.Sanitize(disp.RationaleHTML)
+	vm.RationaleHTML = template.HTML(disp.RationaleHTML)
 	a := disp.AddressedIn
 	if a.Version == 0 {
 		return vm, nil
@@ -337,7 +341,7 @@ func changeVM(slug string, ch content.ResolutionChange) views.ResolutionChangeVM
 // expired, or older than the newest disposition.
 func staleImport(err error) *Error {
 	return &Error{Status: http.StatusConflict, Code: "stale_import",
-		Message: "This table can no longer be applied: it expired after an hour, or a disposition was given after it was checked. " +
+		Message: "This table can no longer be applied: it expired after an hour, or comments or their dispositions changed after it was checked. " +
 			"Download the table again, fill it in and import it again; nothing was changed.", Err: err}
 }
 
