@@ -223,7 +223,10 @@ func TestE2EResolutionJourney(t *testing.T) {
 			}
 
 			// Sam finds the answer among their comments.
-			visit(t, sam, site+"/account/comments")
+			follow(t, sam, "click their name in the header", chromedp.Click(chromedp.CSS(`header .account-links a[href="/account"]`)))
+			checkA11y(t, sam)
+			follow(t, sam, "click Your comments", chromedp.Click(chromedp.Search(`//main//a[normalize-space()="Your comments"]`)))
+			requirePath(t, sam, "/account/comments")
 			requireHeading(t, sam, "Your comments")
 			checkA11y(t, sam)
 			answerCell := texts(t, sam, `[data-testid="my-comment-answer"]`)
