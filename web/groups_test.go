@@ -203,7 +203,7 @@ func TestCampaignGroup(t *testing.T) {
 				}
 			})
 		}
-		before := outboxCount(t, ce.db, "comment-answered")
+		before := outboxCount(t, ce.db, "comment-disposition")
 		w := editor.post(groupPage+"/disposition", url.Values{"disposition": {"Noted"}, "rationale": {"Thank you: *noted*."}})
 		wantStatus(t, "dispose of the group", w, http.StatusSeeOther)
 		if got := w.Header().Get("Location"); got != groupPage {
@@ -218,7 +218,7 @@ func TestCampaignGroup(t *testing.T) {
 				t.Fatalf("comment %d: got disposition %+v, want noted with the rationale rendered", m.ID, m.Disposition)
 			}
 		}
-		if got := outboxCount(t, ce.db, "comment-answered") - before; got != 100 {
+		if got := outboxCount(t, ce.db, "comment-disposition") - before; got != 100 {
 			t.Errorf("group disposition: %d messages queued, want 100", got)
 		}
 	})
