@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -185,6 +186,11 @@ type NewVersion struct {
 func (d Document) VisibleTo(u *User) bool {
 	return u.HasRole("editor") || d.publishedVisible() || d.LatestConsulted > 0
 }
+
+// StoredStatus is the status members last set, which status changes move
+// from; Status may differ from it while a consultation is open or after one
+// closed.
+func (d Document) StoredStatus() string { return cmp.Or(d.stored, d.Status) }
 
 // publishedVisible reports whether the document's published versions are
 // public: members published it, and it has a published version.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -471,11 +472,16 @@ func TestConsultationPage(t *testing.T) {
 	if got := ed.Find(`[data-testid="new-consultation"]`).AttrOr("href", ""); got != "/consultations/new?document=doc-a&version=1" {
 		t.Errorf("document page, editor: got %q", got)
 	}
+	// The moves offered are those of the status members set (draft), not
+	// of the derived one: each is one the store accepts.
+	var offered []string
 	ed.Find(`#status-select option`).Each(func(_ int, s *goquery.Selection) {
-		if s.AttrOr("value", "") == store.StatusConsultation {
-			t.Errorf("status form offers consultation")
-		}
+		offered = append(offered, s.AttrOr("value", ""))
 	})
+	if want := []string{store.StatusReview, store.StatusPublished, store.StatusArchived}; !slices.Equal(offered, want) {
+		t.Errorf("status form, consultation open: got %q, want %q", offered, want)
+	}
+	wantStatus(t, "publish while the consultation is open", e.signedIn("editor").post("/documents/doc-a/status", url.Values{"status": {store.StatusPublished}}), http.StatusSeeOther)
 
 	e.advance(40 * day)
 	d = doc(t, anon.get("/consultations/round-1"))

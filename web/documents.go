@@ -258,7 +258,9 @@ func (s *Server) renderVersion(c echo.Context, d store.Document, n int) error {
 	}
 	if page.CanEdit {
 		page.NewConsultation = views.NewConsultationURL(d.Slug, n)
-		for _, st := range store.NextStatuses(d.Status) {
+		// The moves are those of the status members set: the derived one
+		// (consultation, review) would offer moves the store refuses.
+		for _, st := range store.NextStatuses(d.StoredStatus()) {
 			// A document is in consultation while one of its
 			// consultations is open: that status is derived, not chosen.
 			if st == store.StatusConsultation {

@@ -240,21 +240,7 @@ func TestE2EConsultJourney(t *testing.T) {
 // with the events a picker sends.
 func setDateTime(t *testing.T, ctx context.Context, sel string, at time.Time) {
 	t.Helper()
-	v := at.Format("2006-01-02T15:04")
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
-		const e = document.querySelector(%q);
-		e.focus();
-		e.value = %q;
-		e.dispatchEvent(new Event('input', {bubbles: true}));
-		e.dispatchEvent(new Event('change', {bubbles: true}));
-		return e.value;
-	})()`, sel, v)))
-	if err != nil {
-		t.Fatalf("fill %s: %v", sel, err)
-	}
-	if got != v {
-		t.Fatalf("%s holds %q, want %q", sel, got, v)
-	}
+	setValue(t, ctx, sel, at.Format("2006-01-02T15:04"))
 }
 
 // requireNoAuthor checks that the page's text names neither the author of

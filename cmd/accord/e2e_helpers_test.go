@@ -385,6 +385,51 @@ func typeInto(t *testing.T, ctx context.Context, sel, text string) {
 	}
 }
 
+// setValue fills a text field at once, as pasting does, with the events
+// pasting sends: typing a whole document key by key is slow.
+func setValue(t *testing.T, ctx context.Context, sel, v string) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+		const e = document.querySelector(%q);
+		e.focus();
+		e.value = %q;
+		e.dispatchEvent(new Event('input', {bubbles: true}));
+		e.dispatchEvent(new Event('change', {bubbles: true}));
+		return e.value;
+	})()`, sel, v)))
+	if err != nil {
+		t.Fatalf("fill %s: %v", sel, err)
+	}
+	if got != v {
+		t.Fatalf("%s holds %q, want %q", sel, got, v)
+	}
+}
+
+// xpathTexts collects the trimmed text of every element the XPath matches.
+func xpathTexts(t *testing.T, ctx context.Context, xpath string) []string {
+	t.Helper()
+	return attrsX(t, ctx, xpath, "")
+}
+
+// attrsX collects an attribute of every element the XPath matches, or its
+// trimmed text when name is "".
+func attrsX(t *testing.T, ctx context.Context, xpath, name string) []string {
+	t.Helper()
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`(() => {
+		const r = document.evaluate(%q, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+		const out = [];
+		for (let i = 0; i < r.snapshotLength; i++) {
+			const e = r.snapshotItem(i);
+			out.push(%q === '' ? e.textContent.replace(/\s+/g, ' ').trim() : (e.getAttribute(%q) || ''));
+		}
+		return out;
+	})()`, xpath, name, name)))
+	if err != nil {
+		t.Fatalf("read %s: %v", xpath, err)
+	}
+	return out
+}
+
 // choose picks the option of a select whose visible label is label, or
 // label followed by a count in brackets as filter lists show it, as a
 // person picking from the list; in a multiple select the option is added
