@@ -1,6 +1,7 @@
 package content
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -81,3 +82,31 @@ func TestRenderComment(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRenderComment: whatever a commenter types, rendering does not fail
+// and lets no script, event handler or javascript: link through.
+func FuzzRenderComment(f *testing.F) {
+	for _, s := range []string{"*a* [b](https://x.org)", "<script>alert(1)</script>", "[x](javascript:alert(1))",
+		"<img src=x onerror=alert(1)>", "- a\n- b\n\n> q", "[@uk-psti-act-2022 §1]"} {
+		f.Add(s)
+	}
+	md := NewMarkdown()
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > 4000 {
+			return
+		}
+		out, err := md.RenderComment(src)
+		if err != nil {
+			t.Fatalf("RenderComment(%q): %v", src, err)
+		}
+		// Text may say "javascript:" or "<script>" (escaped); markup may not
+		// carry them.
+		if m := unsafeMarkup.FindString(string(out)); m != "" {
+			t.Errorf("RenderComment(%q) = %q: contains %q", src, out, m)
+		}
+	})
+}
+
+// unsafeMarkup finds a script, image or frame element, an event handler
+// attribute, or a javascript: address in an attribute.
+var unsafeMarkup = regexp.MustCompile(`(?i)<(script|img|iframe|object|embed)\b|<[^>]*\son[a-z]+\s*=|(href|src)\s*=\s*["']?\s*javascript:`)
