@@ -551,6 +551,8 @@ func (s *Server) consultation(c echo.Context) error {
 		if page.Stats, err = s.consultationStats(ctx, l, con.Slug); err != nil {
 			return err
 		}
+		page.Stats.Heat, _ = heatTable(con.Slug, heat)
+		page.Stats.HeatGroups = store.StakeholderGroups
 	}
 	headings := map[string]string{}
 	for _, p := range v.Paragraphs {

@@ -13,6 +13,10 @@ type StatsVM struct {
 	Answered      int
 	// Percent is the share answered in words, such as "40%".
 	Percent string
+	// Heat is the table of paragraphs by stakeholder group, as the
+	// comments page shows it.
+	Heat       []HeatRowVM
+	HeatGroups []string
 }
 
 // StatRow is one line of a stats table: what, how many and the share.
