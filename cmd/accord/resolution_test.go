@@ -129,8 +129,10 @@ func TestResolutionImportCLI(t *testing.T) {
 	if err != nil || !strings.Contains(out, "applied 1 changes") {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	if d := disposition(ids[0]); d == nil || d.Value != "accepted" || d.By != "cli" {
-		t.Errorf("after apply comment %d: got %+v, want accepted by cli", ids[0], d)
+	// The answer is public: it is signed as the group's, never "cli" (the
+	// audit log says which process gave it).
+	if d := disposition(ids[0]); d == nil || d.Value != "accepted" || d.By != "A working-group member" {
+		t.Errorf("after apply comment %d: got %+v, want accepted, signed as a working-group member", ids[0], d)
 	}
 	// Applying the same file again changes nothing.
 	out, err = runCLI(t, "", "resolution", "import", "round", good, "--apply", "--data", data)
