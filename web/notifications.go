@@ -115,6 +115,11 @@ func (s *Server) commentNews(u store.User, m store.Message, body *strings.Builde
 	return m
 }
 
+// DispositionNotifier composes the message that tells a commenter the
+// working group's answer, for answers given outside a request (the
+// command line's import of a resolution table).
+func (s *Server) DispositionNotifier() store.Notifier { return s.dispositionNotifier() }
+
 // moderateComment approves or hides a comment and tells its author. The
 // moderation page and the API both come through here.
 func (s *Server) moderateComment(c echo.Context, id int64, action, reason, note string) (store.Comment, error) {

@@ -8,7 +8,12 @@ import (
 	"strings"
 
 	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/web"
 )
+
+// defaultCLIBaseURL is the address of a server started with the defaults,
+// for the links in messages when no --base-url is given.
+const defaultCLIBaseURL = "http://127.0.0.1:8080"
 
 // resolutionCmd dispatches "accord resolution SUBCOMMAND".
 func resolutionCmd(ctx context.Context, e *env, args []string) error {
@@ -23,11 +28,17 @@ func resolutionCmd(ctx context.Context, e *env, args []string) error {
 // them, all in one transaction. A table with any problem is refused whole,
 // every problem named by row and column.
 func resolutionImport(ctx context.Context, e *env, args []string) error {
-	fs, data := newFlags(e, "resolution import", "resolution import SLUG FILE [--apply] [--data DIR]")
+	fs, data := newFlags(e, "resolution import", "resolution import SLUG FILE [--apply] [--base-url URL] [--data DIR]")
 	apply := fs.Bool("apply", false, "apply the changes; without it, only print them")
+	baseURL := fs.String("base-url", envOr(e, "ACCORD_BASE_URL", defaultCLIBaseURL),
+		"public address of the site, for the links in the messages that tell each commenter the answer (env ACCORD_BASE_URL)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	base, err := parseBaseURL(*baseURL)
+	if err != nil {
+		return fmt.Errorf("--base-url: %w", err)
 	}
 	if len(pos) != 2 {
 		return fmt.Errorf("resolution import: give the consultation's SLUG and the FILE")
@@ -64,7 +75,10 @@ func resolutionImport(ctx context.Context, e *env, args []string) error {
 	}
 	n := 0
 	if len(changes) > 0 {
-		if n, err = db.ApplyResolution(ctx, slug, content.StoreChanges(md, changes), basedOn, nil); err != nil {
+		// Each commenter is told the answer, as from the web: the server's
+		// messages are composed by the web package, which owns the URLs.
+		app := web.NewServer(web.Deps{Store: db, Markdown: md, BaseURL: base})
+		if n, err = db.ApplyResolution(ctx, slug, content.StoreChanges(md, changes), basedOn, app.DispositionNotifier()); err != nil {
 			return fmt.Errorf("resolution import: %w", err)
 		}
 	}

@@ -134,6 +134,25 @@ func TestResolutionImportCLI(t *testing.T) {
 	if d := disposition(ids[0]); d == nil || d.Value != "accepted" || d.By != "A working-group member" {
 		t.Errorf("after apply comment %d: got %+v, want accepted, signed as a working-group member", ids[0], d)
 	}
+	// The commenter is told, with links to the site's public address.
+	db, err := store.Open(context.Background(), dbPath(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, err := db.Outbox(context.Background(), 1, 50)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := 0
+	for _, m := range msgs {
+		if m.Kind == "comment-disposition" && m.To == "w@example.org" && strings.Contains(m.Body, "http://127.0.0.1:8080/consultations/round/comments/") {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Errorf("after apply: %d disposition messages to the commenter with absolute links, want 1: %+v", told, msgs)
+	}
 	// Applying the same file again changes nothing.
 	out, err = runCLI(t, "", "resolution", "import", "round", good, "--apply", "--data", data)
 	if err != nil || !strings.Contains(out, "applied 0 changes") {
