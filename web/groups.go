@@ -43,9 +43,9 @@ func (s *Server) groupActions(c echo.Context, slug string, gid, first int64, bac
 // groupParam reads the campaign group of a /consultations/:slug/groups/:id
 // route; a group of another consultation does not exist here.
 func (s *Server) groupParam(c echo.Context) (store.CommentGroup, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id < 1 {
-		return store.CommentGroup{}, fmt.Errorf("comment group %q: %w", c.Param("id"), store.ErrNotFound)
+	id, err := groupID(c)
+	if err != nil {
+		return store.CommentGroup{}, err
 	}
 	g, err := s.db.Group(c.Request().Context(), id)
 	if err != nil {
