@@ -44,6 +44,17 @@ func (s CommentStats) Share() float64 {
 // group, country, type and disposition, one query each, all in one read
 // transaction so the numbers agree.
 func (db *DB) CommentStats(ctx context.Context, slug string) (CommentStats, error) {
+	var out CommentStats
+	err := db.view(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = commentStats(ctx, tx, slug)
+		return err
+	})
+	return out, err
+}
+
+// commentStats counts in q, a read or write transaction.
+func commentStats(ctx context.Context, q querier, slug string) (CommentStats, error) {
 	out := CommentStats{ByGroup: map[string]int{}, ByDisposition: map[string]int{"": 0}, ByType: map[string]int{}}
 	for _, t := range CommentTypes {
 		out.ByType[t] = 0
@@ -55,9 +66,9 @@ func (db *DB) CommentStats(ctx context.Context, slug string) (CommentStats, erro
 		out.ByDisposition[d] = 0
 	}
 	const from = ` FROM comments m JOIN consultations c ON c.id = m.consultation_id WHERE c.slug = ? AND m.state = 'approved'`
-	err := db.view(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		counts := func(what, col, order string, fn func(key string, n int)) error {
-			rows, err := tx.QueryContext(ctx, "SELECT "+col+", COUNT(*)"+from+" GROUP BY "+col+" ORDER BY "+order, slug)
+			rows, err := q.QueryContext(ctx, "SELECT "+col+", COUNT(*)"+from+" GROUP BY "+col+" ORDER BY "+order, slug)
 			if err != nil {
 				return fmt.Errorf("count comments of %s by %s: %w", slug, what, err)
 			}
@@ -95,6 +106,6 @@ func (db *DB) CommentStats(ctx context.Context, slug string) (CommentStats, erro
 				out.Answered += n
 			}
 		})
-	})
+	}()
 	return out, err
 }

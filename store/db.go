@@ -81,6 +81,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := db.backfillEditions(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if err := db.stmts.prepare(ctx, w); err != nil {
 		db.stmts.close()
 		w.Close()

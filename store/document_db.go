@@ -168,8 +168,8 @@ func (t *Tx) insertVersion(ctx context.Context, docID int64, slug string, number
 }
 
 // SetDocumentStatus moves a document to another status, following the
-// rules of CanMove. Publishing marks the newest version as published, so
-// that it becomes public.
+// rules of CanMove. Publishing publishes the newest version as the next
+// edition (see Publish), with the same rules.
 func (db *DB) SetDocumentStatus(ctx context.Context, slug, to string) error {
 	return db.update(ctx, func(t *Tx) error {
 		var id int64
@@ -189,14 +189,23 @@ func (db *DB) SetDocumentStatus(ctx context.Context, slug, to string) error {
 			}
 			return &ValidationError{Fields: map[string]string{"status": msg}}
 		}
-		if _, err := t.exec(ctx, "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?", to, t.stamp(), id); err != nil {
-			return fmt.Errorf("set status of %s: %w", slug, err)
-		}
 		if to == StatusPublished {
-			if _, err := t.exec(ctx, `UPDATE document_versions SET published_at = ? WHERE document_id = ? AND published_at = ''
-				AND number = (SELECT MAX(number) FROM document_versions WHERE document_id = ?)`, t.stamp(), id, id); err != nil {
+			// Publishing the newest version makes it an edition, unless it
+			// is one already (a document back from review unchanged).
+			var latest int
+			var done bool
+			if err := t.tx.QueryRowContext(ctx, `SELECT l.n, EXISTS (SELECT 1 FROM editions e WHERE e.document_id = ? AND e.version = l.n)
+				FROM (SELECT IFNULL(MAX(number), 0) AS n FROM document_versions WHERE document_id = ?) l`,
+				id, id).Scan(&latest, &done); err != nil {
 				return fmt.Errorf("publish %s: %w", slug, err)
 			}
+			if !done {
+				_, err := t.publish(ctx, slug, latest, "")
+				return err
+			}
+		}
+		if _, err := t.exec(ctx, "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?", to, t.stamp(), id); err != nil {
+			return fmt.Errorf("set status of %s: %w", slug, err)
 		}
 		if err := t.change(ctx, "document", slug, "upsert"); err != nil {
 			return err
@@ -317,9 +326,20 @@ func (db *DB) Documents(ctx context.Context, publicOnly bool) ([]Document, error
 // order, its citations, and the map from the previous version's ids.
 func (db *DB) Version(ctx context.Context, slug string, n int) (Version, error) {
 	var v Version
+	err := db.view(ctx, func(tx *sql.Tx) error {
+		var err error
+		v, err = versionIn(ctx, tx, slug, n)
+		return err
+	})
+	return v, err
+}
+
+// versionIn reads version n in q, a read or write transaction.
+func versionIn(ctx context.Context, q querier, slug string, n int) (Version, error) {
+	var v Version
 	var vid int64
 	var at, published string
-	err := db.read.QueryRowContext(ctx, `SELECT v.id, v.number, v.author, v.note, v.source, v.html, v.created_at, v.published_at
+	err := q.QueryRowContext(ctx, `SELECT v.id, v.number, v.author, v.note, v.source, v.html, v.created_at, v.published_at
 		FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.slug = ? AND v.number = ?`, slug, n).
 		Scan(&vid, &v.Number, &v.Author, &v.Note, &v.Source, &v.HTML, &at, &published)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -331,7 +351,7 @@ func (db *DB) Version(ctx context.Context, slug string, n int) (Version, error) 
 	v.Document = slug
 	v.CreatedAt, _ = time.Parse(time.RFC3339, at)
 	v.Published = published != ""
-	rows, err := db.read.QueryContext(ctx, `SELECT pid, position, section, ordinal, kind, text, html
+	rows, err := q.QueryContext(ctx, `SELECT pid, position, section, ordinal, kind, text, html
 		FROM paragraphs WHERE version_id = ? ORDER BY position`, vid)
 	if err != nil {
 		return Version{}, fmt.Errorf("read paragraphs of %s v%d: %w", slug, n, err)
@@ -342,7 +362,7 @@ func (db *DB) Version(ctx context.Context, slug string, n int) (Version, error) 
 	}); err != nil {
 		return Version{}, fmt.Errorf("read paragraphs of %s v%d: %w", slug, n, err)
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT pid, kind, target, ref, framework, line
+	rows, err = q.QueryContext(ctx, `SELECT pid, kind, target, ref, framework, line
 		FROM citations WHERE version_id = ? ORDER BY rowid`, vid)
 	if err != nil {
 		return Version{}, fmt.Errorf("read citations of %s v%d: %w", slug, n, err)
@@ -353,7 +373,7 @@ func (db *DB) Version(ctx context.Context, slug string, n int) (Version, error) 
 	}); err != nil {
 		return Version{}, fmt.Errorf("read citations of %s v%d: %w", slug, n, err)
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT old_pid, new_pid, relation, similarity
+	rows, err = q.QueryContext(ctx, `SELECT old_pid, new_pid, relation, similarity
 		FROM paragraph_map WHERE to_version_id = ? ORDER BY rowid`, vid)
 	if err != nil {
 		return Version{}, fmt.Errorf("read paragraph map of %s v%d: %w", slug, n, err)

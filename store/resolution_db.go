@@ -262,8 +262,19 @@ func (db *DB) Replies(ctx context.Context, ids []int64) (map[int64][]Reply, erro
 // parts listed; a merged one into the paragraph it joined; a deleted one
 // ends there. to must not be before from.
 func (db *DB) Follow(ctx context.Context, document string, from, to int, pids []string) (map[string]Current, error) {
-	out := make(map[string]Current, len(pids))
+	var out map[string]Current
 	err := db.view(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = followIn(ctx, tx, document, from, to, pids)
+		return err
+	})
+	return out, err
+}
+
+// followIn follows in q, a read or write transaction.
+func followIn(ctx context.Context, tx querier, document string, from, to int, pids []string) (map[string]Current, error) {
+	out := make(map[string]Current, len(pids))
+	err := func() error {
 		maps := map[int]map[string][]mapStep{}
 		rows, err := tx.QueryContext(ctx, `SELECT v.number, m.old_pid, m.new_pid, m.relation FROM paragraph_map m
 			JOIN document_versions v ON v.id = m.to_version_id JOIN documents d ON d.id = v.document_id
@@ -326,7 +337,7 @@ func (db *DB) Follow(ctx context.Context, document string, from, to int, pids []
 			out[pid] = cur
 		}
 		return nil
-	})
+	}()
 	return out, err
 }
 
