@@ -206,6 +206,10 @@ func (s *Server) routes(e *echo.Echo) {
 	api.PUT("/comments/:id/disposition", s.apiDisposeComment, editor)
 	api.POST("/comments/:id/replies", s.apiReplyToComment, editor)
 	api.GET("/comments/:id/dispositions", s.apiDispositionHistory)
+
+	// Published outcomes (outcome_routes.go): public pages, downloads and
+	// feeds of every edition; publishing is for editors.
+	s.outcomeRoutes(e, api, editor)
 }
 
 // staticFiles serves the files of fsys, which browsers may keep for a day,

@@ -23,6 +23,26 @@ type Base struct {
 	NoIndex     bool
 	// Flash confirms what the previous request did ("Policy saved").
 	Flash string
+	// Canonical, when set, is the absolute URL of the page's canonical
+	// address (rel=canonical).
+	Canonical string
+	// OpenGraph, when set, describes the page for link previews.
+	OpenGraph *OpenGraph
+	// JSONLD, when set, is the page's schema.org description, already
+	// encoded as JSON by encoding/json (which escapes <, > and &, so it
+	// cannot close its script element).
+	JSONLD string
+	// Static is set when the page is rendered for the static export: no
+	// search box (search needs the server) and no account links.
+	Static bool
+}
+
+// OpenGraph is what link previews show of a page.
+type OpenGraph struct {
+	Type        string // "article", "website"
+	Title       string
+	Description string
+	URL         string // absolute
 }
 
 // User is the signed-in reader, as the chrome shows them.
