@@ -83,9 +83,14 @@ type recordStatsJSON struct {
 
 // toRecordJSON shapes a record; lists are never null.
 func (s *Server) toRecordJSON(c echo.Context, r store.Record) recordJSON {
-	out := recordJSON{Recommendations: r.Recommendations, Consultations: []consultationRecordJSON{}}
-	if out.Recommendations == nil {
-		out.Recommendations = []store.Recommendation{}
+	out := recordJSON{Recommendations: []store.Recommendation{}, Consultations: []consultationRecordJSON{}}
+	for _, rec := range r.Recommendations {
+		rec.Paragraphs = orEmpty(rec.Paragraphs)
+		rec.Policies = orEmpty(rec.Policies)
+		rec.Items = orEmpty(rec.Items)
+		rec.Mapped = orEmpty(rec.Mapped)
+		rec.Comments = orEmpty(rec.Comments)
+		out.Recommendations = append(out.Recommendations, rec)
 	}
 	for _, cr := range r.Consultations {
 		st := recordStatsJSON{Approved: cr.Stats.Approved, ByGroup: cr.Stats.ByGroup, ByCountry: map[string]int{},
@@ -132,8 +137,12 @@ func (s *Server) apiOutcomes(c echo.Context) error {
 	items := []outcomeItemJSON{}
 	for i := (page - 1) * perPage; i < len(list) && i < page*perPage; i++ {
 		o := list[i]
-		items = append(items, outcomeItemJSON{editionJSON: s.editionJSON(c, o.Latest), Editions: o.Editions,
-			Status: o.Status, Comments: o.Comments})
+		item := outcomeItemJSON{editionJSON: s.editionJSON(c, o.Latest), Editions: o.Editions,
+			Status: o.Status, Comments: o.Comments}
+		// The list points at each outcome's current page; links.page is
+		// the stable address of the edition listed.
+		item.URL = s.absURL(c, views.OutcomeURL(o.Latest.Document))
+		items = append(items, item)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": len(list), "page": page, "per_page": perPage})
 }
@@ -169,4 +178,12 @@ func (s *Server) apiOutcome(c echo.Context) error {
 		out.Current = max(out.Current, e.Number)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// orEmpty makes a nil list an empty one, so that JSON says [] not null.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
