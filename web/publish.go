@@ -111,7 +111,7 @@ func (s *Server) publishRefused(c echo.Context, d store.Document, raw string, st
 	if !kept && raw != "" {
 		// What was chosen stays chosen, so that the editor sees what the
 		// message is about.
-		f.Options = append(f.Options, views.Option{Value: raw, Label: "Version " + raw})
+		f.Options = append(f.Options, views.Option{Value: raw, Label: "Version " + raw + " (cannot be published)"})
 	}
 	page.Base = page.Base.WithErrors(true)
 	return s.render(c, status, views.DocumentView(page))
