@@ -478,10 +478,12 @@ func TestConsultationPage(t *testing.T) {
 	ed.Find(`#status-select option`).Each(func(_ int, s *goquery.Selection) {
 		offered = append(offered, s.AttrOr("value", ""))
 	})
-	if want := []string{store.StatusReview, store.StatusPublished, store.StatusArchived}; !slices.Equal(offered, want) {
+	// Publishing goes through the publishing form, not the status form.
+	if want := []string{store.StatusReview, store.StatusArchived}; !slices.Equal(offered, want) {
 		t.Errorf("status form, consultation open: got %q, want %q", offered, want)
 	}
-	wantStatus(t, "publish while the consultation is open", e.signedIn("editor").post("/documents/doc-a/status", url.Values{"status": {store.StatusPublished}}), http.StatusSeeOther)
+	// No edition while the consultation is open, whichever form asks.
+	wantStatus(t, "publish while the consultation is open", e.signedIn("editor").post("/documents/doc-a/status", url.Values{"status": {store.StatusPublished}}), http.StatusConflict)
 
 	e.advance(40 * day)
 	d = doc(t, anon.get("/consultations/round-1"))

@@ -230,11 +230,21 @@ func head(d store.Document) views.DocumentHead {
 }
 
 func (s *Server) renderVersion(c echo.Context, d store.Document, n int) error {
+	page, err := s.versionPage(c, d, n)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.DocumentView(page))
+}
+
+// versionPage is the page of version n of d, with the publishing form for
+// editors (publish.go fills it).
+func (s *Server) versionPage(c echo.Context, d store.Document, n int) (views.DocumentPage, error) {
 	ctx := c.Request().Context()
 	u := userFrom(c)
 	v, err := s.db.Version(ctx, d.Slug, n)
 	if err != nil {
-		return err
+		return views.DocumentPage{}, err
 	}
 	latest := d.LatestVisible(u)
 	page := views.DocumentPage{Base: s.base(c, d.Title), Doc: head(d), Number: v.Number, Latest: n == latest,
@@ -263,19 +273,24 @@ func (s *Server) renderVersion(c echo.Context, d store.Document, n int) error {
 		for _, st := range store.NextStatuses(d.StoredStatus()) {
 			// A document is in consultation while one of its
 			// consultations is open: that status is derived, not chosen.
-			if st == store.StatusConsultation {
+			// Publishing goes through the publishing form, which says
+			// which version becomes which edition.
+			if st == store.StatusConsultation || st == store.StatusPublished {
 				continue
 			}
 			page.Statuses = append(page.Statuses, views.Option{Value: st, Label: views.StatusLabel(st)})
 		}
 	}
+	if err := s.publishing(c, &page, d); err != nil {
+		return views.DocumentPage{}, err
+	}
 	if err := s.traceability(ctx, &page, v); err != nil {
-		return err
+		return views.DocumentPage{}, err
 	}
 	if page.Consultation, err = s.consultationNotice(c, d); err != nil {
-		return err
+		return views.DocumentPage{}, err
 	}
-	return s.render(c, http.StatusOK, views.DocumentView(page))
+	return page, nil
 }
 
 // traceability lists what a version cites and which research questions

@@ -68,6 +68,9 @@ func classify(err error) *Error {
 	case errors.Is(err, store.ErrConsultationExists):
 		return &Error{Status: http.StatusConflict, Code: "consultation_exists",
 			Message: "This document has a consultation that has not closed yet; close it before opening another.", Err: err}
+	case errors.Is(err, store.ErrAlreadyPublished):
+		return &Error{Status: http.StatusConflict, Code: "already_published",
+			Message: "That version is published already; a new edition must publish a later version.", Err: err}
 	case errors.Is(err, store.ErrConsultationOpen):
 		return &Error{Status: http.StatusConflict, Code: "consultation_open",
 			Message: "This consultation has opened: its opening time, questions and moderation mode can no longer change, and it cannot be deleted.", Err: err}

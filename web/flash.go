@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -72,5 +74,17 @@ func (s *Server) takeFlash(c echo.Context) string {
 		return ""
 	}
 	s.clearCookie(c, flashCookie)
+	if n, ok := strings.CutPrefix(ck.Value, editionFlashPrefix); ok {
+		// Only a number travels after the prefix, so a forged cookie
+		// still shows nothing but these words.
+		if _, err := strconv.Atoi(n); err == nil && len(n) < 7 {
+			return "Edition " + n + " published."
+		}
+		return ""
+	}
 	return flashes[ck.Value]
 }
+
+// editionFlashPrefix starts the code of a published edition's
+// confirmation; the edition's number follows (publish.go).
+const editionFlashPrefix = "edition-published-"

@@ -1,10 +1,376 @@
 package web
 
-import "github.com/labstack/echo/v4"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
-func (s *Server) outcomes(c echo.Context) error                              { return echo.ErrNotFound }
-func (s *Server) outcomePage(c echo.Context, slug string, edition int) error { return echo.ErrNotFound }
-func (s *Server) publishDocument(c echo.Context) error                       { return echo.ErrNotFound }
-func (s *Server) apiPublish(c echo.Context) error                            { return echo.ErrNotFound }
-func (s *Server) apiOutcomes(c echo.Context) error                           { return echo.ErrNotFound }
-func (s *Server) apiOutcome(c echo.Context) error                            { return echo.ErrNotFound }
+	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// dateText is how outcome pages write a day.
+const dateText = "2 January 2006"
+
+// noStoreForMembers keeps a signed-in reader's copy of an outcome page out
+// of every cache: it carries their name and CSRF token. Anonymous readers'
+// caching is the fast path's (outcome_cache.go).
+func noStoreForMembers(c echo.Context) {
+	if userFrom(c) != nil {
+		c.Response().Header().Set("Cache-Control", "no-store")
+	}
+}
+
+// outcomes lists the published documents, newest first.
+func (s *Server) outcomes(c echo.Context) error {
+	list, err := s.db.Outcomes(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("list outcomes: %w", err)
+	}
+	page := views.OutcomesPage{Base: s.base(c, "Outcomes")}
+	page.Description = "Published recommendations of the working group, each with the evidence it cites and the consultation that shaped it."
+	for _, o := range list {
+		consulted, err := s.consulted(c.Request().Context(), o)
+		if err != nil {
+			return err
+		}
+		page.Rows = append(page.Rows, views.OutcomeRow{Slug: o.Latest.Document, Title: o.Latest.Title, Summary: o.Latest.Summary,
+			Date: o.Latest.PublishedAt.Format(dateText), Edition: o.Latest.Number, Editions: o.Editions,
+			Comments: o.Comments, Consulted: consulted, Archived: o.Archived()})
+	}
+	noStoreForMembers(c)
+	return s.render(c, http.StatusOK, views.OutcomesView(page))
+}
+
+// consulted reports whether a consultation preceded an outcome's newest
+// edition. Comments answer it without a read; only an outcome without any
+// comment needs its record, to tell a silent consultation from none.
+func (s *Server) consulted(ctx context.Context, o store.Outcome) (bool, error) {
+	if o.Comments > 0 {
+		return true, nil
+	}
+	ed, err := s.db.Edition(ctx, o.Latest.Document, o.Latest.Number)
+	if err != nil {
+		return false, fmt.Errorf("outcome %s: %w", o.Latest.Document, err)
+	}
+	return len(ed.Record.Consultations) > 0, nil
+}
+
+// outcomePage shows one edition (0: the newest) of a published document:
+// its text with each recommendation's traceability panel, the record of
+// its consultations and how to cite it. A document never published has no
+// outcome, for editors too.
+func (s *Server) outcomePage(c echo.Context, slug string, n int) error {
+	ctx := c.Request().Context()
+	ed, err := s.db.Edition(ctx, slug, n)
+	if err != nil {
+		return err
+	}
+	editions, err := s.db.Editions(ctx, slug)
+	if err != nil {
+		return fmt.Errorf("editions of %s: %w", slug, err)
+	}
+	d, err := s.db.Document(ctx, slug)
+	if err != nil {
+		return err
+	}
+	group, err := s.groupName(ctx)
+	if err != nil {
+		return err
+	}
+	page := views.OutcomePage{Base: s.base(c, ed.Title), Slug: slug, Title: ed.Title, Summary: ed.Summary,
+		Edition: ed.Number, Version: ed.Version, Date: ed.PublishedAt.Format(dateText),
+		Archived: d.Status == store.StatusArchived}
+	if n != 0 {
+		page.Title = fmt.Sprintf("%s, edition %d", ed.Title, ed.Number)
+	}
+	page.Description = ed.Summary
+	for _, e := range editions {
+		page.Editions = append(page.Editions, views.EditionRow{Number: e.Number, Version: e.Version,
+			Date: e.PublishedAt.Format(dateText), Current: e.Number == ed.Number})
+		page.Newest = max(page.Newest, e.Number)
+	}
+	for _, f := range []struct{ ext, label string }{{formatPDF, "PDF"}, {formatHTML, "HTML"}, {formatMarkdown, "Markdown"}} {
+		page.Downloads = append(page.Downloads, views.Download{Href: views.EditionDownloadURL(slug, ed.Number, f.ext), Label: f.label})
+	}
+	if userFrom(c).HasRole("editor") {
+		page.DocumentHref = views.DocumentURL(slug)
+	}
+	if err := s.outcomeBody(ctx, &page, ed); err != nil {
+		return err
+	}
+	stable := s.absURL(c, views.EditionURL(slug, ed.Number))
+	page.Cite = citeBox(ed, group, stable)
+	page.Canonical = s.absURL(c, views.OutcomeURL(slug))
+	if n != 0 {
+		page.Canonical = stable
+	}
+	page.OpenGraph = &views.OpenGraph{Type: "article", Title: ed.Title, Description: ed.Summary, URL: page.Canonical}
+	if page.JSONLD, err = reportJSONLD(ed, group, stable); err != nil {
+		return err
+	}
+	noStoreForMembers(c)
+	return s.render(c, http.StatusOK, views.OutcomeView(page))
+}
+
+// groupName is the working group's name, the author of every edition; a
+// site that never set it is named after the application.
+func (s *Server) groupName(ctx context.Context) (string, error) {
+	g, err := s.db.GroupName(ctx)
+	if err != nil {
+		return "", fmt.Errorf("group name: %w", err)
+	}
+	if g == "" {
+		g = "Accord"
+	}
+	return g, nil
+}
+
+// outcomeBody fills the text of the edition's version, each
+// recommendation's panel placed after its last block, and the
+// consultation record.
+func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, ed store.Edition) error {
+	v, err := s.db.Version(ctx, ed.Document, ed.Version)
+	if err != nil {
+		return fmt.Errorf("edition %d of %s: %w", ed.Number, ed.Document, err)
+	}
+	l, err := s.labels(ctx)
+	if err != nil {
+		return err
+	}
+	// The consulted versions, read once each.
+	versions := map[int]store.Version{ed.Version: v}
+	version := func(n int) (store.Version, error) {
+		if got, ok := versions[n]; ok {
+			return got, nil
+		}
+		got, err := s.db.Version(ctx, ed.Document, n)
+		if err != nil {
+			return store.Version{}, fmt.Errorf("consulted version %d of %s: %w", n, ed.Document, err)
+		}
+		versions[n] = got
+		return got, nil
+	}
+	consulted := len(ed.Record.Consultations) > 0
+	var panels []*views.Recommendation
+	for _, r := range ed.Record.Recommendations {
+		p := &views.Recommendation{Number: r.Number, Title: r.Title, Paragraph: r.Paragraph, Consulted: consulted,
+			CommentTotal: r.CommentTotal}
+		for _, cp := range r.Policies {
+			op := views.OutcomePolicy{Slug: cp.Slug, Title: cp.Title, Status: store.Label(cp.Status), Year: cp.Year, Missing: cp.Missing}
+			names := make([]string, len(cp.Jurisdictions))
+			for i, j := range cp.Jurisdictions {
+				names[i] = j.Name
+			}
+			op.Jurisdictions = strings.Join(names, ", ")
+			for _, pr := range cp.Provisions {
+				op.Provisions = append(op.Provisions, views.OutcomeProvision{Ref: pr.Ref, Title: pr.Title})
+			}
+			p.Policies = append(p.Policies, op)
+		}
+		for _, it := range r.Items {
+			p.Items = append(p.Items, views.OutcomeItem{Framework: it.Framework, Code: it.Code, Title: it.Title, Kind: it.Kind})
+		}
+		for _, it := range r.Mapped {
+			p.Mapped = append(p.Mapped, views.OutcomeItem{Framework: it.Framework, Code: it.Code, Title: it.Title, Reviewed: it.Reviewed})
+		}
+		for _, m := range r.Comments {
+			p.Comments = append(p.Comments, views.OutcomeComment{Href: views.CommentURL(m.Consultation, m.ID), Label: m.Label,
+				Group: store.Label(m.Group), Country: l.value("jurisdiction", m.Country), Type: store.Label(m.Type),
+				Excerpt: m.Excerpt, Disposition: dispositionText(m.Disposition), Rationale: m.Rationale, Copies: m.Copies})
+		}
+		if r.ConsultedVersion > 0 {
+			from, err := version(r.ConsultedVersion)
+			if err != nil {
+				return err
+			}
+			red := recommendationRedline(content.Diff(from, v), r.Paragraphs)
+			p.Redline = &red
+		}
+		panels = append(panels, p)
+	}
+	page.Parts, page.Recommendations = placePanels(s.md.Sanitize(v.HTML), v.Paragraphs, ed.Record.Recommendations, panels)
+	for _, cr := range ed.Record.Consultations {
+		from, err := version(cr.Version)
+		if err != nil {
+			return err
+		}
+		loc := recordLocation(cr)
+		rec := views.ConsultationRecord{Slug: cr.Slug, Title: cr.Title, Version: cr.Version,
+			Opens: whenText(cr.OpensAt, loc), Closes: whenText(cr.ClosesAt, loc),
+			Approved: cr.Stats.Approved, Answered: cr.Stats.Answered, Redline: content.Diff(from, v), PublishedAfter: ed.Version}
+		if cr.Stats.Approved > 0 {
+			rec.AnsweredShare = strconv.Itoa(cr.Stats.Answered*100/cr.Stats.Approved) + "%"
+		}
+		for _, g := range store.StakeholderGroups {
+			rec.ByGroup = append(rec.ByGroup, views.Count{Label: store.Label(g), Count: cr.Stats.ByGroup[g]})
+		}
+		for _, cc := range cr.Stats.ByCountry {
+			rec.ByCountry = append(rec.ByCountry, views.Count{Label: l.value("jurisdiction", cc.Country), Count: cc.Count})
+		}
+		page.Record = append(page.Record, rec)
+	}
+	return nil
+}
+
+// recordLocation is the time zone of a recorded consultation, UTC when
+// the name no longer loads.
+func recordLocation(cr store.ConsultationRecord) *time.Location {
+	return store.Consultation{Timezone: cr.Timezone}.Location()
+}
+
+// dispositionText is the label of a disposition, "" for a comment not
+// answered yet.
+func dispositionText(d string) string {
+	if d == "" {
+		return ""
+	}
+	return store.DispositionLabel(d)
+}
+
+// recommendationRedline keeps, of a whole-document redline, the blocks of
+// one recommendation: its blocks in the published version and the blocks
+// deleted among them.
+func recommendationRedline(red content.Redline, pids []string) content.Redline {
+	first, last := -1, -1
+	for i, b := range red.Blocks {
+		if b.Status != "deleted" && slices.Contains(pids, b.ID) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	out := content.Redline{From: red.From, To: red.To}
+	if first < 0 {
+		return out
+	}
+	for _, b := range red.Blocks[first : last+1] {
+		if b.Status == "deleted" || slices.Contains(pids, b.ID) {
+			out.Blocks = append(out.Blocks, b)
+			switch b.Status {
+			case "changed":
+				out.Changed++
+			case "inserted":
+				out.Inserted++
+			case "deleted":
+				out.Deleted++
+			}
+			if b.Moved {
+				out.Moved++
+			}
+		}
+	}
+	return out
+}
+
+// placePanels cuts the text so that each recommendation's panel follows
+// its last block. The text is cut only before a top-level heading or
+// paragraph (whose anchor stands outside any other element); a panel
+// whose recommendation is not followed by one goes after the text.
+func placePanels(html template.HTML, ps []store.Paragraph, recs []store.Recommendation, panels []*views.Recommendation) ([]views.TextPart, []*views.Recommendation) {
+	text := string(html)
+	index := map[string]int{}
+	for i, p := range ps {
+		index[p.ID] = i
+	}
+	var parts []views.TextPart
+	var rest []*views.Recommendation
+	from := 0
+	for i, r := range recs {
+		cut := -1
+		if len(r.Paragraphs) > 0 {
+			if at, ok := index[r.Paragraphs[len(r.Paragraphs)-1]]; ok {
+				if at+1 == len(ps) {
+					cut = len(text)
+				} else if next := ps[at+1]; next.Kind == "heading" || next.Kind == "paragraph" {
+					cut = anchorAt(text, next.ID)
+				}
+			}
+		}
+		if cut < from {
+			rest = append(rest, panels[i])
+			continue
+		}
+		parts = append(parts, views.TextPart{HTML: template.HTML(text[from:cut]), Rec: panels[i]})
+		from = cut
+	}
+	if from < len(text) || len(parts) == 0 {
+		parts = append(parts, views.TextPart{HTML: template.HTML(text[from:])})
+	}
+	return parts, rest
+}
+
+// anchorAt is where the paragraph anchor of block pid begins in text, -1
+// when it is not found at the top level.
+func anchorAt(text, pid string) int {
+	i := strings.Index(text, `id="p-`+pid+`"`)
+	if i < 0 {
+		return -1
+	}
+	j := strings.LastIndex(text[:i], "<a ")
+	if j < 0 || (j > 0 && text[j-1] != '\n') {
+		return -1
+	}
+	return j
+}
+
+// citeBox is the edition's citation in three forms.
+func citeBox(ed store.Edition, group, url string) views.CiteBox {
+	year := ed.PublishedAt.Year()
+	box := views.CiteBox{URL: url}
+	box.Plain = fmt.Sprintf("%s (%d). %s. Edition %d, published %s. %s", group, year, ed.Title, ed.Number,
+		ed.PublishedAt.Format(dateText), url)
+	box.BibTeX = fmt.Sprintf("@techreport{%s-edition-%d,\n  author = {{%s}},\n  title = {%s},\n  institution = {%s},\n  year = {%d},\n  url = {%s},\n  note = {Edition %d}\n}",
+		ed.Document, ed.Number, bibEscape(group), bibEscape(ed.Title), bibEscape(group), year, url, ed.Number)
+	csl := []map[string]any{{
+		"id":        fmt.Sprintf("%s-edition-%d", ed.Document, ed.Number),
+		"type":      "report",
+		"title":     ed.Title,
+		"author":    []map[string]string{{"literal": group}},
+		"publisher": group,
+		"issued":    map[string]any{"date-parts": [][]int{{year, int(ed.PublishedAt.Month()), ed.PublishedAt.Day()}}},
+		"URL":       url,
+		"edition":   strconv.Itoa(ed.Number),
+		"version":   strconv.Itoa(ed.Version),
+	}}
+	b, _ := json.MarshalIndent(csl, "", "  ") // maps of strings and ints always encode
+	box.CSL = string(b)
+	return box
+}
+
+// bibEscape escapes the characters BibTeX treats specially.
+var bibEscape = strings.NewReplacer(`\`, `\textbackslash{}`, `{`, `\{`, `}`, `\}`, `&`, `\&`, `%`, `\%`,
+	`$`, `\$`, `#`, `\#`, `_`, `\_`, `~`, `\textasciitilde{}`, `^`, `\textasciicircum{}`).Replace
+
+// reportJSONLD describes an edition as a schema.org Report.
+func reportJSONLD(ed store.Edition, group, url string) (string, error) {
+	org := map[string]string{"@type": "Organization", "name": group}
+	ld := map[string]any{
+		"@context":      "https://schema.org",
+		"@type":         "Report",
+		"name":          ed.Title,
+		"headline":      ed.Title,
+		"datePublished": ed.PublishedAt.UTC().Format("2006-01-02"),
+		"author":        org,
+		"publisher":     org,
+		"url":           url,
+		"version":       strconv.Itoa(ed.Number),
+	}
+	if ed.Summary != "" {
+		ld["description"] = ed.Summary
+	}
+	b, err := json.Marshal(ld)
+	if err != nil {
+		return "", fmt.Errorf("JSON-LD of %s: %w", ed.Document, err)
+	}
+	return string(b), nil
+}

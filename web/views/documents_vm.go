@@ -121,6 +121,33 @@ type DocumentPage struct {
 	// NewConsultation is the editors' link to open a consultation on this
 	// version.
 	NewConsultation string
+	// Outcome links to the published outcome, "" when the document has no
+	// edition; Editions counts them.
+	Outcome  string
+	Editions int
+	// Publish is the editors' publishing form, nil when no version may be
+	// published.
+	Publish *PublishForm
+}
+
+// PublishForm publishes a version of a document as its next edition.
+type PublishForm struct {
+	// Options are the versions that may be published, newest first.
+	Options  []Option
+	Selected string
+	Errors   []FieldError
+	// Edition is the number the next edition gets.
+	Edition int
+}
+
+// ErrorFor is the message for one field, "" when it is fine.
+func (f PublishForm) ErrorFor(field string) string {
+	for _, e := range f.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
 }
 
 // ConsultationNotice points a document's readers to its consultation.

@@ -77,6 +77,7 @@ var Nav = []NavItem{
 	{"/frameworks/dc-isss-iot", "Research framework"},
 	{"/coverage", "Coverage"},
 	{"/map", "Map"},
+	{"/outcomes", "Outcomes"},
 	{"/documents", "Documents"},
 	{"/consultations", "Consultations"},
 }
