@@ -83,12 +83,18 @@ func (re *resolutionEnv) revise() {
 	}
 }
 
-// publish publishes the newest version, so that everyone may read it.
+// publish publishes the newest version, so that everyone may read it,
+// once the consultation has closed (publishing waits for that). Sessions
+// do not last the days skipped, so everyone signs in again.
 func (re *resolutionEnv) publish() {
 	re.t.Helper()
+	re.advance(11 * 24 * time.Hour)
 	if err := re.db.SetDocumentStatus(context.Background(), "iot", store.StatusPublished); err != nil {
 		re.t.Fatal(err)
 	}
+	re.editor = re.signedIn("editor")
+	re.stakeholder = re.signInAs("alice@example.org")
+	re.pub = re.signedIn("")
 }
 
 func commentPath(m store.Comment) string { return "/consultations/round/comments/" + itoa(m.ID) }
