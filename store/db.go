@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dc-isss/accord/migrations"
@@ -28,6 +29,10 @@ type DB struct {
 	group     *grouper  // see group.go
 	stmts     stmtCache // the writer's prepared statements; see stmt.go
 	readStmts stmtCache // the readers'
+	// commits counts the transactions of update this process committed:
+	// caches of what rarely changes compare it to see their own writes at
+	// once (other processes' writes they see by asking again).
+	commits atomic.Uint64
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -231,8 +236,14 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.commits.Add(1)
 	return nil
 }
+
+// LocalCommits is the number of write transactions (comments aside, which
+// commit in groups) this process has committed since it opened the
+// database.
+func (db *DB) LocalCommits() uint64 { return db.commits.Load() }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return t.tx.ExecContext(ctx, q, args...)

@@ -29,8 +29,9 @@ const (
 // does. An edition's text and record never change; what may change is
 // only whether a newer edition exists and whether the document was
 // archived (the pages say so), so a cached answer is keyed by both, read
-// from the database at most once a second per document. The same pair is
-// in the strong ETag, one per encoding.
+// from the database again after any write of this process, and at most a
+// second after the last read otherwise (another node's, or the CLI's,
+// writes). The same pair is in the strong ETag, one per encoding.
 type editionCache struct {
 	mu      sync.RWMutex
 	entries map[string]*editionEntry
@@ -40,6 +41,7 @@ type editionCache struct {
 type editionState struct {
 	tag     string // "<newest>-<status>"
 	checked time.Time
+	commits uint64 // the store's LocalCommits when checked
 }
 
 type editionEntry struct {
@@ -83,10 +85,11 @@ func editionSlug(path string) string {
 // it cannot be read (the request then takes the ordinary path).
 func (s *Server) editionState(ctx context.Context, slug string) string {
 	now := time.Now()
+	commits := s.db.LocalCommits()
 	s.editions.mu.RLock()
 	st, ok := s.editions.states[slug]
 	s.editions.mu.RUnlock()
-	if ok && now.Sub(st.checked) < editionStateTTL {
+	if ok && st.commits == commits && now.Sub(st.checked) < editionStateTTL {
 		return st.tag
 	}
 	n, status, err := s.db.OutcomeState(ctx, slug)
@@ -98,7 +101,7 @@ func (s *Server) editionState(ctx context.Context, slug string) string {
 	if s.editions.states == nil || len(s.editions.states) > 4*editionCacheEntries {
 		s.editions.states = map[string]editionState{}
 	}
-	s.editions.states[slug] = editionState{tag: tag, checked: now}
+	s.editions.states[slug] = editionState{tag: tag, checked: now, commits: commits}
 	s.editions.mu.Unlock()
 	return tag
 }
