@@ -77,11 +77,12 @@ func (m *Markdown) OutcomeMarkdown(t OutcomeText) string {
 			t.writeTrace(&b, r)
 		}
 	}
-	if len(t.Record.Consultations) > 0 {
-		b.WriteString("\n## Consultation record\n")
-		for _, c := range t.Record.Consultations {
-			writeConsultation(&b, c)
-		}
+	b.WriteString("\n## Consultation record\n")
+	if len(t.Record.Consultations) == 0 {
+		b.WriteString("\nNo public consultation was held on this document before it was published.\n")
+	}
+	for _, c := range t.Record.Consultations {
+		writeConsultation(&b, c)
 	}
 	return b.String()
 }

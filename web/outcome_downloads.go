@@ -306,13 +306,7 @@ func selfContained(fragment, site string) (template.HTML, error) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode && c.DataAtom == atom.Img {
-				alt := ""
-				for _, a := range c.Attr {
-					if a.Key == "alt" {
-						alt = a.Val
-					}
-				}
-				n.InsertBefore(&html.Node{Type: html.TextNode, Data: alt}, c)
+				n.InsertBefore(&html.Node{Type: html.TextNode, Data: attrOf(c, "alt")}, c)
 				n.RemoveChild(c)
 			} else {
 				fix(c)
@@ -336,11 +330,27 @@ func selfContained(fragment, site string) (template.HTML, error) {
 		}
 		n.Attr = attrs
 	}
+	// The title heading, and the paragraph anchor before it, give way to
+	// the file's own header.
+	skip := map[*html.Node]bool{}
+	for i, n := range nodes {
+		if n.Type != html.ElementNode || n.DataAtom != atom.H1 {
+			continue
+		}
+		skip[n] = true
+		for j := i - 1; j >= 0; j-- {
+			if p := nodes[j]; p.Type == html.ElementNode {
+				if p.DataAtom == atom.A && strings.Contains(" "+attrOf(p, "class")+" ", " para-ref ") {
+					skip[p] = true
+				}
+				break
+			}
+		}
+		break
+	}
 	var b strings.Builder
-	droppedTitle := false
 	for _, n := range nodes {
-		if !droppedTitle && n.Type == html.ElementNode && n.DataAtom == atom.H1 {
-			droppedTitle = true
+		if skip[n] {
 			continue
 		}
 		fix(n)
@@ -349,6 +359,15 @@ func selfContained(fragment, site string) (template.HTML, error) {
 		}
 	}
 	return template.HTML(b.String()), nil //nolint:gosec // sanitised when saved; only attributes were removed or made absolute
+}
+
+func attrOf(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }
 
 // outcomePDF lays an edition out for the PDF: the title page, then the
