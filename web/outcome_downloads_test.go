@@ -284,4 +284,7 @@ func TestOutcomesFeed(t *testing.T) {
 	if strings.Contains(w.Body.String(), "secret-draft") {
 		t.Error("the feed shows a draft")
 	}
+	if doc(t, e.client().get("/")).Find(`link[rel="alternate"][type="application/atom+xml"][href="/outcomes.atom"]`).Length() != 1 {
+		t.Error("pages do not point feed readers to the outcomes feed")
+	}
 }
