@@ -145,6 +145,11 @@ func TestOutcomeDownloads(t *testing.T) {
 				t.Errorf("the PDF text lacks %q", want)
 			}
 		}
+		// Each recommendation's traceability follows its own section.
+		first, second := strings.Index(text.String(), "Traceability of Recommendation 1"), strings.Index(text.String(), "Publish a vulnerability disclosure policy")
+		if first < 0 || second < 0 || first > second {
+			t.Errorf("the first recommendation's traceability (at %d) does not come before the second recommendation (at %d)", first, second)
+		}
 		var titles []string
 		var walk func(o pdf.Outline)
 		walk = func(o pdf.Outline) {

@@ -24,13 +24,20 @@ var regular = sync.OnceValue(func() *sfnt.Font {
 // Supported reports whether the embedded fonts have a glyph for r. White
 // space counts as supported: it is drawn as space.
 func Supported(r rune) bool {
-	if r == '\n' || r == '\t' || r == ' ' {
+	switch {
+	case r == '\n' || r == '\t':
 		return true
+	case r >= 0x20 && r < 0x7f, r >= 0xa0 && r < 0x180:
+		return true // Basic Latin, Latin-1 and Latin Extended-A: every Go font has them
 	}
-	var buf sfnt.Buffer
-	i, err := regular().GlyphIndex(&buf, r)
+	buf := buffers.Get().(*sfnt.Buffer)
+	defer buffers.Put(buf)
+	i, err := regular().GlyphIndex(buf, r)
 	return err == nil && i != 0
 }
+
+// buffers are sfnt's scratch space, reused: a PDF asks about every rune.
+var buffers = sync.Pool{New: func() any { return new(sfnt.Buffer) }}
 
 // AllSupported reports whether every rune of s can be drawn.
 func AllSupported(s string) bool {

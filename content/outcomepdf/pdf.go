@@ -92,8 +92,14 @@ func Write(w io.Writer, d Document) error {
 	f.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
 	f.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
 	f.AddUTF8FontFromBytes(fontFamily, "I", goitalic.TTF)
-	f.AddUTF8FontFromBytes(fontFamily, "BI", gobolditalic.TTF)
-	f.AddUTF8FontFromBytes(monoFamily, "", gomono.TTF)
+	// Each font added is parsed again by fpdf: only those used are added.
+	boldItalic, mono := needs(d.Blocks)
+	if boldItalic {
+		f.AddUTF8FontFromBytes(fontFamily, "BI", gobolditalic.TTF)
+	}
+	if mono {
+		f.AddUTF8FontFromBytes(monoFamily, "", gomono.TTF)
+	}
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, margin)
 	f.AliasNbPages("{nb}")
@@ -263,6 +269,18 @@ func (p *writer) runs(runs []Run, size float64) {
 		f.SetFont(fontFamily, style, size)
 		f.Write(lh(size), text)
 	}
+}
+
+// needs reports whether the blocks use the bold italic face (bold text in
+// a quote or note, or a run both bold and italic) and the monospaced one.
+func needs(blocks []Block) (boldItalic, mono bool) {
+	for _, b := range blocks {
+		mono = mono || b.Kind == KindCode
+		for _, r := range b.Runs {
+			boldItalic = boldItalic || (r.Bold && (r.Italic || b.Kind == KindQuote))
+		}
+	}
+	return boldItalic, mono
 }
 
 func joinRuns(runs []Run) string {

@@ -2,6 +2,7 @@ package outcomepdf
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -31,6 +32,8 @@ func sampleDoc() Document {
 			Text(KindNote, "Policies cited: ETSI EN 303 645 (Europe, in force)"),
 		)
 	}
+	d.Blocks = append(d.Blocks, Text(KindCode, "Requirement | Policy\nUnique passwords | PSTI"),
+		Block{Kind: KindQuote, Runs: []Run{{Text: "Bold in a quote", Bold: true}}})
 	return d
 }
 
@@ -61,7 +64,8 @@ func TestWriteParsesWithOutlineTextAndPages(t *testing.T) {
 	// Latin text only: the reader decodes fpdf's identity ToUnicode range
 	// by its last byte, so Greek and Cyrillic come back garbled from it
 	// (pdftotext reads them; the ACCORD_E2E stage checks that).
-	for _, want := range []string{"Securing consumer IoT", "default passwords", "ETSI EN 303 645", "Page 1 of 9"} {
+	for _, want := range []string{"Securing consumer IoT", "default passwords", "ETSI EN 303 645", fmt.Sprintf("Page 1 of %d", r.NumPage()),
+		fmt.Sprintf("Page %d of %d", r.NumPage(), r.NumPage()), "Unique passwords | PSTI", "Bold in a quote"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the text lacks %q", want)
 		}
@@ -138,6 +142,15 @@ func TestRunsFromHTML(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("run %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func BenchmarkWrite(b *testing.B) {
+	d := sampleDoc()
+	for b.Loop() {
+		if err := Write(io.Discard, d); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
