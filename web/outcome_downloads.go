@@ -374,7 +374,9 @@ func attrOf(n *html.Node, key string) string {
 // text block by block, each recommendation's traceability after its last
 // block, and the consultation record.
 func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string) outcomepdf.Document {
-	d := outcomepdf.Document{Title: t.Title, Author: t.Group, Summary: t.Summary, Date: t.Date,
+	// A title in a script the fonts lack is printed from its English
+	// rendering, the words of the slug, in brackets (DECISIONS §4).
+	d := outcomepdf.Document{Title: outcomepdf.PolicyTitle(t.Title, "", v.Document), Author: t.Group, Summary: t.Summary, Date: t.Date,
 		Fields: []outcomepdf.Field{{Label: "Edition", Value: strconv.Itoa(t.Edition)},
 			{Label: "Published", Value: t.Date.UTC().Format("2 January 2006")}}}
 	if t.Group != "" {

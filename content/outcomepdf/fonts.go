@@ -90,7 +90,8 @@ func Printable(s string) string {
 	return b.String()
 }
 
-// PolicyTitle is how the PDF names a policy. A title the fonts can draw is
+// PolicyTitle is how the PDF names a policy (or any titled thing with a
+// slug, such as the outcome itself). A title the fonts can draw is
 // printed as it is; otherwise, as DECISIONS §4 settles, it is printed from
 // its English rendering in brackets: the short title when the fonts can
 // draw it, or else the words of the slug ("[Gb 35114 2017]").
