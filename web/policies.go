@@ -200,6 +200,12 @@ func (s *Server) policy(c echo.Context) error {
 	}
 	page := views.PolicyPage{Base: s.base(c, p.DisplayTitle()), P: p, Jurisdictions: l.named(p.Jurisdictions)}
 	page.Description = p.Summary
+	pageURL := s.absURL(c, "/policies/"+url.PathEscape(p.Slug))
+	page.Canonical = pageURL
+	page.OpenGraph = policyOpenGraph(p, pageURL)
+	if page.JSONLD, err = policyJSONLD(p, page.Jurisdictions, pageURL); err != nil {
+		return err
+	}
 	for _, t := range p.Topics {
 		page.Topics = append(page.Topics, views.Named{Code: t, Name: l.value("topic", t)})
 	}

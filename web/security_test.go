@@ -323,8 +323,14 @@ func TestSitemapAndRobots(t *testing.T) {
 	if err := db.SetDocumentStatus(context.Background(), "iot-security-by-design", "published"); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(do(t, h, httptest.NewRequest(http.MethodGet, "http://accord.example/sitemap.xml", nil)).Body), draft) {
-		t.Error("sitemap lacks the document once published")
+	// Once published it is an outcome, listed at its outcome URL (its
+	// /documents page has rel=canonical to it).
+	published := string(do(t, h, httptest.NewRequest(http.MethodGet, "http://accord.example/sitemap.xml", nil)).Body)
+	if !strings.Contains(published, "<loc>http://accord.example/outcomes/iot-security-by-design</loc>") {
+		t.Error("sitemap lacks the document's outcome once published")
+	}
+	if strings.Contains(published, "<loc>"+draft+"</loc>") {
+		t.Error("sitemap lists the published document's /documents page, not its outcome")
 	}
 
 	r = httptest.NewRequest(http.MethodGet, "http://accord.example/robots.txt", nil)

@@ -4,14 +4,35 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/labstack/echo/v4"
 )
 
+// robotsDisallowed are the paths robots.txt keeps crawlers out of: the
+// account and sign-in pages, the administration and the API, search
+// results, and every form and moderation page (members only; a draft
+// answers 404 to the public anyway). "*" is the wildcard the main crawlers
+// honour.
+var robotsDisallowed = []string{
+	"/account", "/login", "/register", "/setup", "/logout", "/unsubscribe",
+	"/admin/", "/api/", "/search", "/metrics", "/healthz",
+	"/documents/new", "/documents/*/edit",
+	"/policies/new", "/policies/import", "/policies/*/edit", "/policies/*/delete", "/policies/*/mappings/", "/policies/*/provisions/",
+	"/consultations/new", "/consultations/*/edit", "/consultations/*/delete", "/consultations/*/moderation",
+	"/consultations/*/resolution/import", "/consultations/*/comment$", "/consultations/*/comments/*/edit",
+	"/consultations/*/comments/*/withdraw",
+}
+
 func (s *Server) robots(c echo.Context) error {
-	return c.String(http.StatusOK, "User-agent: *\nDisallow: /admin/\nDisallow: /api/\nDisallow: /search\n"+
-		"Sitemap: "+s.absURL(c, "/sitemap.xml")+"\n")
+	var b strings.Builder
+	b.WriteString("User-agent: *\n")
+	for _, p := range robotsDisallowed {
+		b.WriteString("Disallow: " + p + "\n")
+	}
+	b.WriteString("Sitemap: " + s.absURL(c, "/sitemap.xml") + "\n")
+	return c.String(http.StatusOK, b.String())
 }
 
 // origin is the scheme and host the client used.
@@ -52,11 +73,35 @@ func (s *Server) sitemap(c echo.Context) error {
 	for _, p := range []string{"/", "/policies", "/frameworks/" + s.fwSlug, "/coverage", "/map", "/documents"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + p})
 	}
+	// Published outcomes, each edition at its stable URL. A document with
+	// an edition is listed under its outcome: its /documents page points
+	// there with rel=canonical.
+	outcomes, err := s.db.Outcomes(ctx)
+	if err != nil {
+		return err
+	}
+	sm.URLs = append(sm.URLs, sitemapURL{Loc: o + "/outcomes"})
+	hasOutcome := map[string]bool{}
+	for _, oc := range outcomes {
+		slug := oc.Latest.Document
+		hasOutcome[slug] = true
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + "/outcomes/" + slug, LastMod: oc.Latest.PublishedAt.Format("2006-01-02")})
+		editions, err := s.db.Editions(ctx, slug)
+		if err != nil {
+			return err
+		}
+		for _, e := range editions {
+			sm.URLs = append(sm.URLs, sitemapURL{Loc: o + editionPath(slug, e.Number), LastMod: e.PublishedAt.Format("2006-01-02")})
+		}
+	}
 	docs, err := s.db.Documents(ctx, true) // published only: drafts are for members
 	if err != nil {
 		return err
 	}
 	for _, d := range docs {
+		if hasOutcome[d.Slug] {
+			continue
+		}
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + "/documents/" + d.Slug, LastMod: d.UpdatedAt.Format("2006-01-02")})
 	}
 	for page := 1; ; page++ {

@@ -73,7 +73,9 @@ type Server struct {
 	hashSlots  chan struct{}
 	proxies    []*net.IPNet
 	labelCache labelCache
-	comments   CommentLimits
+	// outcomeFiles keeps the generated downloads of editions.
+	outcomeFiles outcomeFiles
+	comments     CommentLimits
 	// world is the map /map draws; worldErr, if the embedded map does not
 	// parse, is what /map answers instead.
 	world    mapdata.World
