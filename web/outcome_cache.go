@@ -14,7 +14,7 @@ import (
 )
 
 // Limits of the edition cache: an edition page is 20 to 200 KB and there
-// are a handful of outcomes, each with its editions and downloads.
+// are a handful of outcomes, each with its editions.
 const (
 	editionCacheEntries = 200
 	editionCacheBody    = 4 << 20
@@ -47,8 +47,6 @@ type editionState struct {
 type editionEntry struct {
 	tag         string
 	contentType string
-	disposition string
-	csp         string
 	plain, gz   []byte
 }
 
@@ -60,9 +58,10 @@ func (e *editionEntry) etag(gz bool) string {
 	return `"ed-` + e.tag + `"`
 }
 
-// editionSlug returns the document slug of an outcome edition URL
-// (/outcomes/{slug}, /outcomes/{slug}/editions/{n}, each with an optional
-// download extension), "" for any other path.
+// editionSlug returns the document slug of an outcome edition page
+// (/outcomes/{slug}, /outcomes/{slug}/editions/{n}), "" for any other
+// path. The downloads (.md, .html, .pdf) keep their own cache, ETags and
+// headers (outcome_downloads.go): they are asked for rarely.
 func editionSlug(path string) string {
 	rest, ok := strings.CutPrefix(path, "/outcomes/")
 	if !ok || rest == "" {
@@ -75,8 +74,8 @@ func editionSlug(path string) string {
 			return ""
 		}
 	}
-	if i := strings.IndexByte(slug, '.'); i >= 0 {
-		slug = slug[:i]
+	if strings.ContainsRune(rest, '.') {
+		return ""
 	}
 	return slug
 }
@@ -152,16 +151,10 @@ func (s *Server) writeEdition(c echo.Context, e *editionEntry) error {
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "public, no-cache")
 	h.Set("Vary", "Accept-Encoding, Cookie")
-	if e.csp != "" {
-		h.Set("Content-Security-Policy", e.csp)
-	}
 	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatches(inm, etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	h.Set(echo.HeaderContentType, e.contentType)
-	if e.disposition != "" {
-		h.Set(echo.HeaderContentDisposition, e.disposition)
-	}
 	body := e.plain
 	if gz {
 		h.Set(echo.HeaderContentEncoding, "gzip")
@@ -200,9 +193,8 @@ func (s *Server) fillEdition(c echo.Context, next echo.HandlerFunc, key, tag str
 	if strings.Contains(h.Get("Cache-Control"), "no-store") {
 		return nil // the handler saw a reader we must not share pages with
 	}
-	e := &editionEntry{tag: tag, contentType: h.Get(echo.HeaderContentType), disposition: h.Get(echo.HeaderContentDisposition),
-		csp: h.Get("Content-Security-Policy"), plain: bytes.Clone(w.buf.Bytes())}
-	if len(e.plain) >= 1024 && !strings.HasPrefix(e.contentType, "application/pdf") {
+	e := &editionEntry{tag: tag, contentType: h.Get(echo.HeaderContentType), plain: bytes.Clone(w.buf.Bytes())}
+	if len(e.plain) >= 1024 {
 		var z bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
 		if _, err := zw.Write(e.plain); err == nil && zw.Close() == nil {

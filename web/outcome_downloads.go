@@ -131,16 +131,6 @@ func outcomeFileETag(c echo.Context, key string) string {
 	return `"` + tag + `"`
 }
 
-// etagMatches reports whether an If-None-Match header names etag.
-func etagMatches(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		if t = strings.TrimSpace(t); t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
-}
-
 // outcomeFile makes one download of an edition.
 func (s *Server) outcomeFile(ctx context.Context, e store.Edition, format, site, group string) ([]byte, error) {
 	v, err := s.db.Version(ctx, e.Document, e.Version)
