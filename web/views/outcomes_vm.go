@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/dc-isss/accord/content"
 )
@@ -63,6 +64,21 @@ type OutcomePolicy struct {
 	Provisions    []OutcomeProvision
 	// Missing is set when the cited slug named no policy at publication.
 	Missing bool
+}
+
+// Facts are the jurisdictions, status and year that are known, joined
+// with middle dots.
+func (p OutcomePolicy) Facts() string {
+	var parts []string
+	for _, f := range []string{p.Jurisdictions, p.Status} {
+		if f != "" {
+			parts = append(parts, f)
+		}
+	}
+	if p.Year > 0 {
+		parts = append(parts, strconv.Itoa(p.Year))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // OutcomeProvision is a cited provision.
