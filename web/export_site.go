@@ -351,6 +351,7 @@ func (s *Server) crawlSite(ctx context.Context, host string) (map[string]*sitePa
 			if pg.doc, err = html.Parse(bytes.NewReader(body)); err != nil {
 				return nil, 0, fmt.Errorf("export site: parse %s: %w", p, err)
 			}
+			prune(pg.doc)
 			for _, ref := range pageLinks(pg.doc) {
 				if l := classifyLink(u, ref); l.site {
 					if l.path == "" {
@@ -396,11 +397,38 @@ func linkAttr(n *html.Node) string {
 	return ""
 }
 
-// pageLinks lists every link of a parsed page, forms' targets aside.
+// prune takes out of a page what the static copy cannot do: forms
+// (nothing they send has a server to go to), and what a template marks
+// data-export="omit", the offers to comment and the filters, which would
+// otherwise stay as words with no link.
+func prune(doc *html.Node) {
+	var gone []*html.Node
+	for n := range doc.Descendants() {
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Form || attr(n, "data-export") == "omit") {
+			gone = append(gone, n)
+		}
+	}
+	for _, n := range gone {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// pageLinks lists every link of a parsed page.
 func pageLinks(doc *html.Node) []string {
 	var refs []string
 	for n := range doc.Descendants() {
-		if n.Type != html.ElementNode || inForm(n) {
+		if n.Type != html.ElementNode {
 			continue
 		}
 		if key := linkAttr(n); key != "" {
@@ -414,29 +442,16 @@ func pageLinks(doc *html.Node) []string {
 	return refs
 }
 
-func inForm(n *html.Node) bool {
-	for p := n; p != nil; p = p.Parent {
-		if p.Type == html.ElementNode && p.DataAtom == atom.Form {
-			return true
-		}
-	}
-	return false
-}
-
-// rewriteLinks makes a page fit for the static folder: forms go (nothing
-// they send has a server to go to), links to exported URLs become relative
-// links to their files, fragments kept, and links to anything else are
-// unwrapped (an <a> becomes a <span> of its text; a stylesheet, image or
-// script goes), so the folder has no broken link. A navigation left with
-// no link at all (pagination of views not exported) goes too.
+// rewriteLinks makes a pruned page fit for the static folder: links to
+// exported URLs become relative links to their files, fragments kept, and
+// links to anything else are unwrapped (an <a> becomes a <span> of its
+// text; a stylesheet, image or script goes), so the folder has no broken
+// link. A navigation left with no link at all (pagination of views not
+// exported) goes too.
 func rewriteLinks(doc *html.Node, page *url.URL, file string, files map[string]string) {
-	var forms, gone, unwrap []*html.Node
+	var gone, unwrap []*html.Node
 	for n := range doc.Descendants() {
 		if n.Type != html.ElementNode {
-			continue
-		}
-		if n.DataAtom == atom.Form {
-			forms = append(forms, n)
 			continue
 		}
 		key := linkAttr(n)
@@ -462,11 +477,6 @@ func rewriteLinks(doc *html.Node, page *url.URL, file string, files map[string]s
 			} else {
 				gone = append(gone, n)
 			}
-		}
-	}
-	for _, n := range forms {
-		if n.Parent != nil {
-			n.Parent.RemoveChild(n)
 		}
 	}
 	for _, n := range gone {

@@ -89,6 +89,7 @@ func TestRewriteLinks(t *testing.T) {
 		{"stylesheet", `<link rel="stylesheet" href="/static/css/site.css"/>`, `<link rel="stylesheet" href="../../static/css/site.css"/>`},
 		{"missing image removed", `<p><img src="/static/img/gone.png" alt=""/>x</p>`, `<p>x</p>`},
 		{"forms removed", `<p>a</p><form method="get" action="/policies"><a href="/coverage">in</a><button>Go</button></form>`, `<p>a</p>`},
+		{"marked omit removed", `<ul><li>a</li><li data-export="omit"><a href="/consultations/r/comment">Comment</a></li></ul>`, `<ul><li>a</li></ul>`},
 		{"empty navigation removed", `<nav class="pagination"><a href="?page=2">2</a></nav><nav><a href="/">Home</a></nav>`,
 			`<nav><a href="../../index.html">Home</a></nav>`},
 	} {
@@ -97,6 +98,7 @@ func TestRewriteLinks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			prune(doc)
 			rewriteLinks(doc, &url.URL{Path: "/policies/x"}, "policies/x/index.html", files)
 			var b strings.Builder
 			if err := html.Render(&b, doc); err != nil {

@@ -41,6 +41,9 @@ func exportFixture(t *testing.T) (*commentsFixture, *web.Server) {
 func TestExportSite(t *testing.T) {
 	f, srv := exportFixture(t)
 	dir := filepath.Join(t.TempDir(), "site")
+	if d := os.Getenv("ACCORD_KEEP_SITE"); d != "" {
+		dir = d
+	}
 	start := time.Now()
 	rep, err := srv.ExportSite(context.Background(), dir, web.SiteOptions{})
 	if err != nil {
@@ -115,6 +118,27 @@ func TestExportSite(t *testing.T) {
 	}
 	if got, _ := home.Find(`a.brand`).Attr("href"); got != "index.html" {
 		t.Errorf("home's brand link is %q, want index.html", got)
+	}
+	// The one page of the list holds every policy, with no filters.
+	all, err := f.e.db.AllPolicies(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := readPage(t, dir, "policies/index.html")
+	if got := list.Find(".results h3 a").Length(); got != len(all) {
+		t.Errorf("policies/index.html lists %d policies, want all %d", got, len(all))
+	}
+	if n := list.Find("aside.filters").Length(); n != 0 {
+		t.Errorf("policies/index.html has %d filter panels, want none", n)
+	}
+	// No offer to comment is left, as a link or as words.
+	for _, rel := range []string{consultation + "index.html", consultation + "paragraphs/" + f.approved[0].Paragraph + "/index.html"} {
+		text := readPage(t, dir, rel).Find("main").Text()
+		for _, offer := range []string{"Comment on the whole document", "Answer question", "to comment", "Comment on "} {
+			if strings.Contains(text, offer) {
+				t.Errorf("%s offers %q", rel, offer)
+			}
+		}
 	}
 	policy := readPage(t, dir, "policies/uk-psti-act-2022/index.html")
 	if got, _ := policy.Find(`link[rel="stylesheet"]`).Attr("href"); got != "../../static/css/site.css" {
