@@ -351,6 +351,12 @@ func (s *Server) crawlSite(ctx context.Context, host string) (map[string]*sitePa
 			if pg.doc, err = html.Parse(bytes.NewReader(body)); err != nil {
 				return nil, 0, fmt.Errorf("export site: parse %s: %w", p, err)
 			}
+			// A page of the site is rendered in static mode (the search box
+			// replaced by a note); one that is not came from somewhere that
+			// ignored the mode, and would offer sign-in and search.
+			if strings.HasSuffix(file, "index.html") && !hasClass(pg.doc, "static-note") {
+				return nil, 0, fmt.Errorf("export site: %s was not rendered for the static copy", p)
+			}
 			prune(pg.doc)
 			for _, ref := range pageLinks(pg.doc) {
 				if l := classifyLink(u, ref); l.site {
@@ -499,6 +505,16 @@ func rewriteLinks(doc *html.Node, page *url.URL, file string, files map[string]s
 			n.Parent.RemoveChild(n)
 		}
 	}
+}
+
+// hasClass reports whether an element under n has the class c.
+func hasClass(n *html.Node, c string) bool {
+	for d := range n.Descendants() {
+		if d.Type == html.ElementNode && slices.Contains(strings.Fields(attr(d, "class")), c) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasLink(n *html.Node) bool {

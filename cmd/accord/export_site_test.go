@@ -36,6 +36,9 @@ func TestCLIExportSite(t *testing.T) {
 		{"with --out", []string{"--site", filepath.Join(t.TempDir(), "b"), base, "--out", "x.json"}, "--format or --out"},
 		{"without a base URL", []string{"--site", filepath.Join(t.TempDir(), "c")}, "--base-url"},
 		{"into a folder with files", []string{"--site", site, base}, "not empty"},
+		{"onto the data folder", []string{"--site", data, base, "--force"}, "data folder"},
+		{"onto a folder holding the data folder", []string{"--site", filepath.Dir(data), base, "--force"}, "data folder"},
+		{"onto the current folder", []string{"--site", ".", base, "--force"}, "of its own"},
 		{"--force without --site", []string{"--force", "--format", "json"}, "--site"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
