@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -166,6 +167,7 @@ type sitePage struct {
 	file string
 	body []byte
 	doc  *html.Node // parsed HTML, nil for other files
+	css  bool       // a stylesheet, whose url() references are links
 }
 
 // ExportSite writes every public page, as an anonymous reader sees it, into
@@ -223,6 +225,9 @@ func (s *Server) ExportSite(ctx context.Context, dir string, opts SiteOptions) (
 			body = buf.Bytes()
 			rep.Pages++
 		} else {
+			if pg.css {
+				body = rewriteCSS(body, pg.url, pg.file, files)
+			}
 			rep.Files++
 		}
 		name := filepath.Join(tmp, filepath.FromSlash(pg.file))
@@ -346,7 +351,11 @@ func (s *Server) crawlSite(ctx context.Context, host string) (map[string]*sitePa
 		if raw, err := url.PathUnescape(p); err == nil {
 			u = &url.URL{Path: raw, RawPath: p}
 		}
-		pg := &sitePage{url: u, file: file, body: body}
+		pg := &sitePage{url: u, file: file, body: body, css: mt == "text/css"}
+		var refs []string
+		if pg.css {
+			refs = cssLinks(body)
+		}
 		if isHTML {
 			if pg.doc, err = html.Parse(bytes.NewReader(body)); err != nil {
 				return nil, 0, fmt.Errorf("export site: parse %s: %w", p, err)
@@ -358,18 +367,20 @@ func (s *Server) crawlSite(ctx context.Context, host string) (map[string]*sitePa
 				return nil, 0, fmt.Errorf("export site: %s was not rendered for the static copy", p)
 			}
 			prune(pg.doc)
-			for _, ref := range pageLinks(pg.doc) {
-				if l := classifyLink(u, ref); l.site {
-					if l.path == "" {
-						// A view with a query string: left out, counted once.
-						if key := "?" + l.resolved; !seen[key] {
-							seen[key] = true
-							skipped++
-						}
-					} else if !seen[l.path] {
-						queue = append(queue, l.path)
-					}
+			refs = pageLinks(pg.doc)
+		}
+		for _, ref := range refs {
+			l := classifyLink(u, ref)
+			switch {
+			case !l.site:
+			case l.path == "":
+				// A view with a query string: left out, counted once.
+				if key := "?" + l.resolved; !seen[key] {
+					seen[key] = true
+					skipped++
 				}
+			case !seen[l.path]:
+				queue = append(queue, l.path)
 			}
 		}
 		pages[p] = pg
@@ -524,4 +535,35 @@ func hasLink(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// cssURL is a url() reference of a stylesheet.
+var cssURL = regexp.MustCompile(`url\(\s*(['"]?)([^'"()\s]+)(['"]?)\s*\)`)
+
+// cssLinks lists the url() references of a stylesheet.
+func cssLinks(css []byte) []string {
+	var refs []string
+	for _, m := range cssURL.FindAllSubmatch(css, -1) {
+		refs = append(refs, string(m[2]))
+	}
+	return refs
+}
+
+// rewriteCSS makes a stylesheet's url() references to exported files
+// relative; references to anything else stay as they are, for the browser
+// to skip (a missing background is no broken link).
+func rewriteCSS(css []byte, page *url.URL, file string, files map[string]string) []byte {
+	return cssURL.ReplaceAllFunc(css, func(m []byte) []byte {
+		sub := cssURL.FindSubmatch(m)
+		l := classifyLink(page, string(sub[2]))
+		target, ok := files[l.path]
+		if !l.site || l.path == "" || !ok {
+			return m
+		}
+		ref := (&url.URL{Path: relPath(file, target)}).String()
+		if l.fragment != "" {
+			ref += "#" + l.fragment
+		}
+		return []byte("url(" + string(sub[1]) + ref + string(sub[3]) + ")")
+	})
 }

@@ -136,3 +136,26 @@ func TestExportable(t *testing.T) {
 		}
 	}
 }
+
+func TestRewriteCSS(t *testing.T) {
+	files := map[string]string{"/static/img/logo.svg": "static/img/logo.svg", "/static/css/print.css": "static/css/print.css"}
+	page := &url.URL{Path: "/static/css/site.css"}
+	for _, tc := range []struct{ in, want string }{
+		{`a{background:url(/static/img/logo.svg)}`, `a{background:url(../img/logo.svg)}`},
+		{`a{background:url("/static/img/logo.svg#x")}`, `a{background:url("../img/logo.svg#x")}`},
+		{`a{background:url( '../img/logo.svg' )}`, `a{background:url('../img/logo.svg')}`},
+		{`@import url(print.css);`, `@import url(print.css);`},
+		{`a{background:url(/static/img/gone.svg)}`, `a{background:url(/static/img/gone.svg)}`},
+		{`a{background:url(data:image/svg+xml;base64,AAAA)}`, `a{background:url(data:image/svg+xml;base64,AAAA)}`},
+		{`a{background:url(https://example.org/x.png)}`, `a{background:url(https://example.org/x.png)}`},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := string(rewriteCSS([]byte(tc.in), page, "static/css/site.css", files)); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+	if got := cssLinks([]byte(`a{b:url(/x.svg)} c{d:url("y.png")}`)); len(got) != 2 || got[0] != "/x.svg" || got[1] != "y.png" {
+		t.Errorf("cssLinks = %q, want [/x.svg y.png]", got)
+	}
+}
