@@ -480,3 +480,18 @@ func (db *DB) backfillEditions(ctx context.Context) error {
 	}
 	return nil
 }
+
+// OutcomeState is what may change on a published document's pages after
+// publication: the number of its newest edition (0 when never published)
+// and its status. One indexed read, for caches to revalidate with.
+func (db *DB) OutcomeState(ctx context.Context, slug string) (newest int, status string, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT IFNULL((SELECT MAX(number) FROM editions WHERE document_id = d.id), 0), d.status
+		FROM documents d WHERE d.slug = ?`, slug).Scan(&newest, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("outcome state of %s: %w", slug, err)
+	}
+	return newest, status, nil
+}

@@ -63,6 +63,9 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Pre(s.securityHeaders)
 	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	// Published editions never change: anonymous readers get them from
+	// memory before the work below (see outcome_cache.go).
+	e.Pre(s.serveEditions)
 	// Only pages and reads are compressed: writes answer a redirect or a
 	// small JSON object, and echo's gzip resets its compressor (hundreds of
 	// KB cleared) on every request it handles, even those it then sends

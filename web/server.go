@@ -69,6 +69,7 @@ type Server struct {
 	metrics    *metrics
 	search     Searcher
 	pages      pageCache
+	editions   editionCache
 	hashSlots  chan struct{}
 	proxies    []*net.IPNet
 	labelCache labelCache

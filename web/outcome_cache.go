@@ -1,0 +1,260 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Limits of the edition cache: an edition page is 20 to 200 KB and there
+// are a handful of outcomes, each with its editions and downloads.
+const (
+	editionCacheEntries = 200
+	editionCacheBody    = 4 << 20
+	// editionStateTTL is how long the newest edition number and status of
+	// a document are believed before they are read again: a new edition,
+	// or an archived document, shows on every node within this time.
+	editionStateTTL = time.Second
+)
+
+// editionCache serves published editions to anonymous readers from memory,
+// before the session, CSRF and per-request SQL work the rest of the stack
+// does. An edition's text and record never change; what may change is
+// only whether a newer edition exists and whether the document was
+// archived (the pages say so), so a cached answer is keyed by both, read
+// from the database at most once a second per document. The same pair is
+// in the strong ETag, one per encoding.
+type editionCache struct {
+	mu      sync.RWMutex
+	entries map[string]*editionEntry
+	states  map[string]editionState
+}
+
+type editionState struct {
+	tag     string // "<newest>-<status>"
+	checked time.Time
+}
+
+type editionEntry struct {
+	tag         string
+	contentType string
+	disposition string
+	csp         string
+	plain, gz   []byte
+}
+
+// etag is the entry's strong ETag for one encoding.
+func (e *editionEntry) etag(gz bool) string {
+	if gz {
+		return `"ed-` + e.tag + `-gz"`
+	}
+	return `"ed-` + e.tag + `"`
+}
+
+// editionSlug returns the document slug of an outcome edition URL
+// (/outcomes/{slug}, /outcomes/{slug}/editions/{n}, each with an optional
+// download extension), "" for any other path.
+func editionSlug(path string) string {
+	rest, ok := strings.CutPrefix(path, "/outcomes/")
+	if !ok || rest == "" {
+		return ""
+	}
+	slug, tail, _ := strings.Cut(rest, "/")
+	if tail != "" {
+		n, ok := strings.CutPrefix(tail, "editions/")
+		if !ok || n == "" || strings.Contains(n, "/") {
+			return ""
+		}
+	}
+	if i := strings.IndexByte(slug, '.'); i >= 0 {
+		slug = slug[:i]
+	}
+	return slug
+}
+
+// state is the document's newest edition and status, as a tag; "" when
+// it cannot be read (the request then takes the ordinary path).
+func (s *Server) editionState(ctx context.Context, slug string) string {
+	now := time.Now()
+	s.editions.mu.RLock()
+	st, ok := s.editions.states[slug]
+	s.editions.mu.RUnlock()
+	if ok && now.Sub(st.checked) < editionStateTTL {
+		return st.tag
+	}
+	n, status, err := s.db.OutcomeState(ctx, slug)
+	if err != nil || n == 0 {
+		return ""
+	}
+	tag := slug + "-" + strconv.Itoa(n) + "-" + status
+	s.editions.mu.Lock()
+	if s.editions.states == nil || len(s.editions.states) > 4*editionCacheEntries {
+		s.editions.states = map[string]editionState{}
+	}
+	s.editions.states[slug] = editionState{tag: tag, checked: now}
+	s.editions.mu.Unlock()
+	return tag
+}
+
+// serveEditions is the fast path: a Pre middleware, so it runs before
+// routing and the session, CSRF and gzip middleware. A signed-in reader
+// (any session cookie) or one with a message to see (flash cookie) takes
+// the ordinary path, which answers them with no-store.
+func (s *Server) serveEditions(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.Method != http.MethodGet || req.URL.RawQuery != "" {
+			return next(c)
+		}
+		slug := editionSlug(req.URL.Path)
+		if slug == "" {
+			return next(c)
+		}
+		if ck, err := req.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			return next(c)
+		}
+		if ck, err := req.Cookie(flashCookie); err == nil && ck.Value != "" {
+			return next(c)
+		}
+		tag := s.editionState(req.Context(), slug)
+		if tag == "" {
+			return next(c)
+		}
+		// Absolute links (canonical, Open Graph, citations) follow the
+		// request's scheme and host unless a base URL is set, so both are
+		// part of the key.
+		key := c.Scheme() + "://" + req.Host + req.URL.Path
+		s.editions.mu.RLock()
+		e, ok := s.editions.entries[key]
+		s.editions.mu.RUnlock()
+		if ok && e.tag == tag {
+			return s.writeEdition(c, e)
+		}
+		return s.fillEdition(c, next, key, tag)
+	}
+}
+
+// writeEdition answers from the cache: 304 when the reader has it.
+func (s *Server) writeEdition(c echo.Context, e *editionEntry) error {
+	gz := e.gz != nil && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
+	h := c.Response().Header()
+	etag := e.etag(gz)
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "public, no-cache")
+	h.Set("Vary", "Accept-Encoding, Cookie")
+	if e.csp != "" {
+		h.Set("Content-Security-Policy", e.csp)
+	}
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatches(inm, etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	h.Set(echo.HeaderContentType, e.contentType)
+	if e.disposition != "" {
+		h.Set(echo.HeaderContentDisposition, e.disposition)
+	}
+	body := e.plain
+	if gz {
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		body = e.gz
+	}
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := c.Response().Write(body)
+	return err
+}
+
+// etagMatches reports whether an If-None-Match list names etag.
+func etagMatches(list, etag string) bool {
+	for _, t := range strings.Split(list, ",") {
+		if t = strings.TrimSpace(t); t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// fillEdition lets the ordinary path answer, uncompressed, keeps a copy
+// of a 200 for the next readers, and gives this reader the same headers
+// the cached answer will carry.
+func (s *Server) fillEdition(c echo.Context, next echo.HandlerFunc, key, tag string) error {
+	req := c.Request()
+	req.Header.Del(echo.HeaderAcceptEncoding)
+	w := &editionWriter{ResponseWriter: c.Response().Writer, etag: `"ed-` + tag + `"`}
+	c.Response().Writer = w
+	err := next(c)
+	c.Response().Writer = w.ResponseWriter
+	if err != nil || w.status != http.StatusOK || w.overflow || w.buf.Len() == 0 {
+		return err
+	}
+	h := c.Response().Header()
+	if strings.Contains(h.Get("Cache-Control"), "no-store") {
+		return nil // the handler saw a reader we must not share pages with
+	}
+	e := &editionEntry{tag: tag, contentType: h.Get(echo.HeaderContentType), disposition: h.Get(echo.HeaderContentDisposition),
+		csp: h.Get("Content-Security-Policy"), plain: bytes.Clone(w.buf.Bytes())}
+	if len(e.plain) >= 1024 && !strings.HasPrefix(e.contentType, "application/pdf") {
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		if _, err := zw.Write(e.plain); err == nil && zw.Close() == nil {
+			e.gz = z.Bytes()
+		}
+	}
+	s.editions.mu.Lock()
+	defer s.editions.mu.Unlock()
+	if s.editions.entries == nil {
+		s.editions.entries = map[string]*editionEntry{}
+	}
+	for k := range s.editions.entries {
+		if len(s.editions.entries) < editionCacheEntries {
+			break
+		}
+		delete(s.editions.entries, k)
+	}
+	s.editions.entries[key] = e
+	return nil
+}
+
+// editionWriter copies a 200 answer, up to a limit, and sets the cache
+// headers on it (and on nothing else: an error page is not immutable).
+type editionWriter struct {
+	http.ResponseWriter
+	etag     string
+	status   int
+	buf      bytes.Buffer
+	overflow bool
+}
+
+func (w *editionWriter) WriteHeader(status int) {
+	w.status = status
+	if status == http.StatusOK {
+		h := w.Header()
+		if !strings.Contains(h.Get("Cache-Control"), "no-store") {
+			h.Set("ETag", w.etag)
+			h.Set("Cache-Control", "public, no-cache")
+			h.Set("Vary", "Accept-Encoding, Cookie")
+		}
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *editionWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.status == http.StatusOK && !w.overflow {
+		if w.buf.Len()+len(b) > editionCacheBody {
+			w.overflow = true
+			w.buf.Reset()
+		} else {
+			w.buf.Write(b)
+		}
+	}
+	return w.ResponseWriter.Write(b)
+}
