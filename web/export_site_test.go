@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path"
@@ -119,6 +121,18 @@ func TestExportSite(t *testing.T) {
 	if got, _ := home.Find(`a.brand`).Attr("href"); got != "index.html" {
 		t.Errorf("home's brand link is %q, want index.html", got)
 	}
+	// The export's pages never reach the server's readers through a cache,
+	// nor the other way round.
+	for _, p := range []string{"/", "/policies", "/coverage", "/outcomes/published-doc"} {
+		req := httptest.NewRequest(http.MethodGet, p, nil)
+		req.Host = "accord.example.org"
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, req)
+		if w.Code == http.StatusOK && !strings.Contains(w.Body.String(), `role="search"`) {
+			t.Errorf("GET %s after the export: the page has no search box; the static copy leaked into a cache", p)
+		}
+	}
+
 	// The one page of the list holds every policy, with no filters.
 	all, err := f.e.db.AllPolicies(context.Background())
 	if err != nil {
