@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -311,6 +312,22 @@ func (s *Server) crawlSite(ctx context.Context, host string) (map[string]*sitePa
 	}
 	for _, p := range ps {
 		seeds = append(seeds, "/policies/"+url.PathEscape(p.Slug))
+	}
+	// Every published outcome, each edition and their downloads, whether
+	// or not a page links them all.
+	outs, err := s.db.Outcomes(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("export site: list outcomes: %w", err)
+	}
+	for _, o := range outs {
+		slug := url.PathEscape(o.Latest.Document)
+		urls := []string{"/outcomes/" + slug}
+		for n := 1; n <= o.Latest.Number; n++ {
+			urls = append(urls, "/outcomes/"+slug+"/editions/"+strconv.Itoa(n))
+		}
+		for _, p := range urls {
+			seeds = append(seeds, p, p+".md", p+".html", p+".pdf")
+		}
 	}
 	pages := map[string]*sitePage{}
 	byFile := map[string]bool{}
