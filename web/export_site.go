@@ -519,8 +519,14 @@ func rewriteLinks(doc *html.Node, page *url.URL, file string, files map[string]s
 		}
 	}
 	for _, n := range unwrap {
-		// A span of the link's content: the words stay, the link goes.
-		n.Data, n.DataAtom, n.Attr = "span", atom.Span, nil
+		// A span of the link's content: the words stay, the link goes. Its
+		// class stays too (a topic keeps its tag's look), unless it would
+		// make the words look like a button.
+		var keep []html.Attribute
+		if c := attr(n, "class"); c != "" && !slices.Contains(strings.Fields(c), "button") {
+			keep = []html.Attribute{{Key: "class", Val: c}}
+		}
+		n.Data, n.DataAtom, n.Attr = "span", atom.Span, keep
 	}
 	var empty []*html.Node
 	for n := range doc.Descendants() {
