@@ -43,9 +43,6 @@ func exportFixture(t *testing.T) (*commentsFixture, *web.Server) {
 func TestExportSite(t *testing.T) {
 	f, srv := exportFixture(t)
 	dir := filepath.Join(t.TempDir(), "site")
-	if d := os.Getenv("ACCORD_KEEP_SITE"); d != "" {
-		dir = d
-	}
 	start := time.Now()
 	rep, err := srv.ExportSite(context.Background(), dir, web.SiteOptions{})
 	if err != nil {
