@@ -88,7 +88,9 @@ func (w *teeWriter) Write(b []byte) (int, error) {
 func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.Method != http.MethodGet || userFrom(c) != nil {
+		// The static export's pages differ from the served ones (no search
+		// box), so they neither come from the cache nor go into it.
+		if req.Method != http.MethodGet || userFrom(c) != nil || isStaticExport(req.Context()) {
 			return next(c)
 		}
 		if ck, err := c.Cookie(flashCookie); err == nil && ck.Value != "" {

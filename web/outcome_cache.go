@@ -112,7 +112,9 @@ func (s *Server) editionState(ctx context.Context, slug string) string {
 func (s *Server) serveEditions(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.Method != http.MethodGet || req.URL.RawQuery != "" {
+		// The static export renders its own copy (no search box), which
+		// must neither come from this cache nor go into it.
+		if req.Method != http.MethodGet || req.URL.RawQuery != "" || isStaticExport(req.Context()) {
 			return next(c)
 		}
 		slug := editionSlug(req.URL.Path)

@@ -24,6 +24,11 @@ const maxPerPage = 100
 func parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, error) {
 	qp := c.QueryParams()
 	f := store.PolicyFilter{Facets: map[string][]string{}, Page: 1, PerPage: defaultPerPage}
+	if isStaticExport(c.Request().Context()) {
+		// The static copy has no second page, so its one page holds as
+		// many as a page may.
+		f.PerPage = maxPerPage
+	}
 	f.Query = strings.TrimSpace(qp.Get("q"))
 	if !utf8.ValidString(f.Query) || len(f.Query) > 500 {
 		return f, badRequest("q", "q must be UTF-8 text of at most 500 bytes")

@@ -28,7 +28,8 @@ func (s *Server) render(c echo.Context, status int, cmp templ.Component) error {
 
 // base is the chrome of a page for this request.
 func (s *Server) base(c echo.Context, title string) views.Base {
-	b := views.Base{Title: title, Path: c.Request().URL.Path, Query: c.QueryParam("q"), CSRF: csrfToken(c)}
+	b := views.Base{Title: title, Path: c.Request().URL.Path, Query: c.QueryParam("q"), CSRF: csrfToken(c),
+		Static: isStaticExport(c.Request().Context())}
 	if u := userFrom(c); u != nil {
 		b.User = &views.User{Name: u.DisplayName(), Role: u.Role}
 	}

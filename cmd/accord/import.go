@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -113,15 +114,31 @@ func printReport(w io.Writer, rep content.FileReport) {
 }
 
 func exportCmd(ctx context.Context, e *env, args []string) error {
-	fs, data := newFlags(e, "export", "export --format json|csv|markdown [--out PATH] [--data DIR]")
+	fs, data := newFlags(e, "export", "export --format json|csv|markdown [--out PATH] [--data DIR]\n"+
+		"       accord export --site DIR [--force] [--base-url URL] [--data DIR]")
 	format := fs.String("format", "json", "json, csv or markdown (a zip of .md files)")
 	out := fs.String("out", "", "file to write; standard output when empty")
+	site := fs.String("site", "", "write every public page into this folder as a static site (absent or empty folder)")
+	force := fs.Bool("force", false, "with --site, replace a folder that is not empty")
+	baseURL := fs.String("base-url", envOr(e, "ACCORD_BASE_URL", ""),
+		"with --site, the public address of the site, such as https://accord.example.org: canonical links and feeds point to it (env ACCORD_BASE_URL)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return fmt.Errorf("export takes no arguments, got %q; use --out", pos)
+		return fmt.Errorf("export takes no arguments, got %q; use --out or --site", pos)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *site != "" || set["site"] {
+		if set["format"] || set["out"] {
+			return fmt.Errorf("export: --site writes a whole folder and cannot go with --format or --out")
+		}
+		return exportSite(ctx, e, *data, *site, *baseURL, *force)
+	}
+	if set["force"] {
+		return fmt.Errorf("export: --force goes with --site only")
 	}
 	if !slices.Contains(content.ExportFormats, *format) {
 		return fmt.Errorf("--format must be json, csv or markdown, not %q", *format)

@@ -53,7 +53,8 @@ func commands() map[string]command {
 		"serve":   {"", serve},
 		"reindex": {"accord reindex [--data ./data]                          rebuild the search index from the database", reindex},
 		"import":  {"accord import FILE...                                  import policies from .csv, .json, .md or .zip files", importCmd},
-		"export":  {"accord export --format json|csv|markdown [--out PATH]  export every policy (markdown: a zip of .md files)", exportCmd},
+		"export": {"accord export --format json|csv|markdown [--out PATH]  export every policy (markdown: a zip of .md files)\n" +
+			"  accord export --site DIR --base-url URL [--force]      write every public page into DIR as a static site", exportCmd},
 		"user": {"accord user add EMAIL --role ROLE [--password-stdin]   create an account\n" +
 			"  accord user role EMAIL ROLE | disable EMAIL | enable EMAIL", userCmd},
 		"token": {"accord token create EMAIL [--name NAME]                print a new API token, once", tokenCmd},

@@ -357,7 +357,7 @@ func CommentFormSection(f CommentForm) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<section class=\"comment-form\" id=\"comment-form\" aria-labelledby=\"comment-form-title\" data-testid=\"comment-form\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<section class=\"comment-form\" id=\"comment-form\" aria-labelledby=\"comment-form-title\" data-testid=\"comment-form\" data-export=\"omit\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -228,7 +228,7 @@ func Policies(p PoliciesPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</select></div><button type=\"submit\">Apply filters</button></form><div class=\"layout-filters\"><aside class=\"filters\" aria-labelledby=\"refine\"><h2 id=\"refine\">Refine</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</select></div><button type=\"submit\">Apply filters</button></form><div class=\"layout-filters\"><aside class=\"filters\" aria-labelledby=\"refine\" data-export=\"omit\"><h2 id=\"refine\">Refine</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
