@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +50,29 @@ type editionEntry struct {
 	contentType string
 	plain, gz   []byte
 }
+
+// renderTag names the build that renders the pages, so that a new
+// release (whose templates may differ) changes every ETag: the VCS
+// revision the binary was built from, or, without one (go run of a
+// modified tree, tests), the moment this process started.
+var renderTag = func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var rev string
+		modified := false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+		if len(rev) >= 12 && !modified {
+			return rev[:12]
+		}
+	}
+	return strconv.FormatInt(time.Now().UnixNano(), 36)
+}()
 
 // etag is the entry's strong ETag for one encoding.
 func (e *editionEntry) etag(gz bool) string {
@@ -95,7 +119,7 @@ func (s *Server) editionState(ctx context.Context, slug string) string {
 	if err != nil || n == 0 {
 		return ""
 	}
-	tag := slug + "-" + strconv.Itoa(n) + "-" + status
+	tag := slug + "-" + strconv.Itoa(n) + "-" + status + "-" + renderTag
 	s.editions.mu.Lock()
 	if s.editions.states == nil || len(s.editions.states) > 4*editionCacheEntries {
 		s.editions.states = map[string]editionState{}
@@ -236,6 +260,9 @@ func (w *editionWriter) WriteHeader(status int) {
 			h.Set("ETag", w.etag)
 			h.Set("Cache-Control", "public, no-cache")
 			h.Set("Vary", "Accept-Encoding, Cookie")
+			// A shared cache must not hand one reader's cookie (the CSRF
+			// cookie set on a first visit) to everyone.
+			h.Del("Set-Cookie")
 		}
 	}
 	w.ResponseWriter.WriteHeader(status)

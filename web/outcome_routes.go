@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/dc-isss/accord/store"
@@ -33,7 +34,9 @@ func (s *Server) outcomeRoutes(e *echo.Echo, api *echo.Group, editor echo.Middle
 	e.GET("/outcomes/:slug/editions/:n", func(c echo.Context) error {
 		n, format, ok := splitFormat(c.Param("n"))
 		number, valid := store.VersionNumber(n)
-		if !ok || !valid || !store.ValidSlug(c.Param("slug")) {
+		// One address per edition: "01" or "+1" is not another page (nor
+		// another entry of the edition cache).
+		if !ok || !valid || strconv.Itoa(number) != n || !store.ValidSlug(c.Param("slug")) {
 			return echo.ErrNotFound
 		}
 		return s.outcome(c, c.Param("slug"), number, format)
