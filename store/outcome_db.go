@@ -394,7 +394,11 @@ func (db *DB) Outcomes(ctx context.Context) ([]Outcome, error) {
 // Editions lists a document's editions, oldest first, without their
 // records; none (and no error) for a document never published.
 func (db *DB) Editions(ctx context.Context, slug string) ([]Edition, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+editionCols+` FROM editions e JOIN documents d ON d.id = e.document_id
+	return editionsIn(ctx, db.read, slug)
+}
+
+func editionsIn(ctx context.Context, q querier, slug string) ([]Edition, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+editionCols+` FROM editions e JOIN documents d ON d.id = e.document_id
 		WHERE d.slug = ? ORDER BY e.number`, slug)
 	if err != nil {
 		return nil, fmt.Errorf("list editions of %s: %w", slug, err)
@@ -402,19 +406,24 @@ func (db *DB) Editions(ctx context.Context, slug string) ([]Edition, error) {
 	return collect(rows, func(r *sql.Rows) (Edition, error) { return scanEdition(r) })
 }
 
-// Edition returns edition n of a document with its record; n = 0 is the
+// Edition returns edition n of a document with its record, as frozen
+// (OutcomeView leaves out comments taken down since); n = 0 is the
 // newest. ErrNotFound when there is no such edition.
 func (db *DB) Edition(ctx context.Context, slug string, n int) (Edition, error) {
-	q := `SELECT ` + editionCols + `, e.record FROM editions e JOIN documents d ON d.id = e.document_id WHERE d.slug = ?`
+	return editionIn(ctx, db.read, slug, n)
+}
+
+func editionIn(ctx context.Context, q querier, slug string, n int) (Edition, error) {
+	query := `SELECT ` + editionCols + `, e.record FROM editions e JOIN documents d ON d.id = e.document_id WHERE d.slug = ?`
 	args := []any{slug}
 	if n > 0 {
-		q += " AND e.number = ?"
+		query += " AND e.number = ?"
 		args = append(args, n)
 	} else {
-		q += " ORDER BY e.number DESC LIMIT 1"
+		query += " ORDER BY e.number DESC LIMIT 1"
 	}
 	var js string
-	e, err := scanEdition(db.read.QueryRowContext(ctx, q, args...), &js)
+	e, err := scanEdition(q.QueryRowContext(ctx, query, args...), &js)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Edition{}, fmt.Errorf("edition %d of %s: %w", n, slug, ErrNotFound)
 	}
@@ -425,18 +434,6 @@ func (db *DB) Edition(ctx context.Context, slug string, n int) (Edition, error) 
 		return Edition{}, fmt.Errorf("read edition %d of %s: record: %w", e.Number, slug, err)
 	}
 	return e, nil
-}
-
-// NewestEdition is the number of a document's newest edition, 0 when it
-// was never published: one indexed read, for caches to revalidate with.
-func (db *DB) NewestEdition(ctx context.Context, slug string) (int, error) {
-	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT IFNULL(MAX(e.number), 0) FROM editions e JOIN documents d ON d.id = e.document_id
-		WHERE d.slug = ?`, slug).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("newest edition of %s: %w", slug, err)
-	}
-	return n, nil
 }
 
 // backfillEditions gives every version published before editions existed
@@ -482,16 +479,121 @@ func (db *DB) backfillEditions(ctx context.Context) error {
 }
 
 // OutcomeState is what may change on a published document's pages after
-// publication: the number of its newest edition (0 when never published)
-// and its status. One indexed read, for caches to revalidate with.
-func (db *DB) OutcomeState(ctx context.Context, slug string) (newest int, status string, err error) {
-	err = db.read.QueryRowContext(ctx, `SELECT IFNULL((SELECT MAX(number) FROM editions WHERE document_id = d.id), 0), d.status
-		FROM documents d WHERE d.slug = ?`, slug).Scan(&newest, &status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", nil
+// publication: its newest edition, its status, how many comments of its
+// consultations are no longer approved (a moderator may hide one later,
+// and the pages then leave it out), and the group's name (the author of
+// every citation). Newest is 0 when the document does not exist or was
+// never published.
+type OutcomeState struct {
+	Newest    int
+	Status    string
+	Withdrawn int
+	GroupName string
+}
+
+// OutcomeState reads a document's OutcomeState in one query of indexed
+// rows, for caches to revalidate with.
+func (db *DB) OutcomeState(ctx context.Context, slug string) (OutcomeState, error) {
+	var st OutcomeState
+	err := db.read.QueryRowContext(ctx, `SELECT IFNULL((SELECT MAX(number) FROM editions WHERE document_id = d.id), 0), d.status,
+		(SELECT COUNT(*) FROM comments m JOIN consultations c ON c.id = m.consultation_id WHERE c.document_id = d.id AND m.state <> 'approved'),
+		IFNULL((SELECT value FROM meta WHERE key = ?), '')
+		FROM documents d WHERE d.slug = ?`, MetaGroupName, slug).Scan(&st.Newest, &st.Status, &st.Withdrawn, &st.GroupName)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return OutcomeState{}, fmt.Errorf("outcome state of %s: %w", slug, err)
 	}
+	return st, nil
+}
+
+// OutcomeView is everything a page, an API answer or a download of one
+// edition shows, read in one read transaction so that its parts agree.
+type OutcomeView struct {
+	// Edition is the edition with its record, less the comments that are
+	// no longer approved: the record freezes what the group decided, not
+	// a right to keep showing a text a moderator has taken down.
+	Edition Edition
+	// Editions lists every edition of the document, oldest first.
+	Editions []Edition
+	// Status is the document's status now.
+	Status string
+	// GroupName is the working group's name (a site setting), "" if unset.
+	GroupName string
+	// Version is the edition's text. Consulted holds the versions the
+	// record's consultations were held on, by number.
+	Version   Version
+	Consulted map[int]Version
+}
+
+// OutcomeView reads edition n (0: the newest) of a document and all that
+// goes with it. ErrNotFound when there is no such edition.
+func (db *DB) OutcomeView(ctx context.Context, slug string, n int) (OutcomeView, error) {
+	var out OutcomeView
+	err := db.view(ctx, func(tx *sql.Tx) error {
+		var err error
+		if out.Edition, err = editionIn(ctx, tx, slug, n); err != nil {
+			return err
+		}
+		if out.Editions, err = editionsIn(ctx, tx, slug); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT d.status, IFNULL((SELECT value FROM meta WHERE key = ?), '')
+			FROM documents d WHERE d.slug = ?`, MetaGroupName, slug).Scan(&out.Status, &out.GroupName); err != nil {
+			return fmt.Errorf("outcome %s: %w", slug, err)
+		}
+		if out.Version, err = versionIn(ctx, tx, slug, out.Edition.Version); err != nil {
+			return err
+		}
+		out.Consulted = map[int]Version{}
+		for _, c := range out.Edition.Record.Consultations {
+			if _, ok := out.Consulted[c.Version]; ok {
+				continue
+			}
+			if c.Version == out.Edition.Version {
+				out.Consulted[c.Version] = out.Version
+				continue
+			}
+			if out.Consulted[c.Version], err = versionIn(ctx, tx, slug, c.Version); err != nil {
+				return err
+			}
+		}
+		return dropTakenDown(ctx, tx, slug, &out.Edition.Record)
+	})
+	return out, err
+}
+
+// dropTakenDown takes out of a record the comments that are no longer
+// approved.
+func dropTakenDown(ctx context.Context, q querier, slug string, rec *Record) error {
+	rows, err := q.QueryContext(ctx, `SELECT m.id FROM comments m JOIN consultations c ON c.id = m.consultation_id
+		JOIN documents d ON d.id = c.document_id WHERE d.slug = ? AND m.state <> 'approved'`, slug)
 	if err != nil {
-		return 0, "", fmt.Errorf("outcome state of %s: %w", slug, err)
+		return fmt.Errorf("outcome %s: comments taken down: %w", slug, err)
 	}
-	return newest, status, nil
+	ids, err := collect(rows, func(r *sql.Rows) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return fmt.Errorf("outcome %s: comments taken down: %w", slug, err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	gone := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		gone[id] = true
+	}
+	for i := range rec.Recommendations {
+		r := &rec.Recommendations[i]
+		kept := r.Comments[:0]
+		for _, m := range r.Comments {
+			if gone[m.ID] {
+				r.CommentTotal -= m.Copies
+				continue
+			}
+			kept = append(kept, m)
+		}
+		r.Comments = kept
+	}
+	return nil
 }

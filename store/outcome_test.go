@@ -216,8 +216,11 @@ func TestPublishRules(t *testing.T) {
 	if err != nil || len(eds) != 2 || eds[0].Number != 1 || eds[1].Number != 2 {
 		t.Fatalf("editions: got %+v, %v; want 1 and 2, oldest first", eds, err)
 	}
-	if n, err := db.NewestEdition(ctx, example); err != nil || n != 2 {
-		t.Errorf("newest edition: got %d, %v; want 2", n, err)
+	if st, err := db.OutcomeState(ctx, example); err != nil || st.Newest != 2 || st.Status != store.StatusPublished || st.GroupName == "" {
+		t.Errorf("outcome state: got %+v, %v; want newest edition 2, published, with the group's name", st, err)
+	}
+	if st, err := db.OutcomeState(ctx, "no-such-document"); err != nil || st.Newest != 0 {
+		t.Errorf("outcome state of nothing: got %+v, %v; want newest 0", st, err)
 	}
 	if e, err := db.Edition(ctx, example, 1); err != nil || e.Version != 1 || len(e.Record.Recommendations) == 0 {
 		t.Errorf("edition 1: got %+v, %v; want version 1 with its recommendations", e, err)
@@ -310,6 +313,30 @@ func TestRecordFrozenAtPublication(t *testing.T) {
 	}
 	if r.Policies[0].Title == "Renamed later" || r.Policies[0].Title != cited.Title {
 		t.Errorf("cited policy title: got %q, want the title at publication %q", r.Policies[0].Title, cited.Title)
+	}
+	// A moderator hides the answered comment later: the pages leave it
+	// out (OutcomeView), and the state that caches revalidate with moves.
+	before, err := db.OutcomeState(ctx, example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ModerateComment(ctx, ids[0], store.ModerateHide, "personal-data", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	view, err := db.OutcomeView(ctx, example, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vr := view.Edition.Record.Recommendations[0]
+	if len(vr.Comments) != 1 || vr.Comments[0].ID != ids[1] || vr.CommentTotal != 1 {
+		t.Errorf("after hiding comment %d: the view keeps %+v (total %d), want only comment %d", ids[0], vr.Comments, vr.CommentTotal, ids[1])
+	}
+	if after, _ := db.OutcomeState(ctx, example); after == before {
+		t.Errorf("outcome state did not move when a recorded comment was hidden: %+v", after)
+	}
+	if view.Version.Number != 2 || view.Consulted[1].Number != 1 || len(view.Editions) != 1 || view.Status != store.StatusPublished || view.GroupName == "" {
+		t.Errorf("outcome view: version %d, consulted %v, %d editions, status %q, group %q", view.Version.Number,
+			len(view.Consulted), len(view.Editions), view.Status, view.GroupName)
 	}
 	for _, other := range got.Record.Recommendations[1:] {
 		if other.CommentTotal != 0 {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
+	"hash/fnv"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -19,6 +21,7 @@ import (
 const (
 	editionCacheEntries = 200
 	editionCacheBody    = 4 << 20
+	editionCacheBytes   = 32 << 20 // plain and compressed together
 	// editionStateTTL is how long the newest edition number and status of
 	// a document are believed before they are read again: a new edition,
 	// or an archived document, shows on every node within this time.
@@ -36,6 +39,7 @@ const (
 type editionCache struct {
 	mu      sync.RWMutex
 	entries map[string]*editionEntry
+	bytes   int // held by entries
 	states  map[string]editionState
 }
 
@@ -104,8 +108,9 @@ func editionSlug(path string) string {
 	return slug
 }
 
-// state is the document's newest edition and status, as a tag; "" when
-// it cannot be read (the request then takes the ordinary path).
+// editionState is the document's OutcomeState as a tag; "" when the
+// document has no edition or the state cannot be read (the request then
+// takes the ordinary path).
 func (s *Server) editionState(ctx context.Context, slug string) string {
 	now := time.Now()
 	commits := s.db.LocalCommits()
@@ -115,11 +120,17 @@ func (s *Server) editionState(ctx context.Context, slug string) string {
 	if ok && st.commits == commits && now.Sub(st.checked) < editionStateTTL {
 		return st.tag
 	}
-	n, status, err := s.db.OutcomeState(ctx, slug)
-	if err != nil || n == 0 {
+	o, err := s.db.OutcomeState(ctx, slug)
+	if err != nil {
+		s.log.Warn("edition cache: read the outcome state", "slug", slug, "err", err)
 		return ""
 	}
-	tag := slug + "-" + strconv.Itoa(n) + "-" + status + "-" + renderTag
+	if o.Newest == 0 {
+		return ""
+	}
+	group := fnv.New32a()
+	group.Write([]byte(o.GroupName))
+	tag := fmt.Sprintf("%s-%d-%s-%d-%08x-%s", slug, o.Newest, o.Status, o.Withdrawn, group.Sum32(), renderTag)
 	s.editions.mu.Lock()
 	if s.editions.states == nil || len(s.editions.states) > 4*editionCacheEntries {
 		s.editions.states = map[string]editionState{}
@@ -155,15 +166,23 @@ func (s *Server) serveEditions(next echo.HandlerFunc) echo.HandlerFunc {
 		if tag == "" {
 			return next(c)
 		}
-		// Absolute links (canonical, Open Graph, citations) follow the
-		// request's scheme and host unless a base URL is set, so both are
-		// part of the key.
-		key := c.Scheme() + "://" + req.Host + req.URL.Path
+		// Absolute links (canonical, Open Graph, citations) are on the base
+		// URL, or without one on the request's scheme and host, which are
+		// then part of the key (and the byte budget bounds what forged
+		// hosts can hold).
+		key := s.absURL(c, req.URL.Path)
 		s.editions.mu.RLock()
 		e, ok := s.editions.entries[key]
 		s.editions.mu.RUnlock()
 		if ok && e.tag == tag {
-			return s.writeEdition(c, e)
+			route := "/outcomes/:slug"
+			if strings.Contains(req.URL.Path, "/editions/") {
+				route = "/outcomes/:slug/editions/:n"
+			}
+			err := s.writeEdition(c, e)
+			// The metrics middleware never sees these answers.
+			s.metrics.requests.WithLabelValues(http.MethodGet, route+" (edition cache)", strconv.Itoa(c.Response().Status)).Inc()
+			return err
 		}
 		return s.fillEdition(c, next, key, tag)
 	}
@@ -227,19 +246,32 @@ func (s *Server) fillEdition(c echo.Context, next echo.HandlerFunc, key, tag str
 			e.gz = z.Bytes()
 		}
 	}
-	s.editions.mu.Lock()
-	defer s.editions.mu.Unlock()
-	if s.editions.entries == nil {
-		s.editions.entries = map[string]*editionEntry{}
+	s.editions.put(key, e)
+	return nil
+}
+
+// put keeps e under key, first making room: an arbitrary entry (Go's map
+// order is random) goes while there are too many or they hold too much.
+func (ec *editionCache) put(key string, e *editionEntry) {
+	size := len(e.plain) + len(e.gz)
+	ec.mu.Lock()
+	defer ec.mu.Unlock()
+	if ec.entries == nil {
+		ec.entries = map[string]*editionEntry{}
 	}
-	for k := range s.editions.entries {
-		if len(s.editions.entries) < editionCacheEntries {
+	if old, ok := ec.entries[key]; ok {
+		ec.bytes -= len(old.plain) + len(old.gz)
+		delete(ec.entries, key)
+	}
+	for k, old := range ec.entries {
+		if len(ec.entries) < editionCacheEntries && ec.bytes+size <= editionCacheBytes {
 			break
 		}
-		delete(s.editions.entries, k)
+		ec.bytes -= len(old.plain) + len(old.gz)
+		delete(ec.entries, k)
 	}
-	s.editions.entries[key] = e
-	return nil
+	ec.entries[key] = e
+	ec.bytes += size
 }
 
 // editionWriter copies a 200 answer, up to a limit, and sets the cache

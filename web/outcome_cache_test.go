@@ -74,11 +74,39 @@ func TestEditionFastPath(t *testing.T) {
 		t.Errorf("the plain ETag revalidating a gzip answer: got %d, want 200 (each encoding has its own)", w.Code)
 	}
 
+	// HEAD: the same headers, no body.
+	if w := pub.do(httptest.NewRequest(http.MethodHead, "/outcomes/fast", nil)); w.Code != http.StatusOK || w.Body.Len() != 0 || w.Header().Get("ETag") != tag("1-published") {
+		t.Errorf("HEAD: got %d with %d bytes, ETag %q", w.Code, w.Body.Len(), w.Header().Get("ETag"))
+	}
+	// A reader with a message to see gets it, on a page nobody shares.
+	flash := httptest.NewRequest(http.MethodGet, "/outcomes/fast", nil)
+	flash.AddCookie(&http.Cookie{Name: "accord_flash", Value: "edition-published-1"})
+	if w := pub.do(flash); w.Header().Get("ETag") != "" || !strings.Contains(w.Body.String(), "Edition 1 published") {
+		t.Errorf("with a flash message: ETag %q, message shown %v; want the ordinary path", w.Header().Get("ETag"),
+			strings.Contains(w.Body.String(), "Edition 1 published"))
+	}
+
 	// A member gets a fresh page, not stored anywhere.
 	member := e.signedIn("editor")
 	if w := member.get("/outcomes/fast"); w.Code != http.StatusOK || w.Header().Get("Cache-Control") != "no-store" || w.Header().Get("ETag") != "" {
 		t.Errorf("signed in: got %d, Cache-Control %q, ETag %q; want 200, no-store and no ETag", w.Code,
 			w.Header().Get("Cache-Control"), w.Header().Get("ETag"))
+	}
+
+	// The group's name is in every citation: renaming the group changes
+	// the ETag and the page.
+	group, err := e.db.GroupName(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SetGroupName(ctx, "Renamed Working Group"); err != nil {
+		t.Fatal(err)
+	}
+	if w := get("/outcomes/fast"); w.Header().Get("ETag") == tag("1-published") || !strings.Contains(w.Body.String(), "Renamed Working Group") {
+		t.Errorf("after renaming the group: ETag %q, name shown %v", w.Header().Get("ETag"), strings.Contains(w.Body.String(), "Renamed Working Group"))
+	}
+	if err := e.db.SetGroupName(ctx, group); err != nil {
+		t.Fatal(err)
 	}
 
 	// A second edition: the first edition's page now says so, at once.

@@ -19,15 +19,19 @@ import (
 // maxPerPage bounds a page of any list.
 const maxPerPage = 100
 
+// staticExportPerPage is the policy list's page in the static export:
+// all of them, whatever the size of the knowledge base.
+const staticExportPerPage = 1 << 20
+
 // parsePolicyFilter reads the list parameters shared by /policies and
 // GET /api/v1/policies. Bad paging or sorting is a 400 naming the field.
 func parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, error) {
 	qp := c.QueryParams()
 	f := store.PolicyFilter{Facets: map[string][]string{}, Page: 1, PerPage: defaultPerPage}
 	if isStaticExport(c.Request().Context()) {
-		// The static copy has no second page, so its one page holds as
-		// many as a page may.
-		f.PerPage = maxPerPage
+		// The static copy has no second page (pages are query strings),
+		// so its one page lists every policy.
+		f.PerPage = staticExportPerPage
 	}
 	f.Query = strings.TrimSpace(qp.Get("q"))
 	if !utf8.ValidString(f.Query) || len(f.Query) > 500 {
