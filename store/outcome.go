@@ -39,6 +39,9 @@ type Outcome struct {
 	// Comments is the number of approved comments of the consultations in
 	// the newest edition's record.
 	Comments int
+	// Consulted is set when the newest edition's record holds a
+	// consultation (with comments or without).
+	Consulted bool
 }
 
 // Archived reports whether members have since archived the document.

@@ -376,7 +376,8 @@ func scanEdition(r interface{ Scan(...any) error }, extra ...any) (Edition, erro
 // first, each with its newest edition (without the record).
 func (db *DB) Outcomes(ctx context.Context) ([]Outcome, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+editionCols+`, d.status, e.comments,
-		(SELECT COUNT(*) FROM editions x WHERE x.document_id = e.document_id)
+		(SELECT COUNT(*) FROM editions x WHERE x.document_id = e.document_id),
+		json_array_length(e.record, '$.consultations') > 0
 		FROM editions e JOIN documents d ON d.id = e.document_id
 		WHERE e.number = (SELECT MAX(number) FROM editions x WHERE x.document_id = e.document_id)
 		ORDER BY e.published_at DESC, e.id DESC`)
@@ -386,9 +387,21 @@ func (db *DB) Outcomes(ctx context.Context) ([]Outcome, error) {
 	return collect(rows, func(r *sql.Rows) (Outcome, error) {
 		var o Outcome
 		var err error
-		o.Latest, err = scanEdition(r, &o.Status, &o.Comments, &o.Editions)
+		o.Latest, err = scanEdition(r, &o.Status, &o.Comments, &o.Editions, &o.Consulted)
 		return o, err
 	})
+}
+
+// AllEditions lists the editions of every document, the most recently
+// published first, at most limit, without their records: for feeds and
+// sitemaps, in one query.
+func (db *DB) AllEditions(ctx context.Context, limit int) ([]Edition, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+editionCols+` FROM editions e JOIN documents d ON d.id = e.document_id
+		ORDER BY e.published_at DESC, e.id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list editions: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (Edition, error) { return scanEdition(r) })
 }
 
 // Editions lists a document's editions, oldest first, without their

@@ -229,8 +229,12 @@ func TestPublishRules(t *testing.T) {
 		t.Errorf("edition 3: got %v, want not found", err)
 	}
 	outs, err := db.Outcomes(ctx)
-	if err != nil || len(outs) != 1 || outs[0].Latest.Number != 2 || outs[0].Editions != 2 {
-		t.Errorf("outcomes: got %+v, %v; want the example at edition 2 of 2", outs, err)
+	if err != nil || len(outs) != 1 || outs[0].Latest.Number != 2 || outs[0].Editions != 2 || !outs[0].Consulted {
+		t.Errorf("outcomes: got %+v, %v; want the example at edition 2 of 2, after a consultation", outs, err)
+	}
+	all, err := db.AllEditions(ctx, 10)
+	if err != nil || len(all) != 2 || all[0].Number != 2 || all[1].Number != 1 {
+		t.Errorf("all editions: got %+v, %v; want edition 2 then 1", all, err)
 	}
 	// Archiving keeps the outcome, marked.
 	if err := db.SetDocumentStatus(ctx, example, store.StatusArchived); err != nil {
