@@ -66,6 +66,13 @@ func TestAPIPublish(t *testing.T) {
 			wantError(t, tc.name, tc.c.json("POST", tc.path, tc.body), tc.status, tc.code, tc.field)
 		})
 	}
+	// The API and the form give the same message, naming the versions
+	// that can be published.
+	var refused apiError
+	decode(t, editor.json("POST", path, `{"version":9}`), &refused)
+	if got := refused.Error.Fields["version"]; got != "Choose one of versions 1 and 2" {
+		t.Errorf("version 9: got %q, want Choose one of versions 1 and 2", got)
+	}
 	w := editor.json("POST", path, `{"version":1}`)
 	wantStatus(t, "publish", w, http.StatusCreated)
 	if loc := w.Header().Get("Location"); loc != "/api/v1/outcomes/rec" {
@@ -79,6 +86,10 @@ func TestAPIPublish(t *testing.T) {
 		t.Errorf("created: got %+v, want edition 1 of version 1", created.Edition)
 	}
 	wantError(t, "again", editor.json("POST", path, `{"version":1}`), http.StatusConflict, "already_published", "")
+	decode(t, editor.json("POST", path, `{"version":9}`), &refused)
+	if got := refused.Error.Fields["version"]; got != "Choose version 2" {
+		t.Errorf("version 9 after edition 1: got %q, want Choose version 2", got)
+	}
 	wantStatus(t, "edition 2", editor.json("POST", path, `{"version":2}`), http.StatusCreated)
 }
 
