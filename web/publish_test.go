@@ -77,7 +77,7 @@ func TestPublishForm(t *testing.T) {
 				t.Errorf("kept value: got %q, want %q", sel, tc.selected)
 			}
 			// A value that is not a version number is not offered as one.
-			offered := d.Find(`select[name="version"] option[value="` + tc.version + `"]`).Length() == 1
+			offered := d.Find(`select[name="version"] option[value="`+tc.version+`"]`).Length() == 1
 			if want := tc.selected == tc.version; offered != want {
 				t.Errorf("option %q offered: got %v, want %v", tc.version, offered, want)
 			}
