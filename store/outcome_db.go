@@ -51,8 +51,16 @@ func (t *Tx) publish(ctx context.Context, slug string, version int, at string) (
 	if err != nil {
 		return 0, fmt.Errorf("publish %s: %w", slug, err)
 	}
+	var edNumber, edVersion int
+	var done bool
+	if err := t.tx.QueryRowContext(ctx, `SELECT IFNULL(MAX(number), 0),
+		IFNULL((SELECT version FROM editions WHERE document_id = ? ORDER BY number DESC LIMIT 1), 0),
+		EXISTS (SELECT 1 FROM editions WHERE document_id = ? AND version = ?)
+		FROM editions WHERE document_id = ?`, docID, docID, version, docID).Scan(&edNumber, &edVersion, &done); err != nil {
+		return 0, fmt.Errorf("publish %s: %w", slug, err)
+	}
 	if version < 1 || version > latest {
-		return 0, &ValidationError{Fields: map[string]string{"version": fmt.Sprintf("Choose a version from 1 to %d", latest)}}
+		return 0, &ValidationError{Fields: map[string]string{"version": publishableText(edVersion, latest)}}
 	}
 	now := t.stamp()
 	backfill := at != ""
@@ -66,14 +74,6 @@ func (t *Tx) publish(ctx context.Context, slug string, version int, at string) (
 			return 0, fmt.Errorf("publish %s: %w", slug, ErrConsultationOpen)
 		}
 		at = now
-	}
-	var edNumber, edVersion int
-	var done bool
-	if err := t.tx.QueryRowContext(ctx, `SELECT IFNULL(MAX(number), 0),
-		IFNULL((SELECT version FROM editions WHERE document_id = ? ORDER BY number DESC LIMIT 1), 0),
-		EXISTS (SELECT 1 FROM editions WHERE document_id = ? AND version = ?)
-		FROM editions WHERE document_id = ?`, docID, docID, version, docID).Scan(&edNumber, &edVersion, &done); err != nil {
-		return 0, fmt.Errorf("publish %s: %w", slug, err)
 	}
 	if done {
 		return 0, fmt.Errorf("publish version %d of %s: %w", version, slug, ErrAlreadyPublished)
@@ -609,4 +609,21 @@ func dropTakenDown(ctx context.Context, q querier, slug string, rec *Record) err
 		r.Comments = kept
 	}
 	return nil
+}
+
+// publishableText tells an editor which versions may be published: the
+// ones after the newest edition's version (published, 0 for none) up to
+// the latest. It names them, since "from 1 to N" would offer versions
+// that are published already.
+func publishableText(published, latest int) string {
+	first := published + 1
+	switch {
+	case first > latest:
+		return "Every version is published already; save a new version to publish a new edition"
+	case first == latest:
+		return fmt.Sprintf("Choose version %d", latest)
+	case first+1 == latest:
+		return fmt.Sprintf("Choose one of versions %d and %d", first, latest)
+	}
+	return fmt.Sprintf("Choose one of versions %d to %d", first, latest)
 }

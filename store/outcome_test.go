@@ -169,11 +169,17 @@ func TestPublishRules(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	var ve *store.ValidationError
-	for _, n := range []int{0, 3} {
-		if _, err := db.Publish(ctx, example, n); !errors.As(err, &ve) || ve.Fields["version"] == "" {
-			t.Errorf("publish version %d: got %v, want a message on version", n, err)
+	// wantVersionMessage checks that publishing version n is refused with
+	// a message on "version" naming the versions that can be published.
+	wantVersionMessage := func(n int, want string) {
+		t.Helper()
+		var ve *store.ValidationError
+		if _, err := db.Publish(ctx, example, n); !errors.As(err, &ve) || ve.Fields["version"] != want {
+			t.Errorf("publish version %d: got %v, want %q on version", n, err, want)
 		}
+	}
+	for _, n := range []int{0, 3} {
+		wantVersionMessage(n, "Choose one of versions 1 and 2")
 	}
 	if _, err := db.Publish(ctx, "no-such-document", 1); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("publish an unknown document: got %v, want not found", err)
@@ -197,11 +203,13 @@ func TestPublishRules(t *testing.T) {
 	if _, err := db.Publish(ctx, example, 1); !errors.Is(err, store.ErrAlreadyPublished) {
 		t.Errorf("publish the same version again: got %v, want ErrAlreadyPublished", err)
 	}
+	wantVersionMessage(3, "Choose version 2")
 	now = now.Add(time.Hour)
 	second, err := db.Publish(ctx, example, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantVersionMessage(3, "Every version is published already; save a new version to publish a new edition")
 	if first.Number != 1 || second.Number != 2 || second.Version != 2 {
 		t.Errorf("editions: got %d (v%d) then %d (v%d), want 1 (v1) then 2 (v2)", first.Number, first.Version, second.Number, second.Version)
 	}

@@ -15,9 +15,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/dc-isss/accord/web/views"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -305,13 +305,13 @@ func replaceDir(tmp, dir string, force bool) error {
 // and how many URLs were left out.
 func (s *Server) crawlSite(ctx context.Context, host string) (map[string]*sitePage, int, error) {
 	seeds := slices.Clone(siteSeeds)
-	seeds = append(seeds, "/frameworks/"+url.PathEscape(s.fwSlug))
+	seeds = append(seeds, views.FrameworkURL(s.fwSlug))
 	ps, err := s.db.AllPolicies(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("export site: list policies: %w", err)
 	}
 	for _, p := range ps {
-		seeds = append(seeds, "/policies/"+url.PathEscape(p.Slug))
+		seeds = append(seeds, views.PolicyURL(p.Slug))
 	}
 	// Every published outcome, each edition and their downloads, whether
 	// or not a page links them all.
@@ -320,13 +320,16 @@ func (s *Server) crawlSite(ctx context.Context, host string) (map[string]*sitePa
 		return nil, 0, fmt.Errorf("export site: list outcomes: %w", err)
 	}
 	for _, o := range outs {
-		slug := url.PathEscape(o.Latest.Document)
-		urls := []string{"/outcomes/" + slug}
-		for n := 1; n <= o.Latest.Number; n++ {
-			urls = append(urls, "/outcomes/"+slug+"/editions/"+strconv.Itoa(n))
+		slug := o.Latest.Document
+		seeds = append(seeds, views.OutcomeURL(slug))
+		for _, f := range []string{formatMarkdown, formatHTML, formatPDF} {
+			seeds = append(seeds, views.OutcomeDownloadURL(slug, f))
 		}
-		for _, p := range urls {
-			seeds = append(seeds, p, p+".md", p+".html", p+".pdf")
+		for n := 1; n <= o.Latest.Number; n++ {
+			seeds = append(seeds, views.EditionURL(slug, n))
+			for _, f := range []string{formatMarkdown, formatHTML, formatPDF} {
+				seeds = append(seeds, views.EditionDownloadURL(slug, n, f))
+			}
 		}
 	}
 	pages := map[string]*sitePage{}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
 )
 
@@ -70,7 +71,7 @@ func (s *Server) policiesAtom(c echo.Context) error {
 		feed.Updated = list.Items[0].UpdatedAt.Format(time.RFC3339)
 	}
 	for _, p := range list.Items {
-		u := o + "/policies/" + p.Slug
+		u := o + views.PolicyURL(p.Slug)
 		feed.Entries = append(feed.Entries, atomEntry{Title: p.Title, ID: u, Updated: p.UpdatedAt.Format(time.RFC3339),
 			Link: atomLink{Href: u, Rel: "alternate", Type: "text/html"}, Summary: p.Summary})
 	}

@@ -209,7 +209,7 @@ func (s *Server) policy(c echo.Context) error {
 	}
 	page := views.PolicyPage{Base: s.base(c, p.DisplayTitle()), P: p, Jurisdictions: l.named(p.Jurisdictions)}
 	page.Description = p.Summary
-	pageURL := s.absURL(c, "/policies/"+url.PathEscape(p.Slug))
+	pageURL := s.absURL(c, views.PolicyURL(p.Slug))
 	page.Canonical = pageURL
 	page.OpenGraph = policyOpenGraph(p, pageURL)
 	if page.JSONLD, err = policyJSONLD(p, page.Jurisdictions, pageURL); err != nil {

@@ -103,15 +103,19 @@ func (s *Server) publishRefused(c echo.Context, d store.Document, raw string, st
 	}
 	f := page.Publish
 	f.Errors = []views.FieldError{{Field: "version", Message: msg}}
-	f.Selected = raw
-	kept := false
-	for _, o := range f.Options {
-		kept = kept || o.Value == raw
-	}
-	if !kept && raw != "" {
-		// What was chosen stays chosen, so that the editor sees what the
-		// message is about.
-		f.Options = append(f.Options, views.Option{Value: raw, Label: "Version " + raw + " (cannot be published)"})
+	// A version number that was chosen stays chosen, so that the editor
+	// sees what the message is about; anything else is not a version, so
+	// it is not offered as one and the default choice stays.
+	if n, ok := store.VersionNumber(raw); ok {
+		chosen := strconv.Itoa(n)
+		kept := false
+		for _, o := range f.Options {
+			kept = kept || o.Value == chosen
+		}
+		if !kept {
+			f.Options = append(f.Options, views.Option{Value: chosen, Label: "Version " + chosen + " (cannot be published)"})
+		}
+		f.Selected = chosen
 	}
 	page.Base = page.Base.WithErrors(true)
 	return s.render(c, status, views.DocumentView(page))

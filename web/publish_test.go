@@ -52,14 +52,17 @@ func TestPublishForm(t *testing.T) {
 		}
 	})
 
+	// selected is the option chosen on the page that comes back: the
+	// version posted when it is a number, else the default.
 	refusals := []struct {
 		name, slug, version string
 		status              int
-		message             string
+		message, selected   string
 	}{
-		{"no such version", "rec", "9", http.StatusUnprocessableEntity, "Choose a version from 1 to 2"},
-		{"not a number", "rec", "two", http.StatusUnprocessableEntity, "Choose the version to publish"},
-		{"consultation open", "open", "1", http.StatusConflict, "The consultation Consultation live is open until"},
+		{"no such version", "rec", "9", http.StatusUnprocessableEntity, "Choose one of versions 1 and 2", "9"},
+		{"not a number", "rec", "two", http.StatusUnprocessableEntity, "Choose the version to publish", "2"},
+		{"not a whole number", "rec", "1.5", http.StatusUnprocessableEntity, "Choose the version to publish", "2"},
+		{"consultation open", "open", "1", http.StatusConflict, "The consultation Consultation live is open until", "1"},
 	}
 	for _, tc := range refusals {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,8 +73,13 @@ func TestPublishForm(t *testing.T) {
 			if !strings.Contains(summary.Text(), tc.message) || summary.Find(`a[href="#version"]`).Length() != 1 {
 				t.Errorf("error summary: got %q, want %q linking to #version", summary.Text(), tc.message)
 			}
-			if sel := d.Find(`select[name="version"] option[selected]`).AttrOr("value", ""); sel != tc.version {
-				t.Errorf("kept value: got %q, want %q", sel, tc.version)
+			if sel := d.Find(`select[name="version"] option[selected]`).AttrOr("value", ""); sel != tc.selected {
+				t.Errorf("kept value: got %q, want %q", sel, tc.selected)
+			}
+			// A value that is not a version number is not offered as one.
+			offered := d.Find(`select[name="version"] option[value="`+tc.version+`"]`).Length() == 1
+			if want := tc.selected == tc.version; offered != want {
+				t.Errorf("option %q offered: got %v, want %v", tc.version, offered, want)
 			}
 			if !strings.HasPrefix(d.Find("title").Text(), "Error: ") {
 				t.Errorf("title: got %q, want it to start with Error:", d.Find("title").Text())
@@ -91,6 +99,11 @@ func TestPublishForm(t *testing.T) {
 		wantStatus(t, "publish again", w, http.StatusConflict)
 		if s := doc(t, w).Find(`[data-testid="error-summary"]`).Text(); !strings.Contains(s, "Version 1 is published already") {
 			t.Errorf("publish again: got %q", s)
+		}
+		w = publishForm(editor, "rec", "9")
+		wantStatus(t, "out of range after edition 1", w, http.StatusUnprocessableEntity)
+		if s := doc(t, w).Find(`[data-testid="error-summary"]`).Text(); !strings.Contains(s, "Choose version 2") {
+			t.Errorf("out of range after edition 1: got %q, want Choose version 2", s)
 		}
 		d := doc(t, editor.get("/documents/rec"))
 		if v := d.Find(`[data-testid="publish-form"] option`).Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("value", "") }); strings.Join(v, ",") != "2" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
 )
 
@@ -70,7 +71,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	ctx := c.Request().Context()
 	o := s.absURL(c, "")
 	sm := sitemap{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	for _, p := range []string{"/", "/policies", "/frameworks/" + s.fwSlug, "/coverage", "/map", "/documents"} {
+	for _, p := range []string{"/", "/policies", views.FrameworkURL(s.fwSlug), "/coverage", "/map", "/documents"} {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + p})
 	}
 	// Published outcomes, each edition at its stable URL. A document with
@@ -85,13 +86,13 @@ func (s *Server) sitemap(c echo.Context) error {
 	for _, oc := range outcomes {
 		slug := oc.Latest.Document
 		hasOutcome[slug] = true
-		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + "/outcomes/" + slug, LastMod: oc.Latest.PublishedAt.Format("2006-01-02")})
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.OutcomeURL(slug), LastMod: oc.Latest.PublishedAt.Format("2006-01-02")})
 		editions, err := s.db.Editions(ctx, slug)
 		if err != nil {
 			return err
 		}
 		for _, e := range editions {
-			sm.URLs = append(sm.URLs, sitemapURL{Loc: o + editionPath(slug, e.Number), LastMod: e.PublishedAt.Format("2006-01-02")})
+			sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.EditionURL(slug, e.Number), LastMod: e.PublishedAt.Format("2006-01-02")})
 		}
 	}
 	docs, err := s.db.Documents(ctx, true) // published only: drafts are for members
@@ -102,7 +103,7 @@ func (s *Server) sitemap(c echo.Context) error {
 		if hasOutcome[d.Slug] {
 			continue
 		}
-		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + "/documents/" + d.Slug, LastMod: d.UpdatedAt.Format("2006-01-02")})
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.DocumentURL(d.Slug), LastMod: d.UpdatedAt.Format("2006-01-02")})
 	}
 	for page := 1; ; page++ {
 		list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1000, Page: page})

@@ -63,3 +63,15 @@ func TestCLIExportSite(t *testing.T) {
 		t.Errorf("after --force: %v", err)
 	}
 }
+
+// TestCLIExportUsage checks that export's usage shows --base-url as
+// needed with --site, as accord help does and as the command demands.
+func TestCLIExportUsage(t *testing.T) {
+	out, err := runCLI(t, "", "export", "--help")
+	if err == nil || !strings.Contains(err.Error(), "help requested") {
+		t.Fatalf("export --help: got %v, want help requested", err)
+	}
+	if !strings.Contains(out, "accord export --site DIR --base-url URL") || strings.Contains(out, "[--base-url URL]") {
+		t.Errorf("export usage: got\n%s\nwant --base-url shown as needed with --site", out)
+	}
+}

@@ -115,13 +115,13 @@ func printReport(w io.Writer, rep content.FileReport) {
 
 func exportCmd(ctx context.Context, e *env, args []string) error {
 	fs, data := newFlags(e, "export", "export --format json|csv|markdown [--out PATH] [--data DIR]\n"+
-		"       accord export --site DIR [--force] [--base-url URL] [--data DIR]")
+		"       accord export --site DIR --base-url URL [--force] [--data DIR]")
 	format := fs.String("format", "json", "json, csv or markdown (a zip of .md files)")
 	out := fs.String("out", "", "file to write; standard output when empty")
 	site := fs.String("site", "", "write every public page into this folder as a static site (absent or empty folder)")
 	force := fs.Bool("force", false, "with --site, replace a folder that is not empty")
 	baseURL := fs.String("base-url", envOr(e, "ACCORD_BASE_URL", ""),
-		"with --site, the public address of the site, such as https://accord.example.org: canonical links and feeds point to it (env ACCORD_BASE_URL)")
+		"needed with --site: the public address of the site, such as https://accord.example.org: canonical links and feeds point to it (env ACCORD_BASE_URL)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

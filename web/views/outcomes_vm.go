@@ -24,6 +24,10 @@ func EditionDownloadURL(slug string, n int, ext string) string {
 	return EditionURL(slug, n) + "." + ext
 }
 
+// OutcomeDownloadURL is a published document's current edition as a
+// download (ext "md", "html" or "pdf").
+func OutcomeDownloadURL(slug, ext string) string { return OutcomeURL(slug) + "." + ext }
+
 // OutcomeRow is one published document in the list of outcomes.
 type OutcomeRow struct {
 	Slug, Title, Summary string

@@ -274,9 +274,12 @@ func Label(s string) string { return store.Label(s) }
 // PolicyURL is the address of a policy page.
 func PolicyURL(slug string) string { return "/policies/" + url.PathEscape(slug) }
 
+// FrameworkURL is the address of a framework page.
+func FrameworkURL(slug string) string { return "/frameworks/" + url.PathEscape(slug) }
+
 // ItemURL is the address of a framework item page.
 func ItemURL(framework, code string) string {
-	return "/frameworks/" + url.PathEscape(framework) + "/items/" + url.PathEscape(code)
+	return FrameworkURL(framework) + "/items/" + url.PathEscape(code)
 }
 
 // JurisdictionURL is the address of a jurisdiction page.
