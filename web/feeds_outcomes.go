@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/dc-isss/accord/store"
+	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
 )
 
@@ -54,7 +55,7 @@ func (s *Server) outcomesFeed(c echo.Context) error {
 		feed.Updated = apiTime(all[0].PublishedAt)
 	}
 	for _, e := range all {
-		u := o + editionPath(e.Document, e.Number)
+		u := o + views.EditionURL(e.Document, e.Number)
 		feed.Entries = append(feed.Entries, atomEntry{Title: fmt.Sprintf("%s — edition %d", e.Title, e.Number), ID: u,
 			Updated: apiTime(e.PublishedAt), Link: atomLink{Href: u, Rel: "alternate", Type: "text/html"}, Summary: e.Summary})
 	}
