@@ -20,7 +20,7 @@ func sampleDoc() Document {
 		Summary: "What the group recommends.",
 		Notice: []Run{{Text: "Some text is in a script this PDF cannot show; see "},
 			{Text: "the HTML edition", Href: "https://accord.example/outcomes/iot/editions/2.html"}, {Text: "."}},
-		Date:    time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC),
+		Date: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC),
 	}
 	d.Blocks = append(d.Blocks, Block{Kind: KindHeading, Level: 1, Runs: []Run{{Text: "Recommendations"}}})
 	for i := 0; i < 40; i++ {
