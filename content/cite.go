@@ -179,7 +179,7 @@ func resolveCitations(ctx context.Context, doc ast.Node, source []byte, r Resolv
 				return ast.WalkStop, pi.err
 			}
 			n.Href = "/policies/" + url.PathEscape(pi.p.Slug)
-			n.Label = pi.p.DisplayTitle()
+			n.Label = CitationLabel(n.CiteKind, n.Target, n.Ref, pi.p.DisplayTitle())
 			n.Title = pi.p.Title
 			if n.Ref != "" {
 				found := false
@@ -193,7 +193,6 @@ func resolveCitations(ctx context.Context, doc ast.Node, source []byte, r Resolv
 					return ast.WalkSkipChildren, nil
 				}
 				n.Href += "#prov-" + url.PathEscape(n.Ref)
-				n.Label += " §" + n.Ref
 			}
 			n.Resolved = true
 		case "item":
@@ -212,7 +211,7 @@ func resolveCitations(ctx context.Context, doc ast.Node, source []byte, r Resolv
 				return ast.WalkStop, err
 			}
 			n.Href = "/frameworks/" + url.PathEscape(framework) + "/items/" + url.PathEscape(n.Target)
-			n.Label = n.Target
+			n.Label = CitationLabel(n.CiteKind, n.Target, "", "")
 			n.Title = itemTitles[n.Target]
 			n.Resolved = true
 		}
@@ -223,6 +222,21 @@ func resolveCitations(ctx context.Context, doc ast.Node, source []byte, r Resolv
 }
 
 var errNotSlug = errors.New("not a slug")
+
+// CitationLabel is the one rule for the words a resolved citation shows,
+// on the site and in every download: a policy by its display title (the
+// short title when it has one), with "§ ref" for a provision; a framework
+// item by its code. kind is "policy" or "item"; policyTitle is the
+// policy's display title.
+func CitationLabel(kind, target, ref, policyTitle string) string {
+	if kind != "policy" {
+		return target
+	}
+	if ref != "" {
+		return policyTitle + " §" + ref
+	}
+	return policyTitle
+}
 
 // lineOf is the 1-based line of byte offset off in source.
 func lineOf(source []byte, off int) int {

@@ -2,7 +2,6 @@ package content
 
 import (
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -11,12 +10,16 @@ import (
 	"github.com/yuin/goldmark/ast"
 )
 
-// OutcomeText is what the Markdown download of an edition is made from.
-// Every URL it needs is built from Site, so the text depends on nothing
-// but these values.
+// OutcomeText is what the downloads of an edition are made from. Every
+// URL it prints comes from the builders, which web fills from its own URL
+// helpers (content may not know the site's routes), so the text depends
+// on nothing but these values.
 type OutcomeText struct {
+	Slug    string
 	Title   string
 	Edition int
+	// Version is the number of the published version of the text.
+	Version int
 	Date    time.Time
 	// URL is the stable absolute URL of the edition.
 	URL string
@@ -28,34 +31,45 @@ type OutcomeText struct {
 	// Site is the absolute URL of the site, without a trailing slash.
 	Site      string
 	Framework string
-	// Policies are the titles of the policies the version cites, by
-	// slug; Items the titles of the framework items, by code. A citation
-	// of a slug or code missing here is left as written.
+	// Policies are the display titles (short title when there is one) of
+	// the policies the version cites, by slug; Items the titles of the
+	// framework items, by code. A citation of a slug or code missing here
+	// is left as written.
 	Policies map[string]string
 	Items    map[string]string
-	Record   store.Record
+	// Countries are the names of the countries comments came from, by code.
+	Countries map[string]string
+	Record    store.Record
+	// Redlines are the changes from each consultation's version to the
+	// published one, by consultation slug.
+	Redlines map[string]Redline
+
+	// PolicyURL is the absolute URL of a policy, or of one of its
+	// provisions when ref is set.
+	PolicyURL func(slug, ref string) string
+	// ItemURL is the absolute URL of a framework item.
+	ItemURL func(framework, code string) string
+	// CommentURL is the absolute URL of a comment of a consultation.
+	CommentURL func(consultation string, id int64) string
+	// ResolutionURL is the absolute URL of a consultation's resolution table.
+	ResolutionURL func(consultation string) string
+	// RecordURL is the absolute URL of the part of the edition's page that
+	// records a consultation, its redline included.
+	RecordURL func(consultation string) string
 }
 
-// PolicyURL is the absolute URL of a policy, or of one of its provisions.
-func (t OutcomeText) PolicyURL(slug, ref string) string {
-	u := t.Site + "/policies/" + url.PathEscape(slug)
-	if ref != "" {
-		u += "#prov-" + url.PathEscape(ref)
+// CountryName is the name of a country code, the code itself when unknown.
+func (t OutcomeText) CountryName(code string) string {
+	if n := t.Countries[code]; n != "" {
+		return n
 	}
-	return u
-}
-
-// ItemURL is the absolute URL of a framework item.
-func (t OutcomeText) ItemURL(framework, code string) string {
-	if framework == "" {
-		framework = t.Framework
-	}
-	return t.Site + "/frameworks/" + url.PathEscape(framework) + "/items/" + url.PathEscape(code)
+	return code
 }
 
 // OutcomeMarkdown writes an edition as one Markdown file: a title block,
-// the executive summary, the version's text with every citation resolved
-// to a link on the site, what each recommendation rests on, and the
+// the executive summary, the version's text under its own heading, its
+// headings numbered and every citation resolved to a link on the site,
+// what each recommendation rests on and what was said of it, and the
 // record of the consultation.
 func (m *Markdown) OutcomeMarkdown(t OutcomeText) string {
 	var b strings.Builder
@@ -69,6 +83,7 @@ func (m *Markdown) OutcomeMarkdown(t OutcomeText) string {
 	if s := strings.TrimSpace(t.Summary); s != "" {
 		fmt.Fprintf(&b, "## Executive summary\n\n%s\n\n", s)
 	}
+	b.WriteString("## Text\n\n")
 	b.WriteString(strings.TrimSpace(m.resolveCitationLinks(t)))
 	b.WriteString("\n")
 	if len(t.Record.Recommendations) > 0 {
@@ -82,14 +97,15 @@ func (m *Markdown) OutcomeMarkdown(t OutcomeText) string {
 		b.WriteString("\nNo public consultation was held on this document before it was published.\n")
 	}
 	for _, c := range t.Record.Consultations {
-		writeConsultation(&b, c)
+		t.writeConsultation(&b, c)
 	}
 	return b.String()
 }
 
 // resolveCitationLinks is the source with its title heading removed (the
-// title block replaces it) and each citation the parser finds (so none
-// inside code) replaced by a Markdown link.
+// title block replaces it), each other heading numbered with its section
+// as the site numbers it ("2.1 Close the gaps"), and each citation the
+// parser finds (so none inside code) replaced by a Markdown link.
 func (m *Markdown) resolveCitationLinks(t OutcomeText) string {
 	src := []byte(t.Source)
 	doc := m.parseSource(src)
@@ -111,6 +127,14 @@ func (m *Markdown) resolveCitationLinks(t OutcomeText) string {
 			cuts = append(cuts, cut{start, end, ""})
 		}
 	}
+	for _, bl := range splitBlocks(doc, src) {
+		h, ok := bl.node.(*ast.Heading)
+		if !ok || h.Level == 1 || h.Lines().Len() == 0 {
+			continue
+		}
+		at := h.Lines().At(0).Start
+		cuts = append(cuts, cut{at, at, bl.Section + " "})
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		c, ok := n.(*citeNode)
 		if !entering || !ok {
@@ -121,7 +145,13 @@ func (m *Markdown) resolveCitationLinks(t OutcomeText) string {
 		}
 		return ast.WalkSkipChildren, nil
 	})
-	sort.Slice(cuts, func(i, j int) bool { return cuts[i].start < cuts[j].start })
+	// A number goes in before a citation that starts its heading.
+	sort.SliceStable(cuts, func(i, j int) bool {
+		if cuts[i].start != cuts[j].start {
+			return cuts[i].start < cuts[j].start
+		}
+		return cuts[i].end == cuts[i].start && cuts[j].end != cuts[j].start
+	})
 	var b strings.Builder
 	at := 0
 	for _, c := range cuts {
@@ -136,8 +166,9 @@ func (m *Markdown) resolveCitationLinks(t OutcomeText) string {
 	return b.String()
 }
 
-// citationLink is the Markdown link a citation becomes, false when the
-// citation names nothing known.
+// citationLink is the Markdown link a citation becomes, with the words
+// the site shows for it (CitationLabel), false when the citation names
+// nothing known.
 func (t OutcomeText) citationLink(c *citeNode) (string, bool) {
 	switch c.CiteKind {
 	case "policy":
@@ -145,17 +176,12 @@ func (t OutcomeText) citationLink(c *citeNode) (string, bool) {
 		if !ok {
 			return "", false
 		}
-		label := title
-		if c.Ref != "" {
-			label += " §" + c.Ref
-		}
-		return "[" + mdEscape(label) + "](" + t.PolicyURL(c.Target, c.Ref) + ")", true
+		return "[" + mdEscape(CitationLabel(c.CiteKind, c.Target, c.Ref, title)) + "](" + t.PolicyURL(c.Target, c.Ref) + ")", true
 	case "item":
-		title, ok := t.Items[c.Target]
-		if !ok {
+		if _, ok := t.Items[c.Target]; !ok {
 			return "", false
 		}
-		return "[" + mdEscape(strings.TrimSpace(c.Target+" "+title)) + "](" + t.ItemURL("", c.Target) + ")", true
+		return "[" + mdEscape(CitationLabel(c.CiteKind, c.Target, "", "")) + "](" + t.ItemURL(t.Framework, c.Target) + ")", true
 	}
 	return "", false
 }
@@ -185,9 +211,66 @@ func (t OutcomeText) writeTrace(b *strings.Builder, r store.Recommendation) {
 	if r.CommentTotal > 0 {
 		fmt.Fprintf(b, "- Comments on it: %d%s\n", r.CommentTotal, mdEscape(DispositionCounts(r.Comments)))
 	}
+	for _, c := range r.Comments {
+		fmt.Fprintf(b, "  - [Comment on %s](%s) (%s): %s\n", mdEscape(c.Label), t.CommentURL(c.Consultation, c.ID),
+			mdEscape(strings.Join(t.CommentFacts(c), ", ")), mdEscape(c.Excerpt))
+		fmt.Fprintf(b, "    %s\n", mdEscape(CommentAnswer(c)))
+	}
+	if r.CommentTotal > len(r.Comments) && r.Consultation != "" {
+		fmt.Fprintf(b, "  - %d of %s shown; the [resolution table](%s) has every one.\n", len(r.Comments),
+			plural(r.CommentTotal, "comment", "comments"), t.ResolutionURL(r.Consultation))
+	}
 }
 
-func writeConsultation(b *strings.Builder, c store.ConsultationRecord) {
+// CommentFacts are who a recorded comment came from and what kind it is,
+// as the edition's page lists them: group, country, type, and the
+// near-identical comments it stands for.
+func (t OutcomeText) CommentFacts(c store.RecordComment) []string {
+	var f []string
+	if c.Group != "" {
+		f = append(f, store.Label(c.Group))
+	}
+	if c.Country != "" {
+		f = append(f, t.CountryName(c.Country))
+	}
+	if c.Type != "" {
+		f = append(f, store.Label(c.Type))
+	}
+	if c.Copies > 1 {
+		f = append(f, "and "+plural(c.Copies-1, "near-identical comment", "near-identical comments"))
+	}
+	return f
+}
+
+// CommentAnswer is a recorded comment's disposition and its rationale, or
+// that it was not answered.
+func CommentAnswer(c store.RecordComment) string {
+	if c.Disposition == "" {
+		return "Not answered when the edition was published."
+	}
+	a := store.DispositionLabel(c.Disposition)
+	if r := strings.TrimSpace(c.Rationale); r != "" {
+		a += ": " + r
+	}
+	return a
+}
+
+// plural is "1 comment" or "2 comments".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// RedlineTotals sums a redline in words: "1 paragraph changed, 0
+// inserted, 0 deleted, 0 moved".
+func RedlineTotals(r Redline) string {
+	return fmt.Sprintf("%s, %d inserted, %d deleted, %d moved",
+		plural(r.Changed, "paragraph changed", "paragraphs changed"), r.Inserted, r.Deleted, r.Moved)
+}
+
+func (t OutcomeText) writeConsultation(b *strings.Builder, c store.ConsultationRecord) {
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
 		loc = time.UTC
@@ -205,11 +288,53 @@ func writeConsultation(b *strings.Builder, c store.ConsultationRecord) {
 	}
 	var cs []string
 	for _, cc := range c.Stats.ByCountry {
-		cs = append(cs, fmt.Sprintf("%s %d", cc.Country, cc.Count))
+		cs = append(cs, fmt.Sprintf("%s %d", t.CountryName(cc.Country), cc.Count))
 	}
 	if len(cs) > 0 {
-		fmt.Fprintf(b, "- By country: %s\n", strings.Join(cs, ", "))
+		fmt.Fprintf(b, "- By country: %s\n", mdEscape(strings.Join(cs, ", ")))
 	}
+	fmt.Fprintf(b, "- Resolution table: <%s>\n", t.ResolutionURL(c.Slug))
+	red, ok := t.Redlines[c.Slug]
+	if !ok {
+		return
+	}
+	fmt.Fprintf(b, "- Changes from version %d (consulted) to version %d (published): %s; shown on the edition's page: <%s>\n",
+		c.Version, t.Version, RedlineTotals(red), t.RecordURL(c.Slug))
+	for _, bl := range red.Blocks {
+		if bl.Status == Unchanged && !bl.Moved {
+			continue
+		}
+		state := bl.Status
+		if bl.Moved {
+			state += ", moved"
+		}
+		fmt.Fprintf(b, "\n**%s** (%s): %s\n", mdEscape(bl.Label), state, markdownParts(bl.Parts))
+	}
+}
+
+// markdownParts writes a word diff: deleted words ~~struck~~, inserted
+// ones **in bold**, the marks kept off the spaces around them.
+func markdownParts(parts []Part) string {
+	var b strings.Builder
+	for _, p := range parts {
+		text := strings.Join(strings.Fields(p.Text), " ")
+		if text == "" {
+			if p.Text != "" {
+				b.WriteByte(' ')
+			}
+			continue
+		}
+		lead, trail := "", ""
+		if r := p.Text[0]; r == ' ' || r == '\n' || r == '\t' {
+			lead = " "
+		}
+		if r := p.Text[len(p.Text)-1]; r == ' ' || r == '\n' || r == '\t' {
+			trail = " "
+		}
+		mark := map[int]string{-1: "~~", 1: "**"}[p.Op]
+		b.WriteString(lead + mark + mdEscape(text) + mark + trail)
+	}
+	return b.String()
 }
 
 // RecommendationHeading names a recommendation: "Recommendation 2 (3.2):
@@ -289,6 +414,6 @@ func countList(m map[string]int, name func(string) string) string {
 }
 
 // mdEscape keeps text from being read as Markdown link or emphasis syntax.
-var mdEscaper = strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `*`, `\*`, `_`, `\_`, "`", "\\`", `<`, `\<`)
+var mdEscaper = strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `*`, `\*`, `_`, `\_`, "`", "\\`", `<`, `\<`, `~`, `\~`)
 
 func mdEscape(s string) string { return mdEscaper.Replace(s) }

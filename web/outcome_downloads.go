@@ -8,7 +8,7 @@ import (
 	"hash/fnv"
 	"html/template"
 	"net/http"
-	"sort"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,14 +162,17 @@ func (s *Server) outcomeFile(ctx context.Context, e store.Edition, format, site,
 }
 
 // outcomeText gathers what every download prints: the edition, the
-// version's text, and the titles of what it cites, frozen in the record
-// where the record has them. shorts are the policies' short titles, which
-// the PDF prints in place of a title its fonts cannot draw.
+// version's text, the titles of what it cites (frozen in the record where
+// the record has them), the redline from each consulted version, and the
+// site's URLs, absolute. shorts are the policies' short titles, which the
+// PDF prints in place of a title its fonts cannot draw.
 func (s *Server) outcomeText(ctx context.Context, e store.Edition, v store.Version, site, group string) (content.OutcomeText, map[string]string, error) {
-	t := content.OutcomeText{Title: e.Title, Edition: e.Number, Date: e.PublishedAt, Group: group, Summary: e.Summary,
-		Source: v.Source, Site: site, Framework: s.fwSlug, Record: e.Record,
-		URL:      site + editionPath(e.Document, e.Number),
-		Policies: map[string]string{}, Items: map[string]string{}}
+	t := content.OutcomeText{Slug: e.Document, Title: e.Title, Edition: e.Number, Version: e.Version, Date: e.PublishedAt,
+		Group: group, Summary: e.Summary, Source: v.Source, Site: site, Framework: s.fwSlug, Record: e.Record,
+		URL:      site + views.EditionURL(e.Document, e.Number),
+		Policies: map[string]string{}, Items: map[string]string{}, Countries: map[string]string{},
+		Redlines: map[string]content.Redline{}}
+	withOutcomeURLs(&t)
 	for _, r := range e.Record.Recommendations {
 		for _, p := range r.Policies {
 			if !p.Missing {
@@ -183,6 +186,24 @@ func (s *Server) outcomeText(ctx context.Context, e store.Edition, v store.Versi
 	l, err := s.labels(ctx)
 	if err != nil {
 		return t, nil, err
+	}
+	// Countries are named as the edition's page names them.
+	for _, k := range e.Record.Consultations {
+		for _, cc := range k.Stats.ByCountry {
+			t.Countries[cc.Country] = l.value("jurisdiction", cc.Country)
+		}
+		from, err := s.db.Version(ctx, e.Document, k.Version)
+		if err != nil {
+			return t, nil, fmt.Errorf("outcome %s: consulted version %d: %w", e.Document, k.Version, err)
+		}
+		t.Redlines[k.Slug] = content.Diff(from, v)
+	}
+	for _, r := range e.Record.Recommendations {
+		for _, m := range r.Comments {
+			if m.Country != "" {
+				t.Countries[m.Country] = l.value("jurisdiction", m.Country)
+			}
+		}
 	}
 	shorts := map[string]string{}
 	for _, c := range v.Citations {
@@ -199,9 +220,8 @@ func (s *Server) outcomeText(ctx context.Context, e store.Edition, v store.Versi
 				return t, nil, fmt.Errorf("outcome %s: cited policy: %w", e.Document, err)
 			}
 			shorts[c.Target] = p.ShortTitle
-			if _, ok := t.Policies[c.Target]; !ok {
-				t.Policies[c.Target] = p.Title
-			}
+			// The text names a policy as the site does (content.CitationLabel).
+			t.Policies[c.Target] = p.DisplayTitle()
 		case "item":
 			if _, ok := t.Items[c.Target]; !ok && l.items[c.Target] != "" {
 				t.Items[c.Target] = l.items[c.Target]
@@ -211,14 +231,31 @@ func (s *Server) outcomeText(ctx context.Context, e store.Edition, v store.Versi
 	return t, shorts, nil
 }
 
-// editionPath is the stable path of one edition.
-func editionPath(slug string, n int) string {
-	return "/outcomes/" + slug + "/editions/" + strconv.Itoa(n)
+// withOutcomeURLs gives the text of an edition the site's URL builders,
+// made absolute on t.Site; t.URL is the edition's own.
+func withOutcomeURLs(t *content.OutcomeText) {
+	site, edition := t.Site, t.URL
+	t.PolicyURL = func(slug, ref string) string {
+		u := site + views.PolicyURL(slug)
+		if ref != "" {
+			u += "#prov-" + url.PathEscape(ref)
+		}
+		return u
+	}
+	t.ItemURL = func(framework, code string) string { return site + views.ItemURL(framework, code) }
+	t.CommentURL = func(k string, id int64) string { return site + views.CommentURL(k, id) }
+	t.ResolutionURL = func(k string) string { return site + views.ResolutionURL(k) }
+	// The edition's page records each consultation, with its redline, in
+	// the section the page names "record-" and the consultation's slug.
+	t.RecordURL = func(k string) string { return edition + "#record-" + url.PathEscape(k) }
 }
+
+// editionPath is views.EditionURL under its older name, for the sitemap.
+func editionPath(slug string, n int) string { return views.EditionURL(slug, n) }
 
 // outcomeFileView shapes an edition for the HTML download.
 func outcomeFileView(t content.OutcomeText, v store.Version) (views.OutcomeFile, error) {
-	text, err := selfContained(v.HTML, t.Site)
+	text, err := selfContained(v.HTML, t.Site, headingNumbers(v))
 	if err != nil {
 		return views.OutcomeFile{}, fmt.Errorf("outcome %s edition %d as HTML: %w", v.Document, t.Edition, err)
 	}
@@ -226,7 +263,14 @@ func outcomeFileView(t content.OutcomeText, v store.Version) (views.OutcomeFile,
 		DateISO: t.Date.UTC().Format("2006-01-02"), Group: t.Group, URL: t.URL, Summary: t.Summary, Text: text}
 	for _, r := range t.Record.Recommendations {
 		fr := views.OutcomeFileRecommendation{Heading: content.RecommendationHeading(r), Anchor: "#p-" + r.Paragraph,
-			Comments: r.CommentTotal, Dispositions: content.DispositionCounts(r.Comments)}
+			CommentTotal: r.CommentTotal, Dispositions: content.DispositionCounts(r.Comments)}
+		for _, m := range r.Comments {
+			fr.Comments = append(fr.Comments, views.OutcomeFileComment{Label: m.Label, Href: t.CommentURL(m.Consultation, m.ID),
+				Facts: strings.Join(t.CommentFacts(m), ", "), Excerpt: m.Excerpt, Answer: content.CommentAnswer(m)})
+		}
+		if r.CommentTotal > len(r.Comments) && r.Consultation != "" {
+			fr.Resolution = t.ResolutionURL(r.Consultation)
+		}
 		for _, p := range r.Policies {
 			if p.Missing {
 				fr.Policies = append(fr.Policies, views.OutcomeFileLink{Text: p.Slug, Href: t.PolicyURL(p.Slug, ""), Note: " (not in the knowledge base)"})
@@ -249,9 +293,11 @@ func outcomeFileView(t content.OutcomeText, v store.Version) (views.OutcomeFile,
 	}
 	for _, k := range t.Record.Consultations {
 		opens, closes := consultationDays(k)
+		red := t.Redlines[k.Slug]
 		fc := views.OutcomeFileConsultation{Title: k.Title, Href: t.Site + views.ConsultationURL(k.Slug), Version: k.Version,
 			Opens: opens, Closes: closes, Approved: k.Stats.Approved, Answered: k.Stats.Answered,
-			Resolution: t.Site + views.ConsultationURL(k.Slug) + "/resolution"}
+			Resolution: t.ResolutionURL(k.Slug), Published: t.Version, Redline: red,
+			Changes: content.RedlineTotals(red), RecordHref: t.RecordURL(k.Slug)}
 		for _, g := range store.StakeholderGroups {
 			if n := k.Stats.ByGroup[g]; n > 0 {
 				fc.Groups = append(fc.Groups, views.OutcomeFileCount{Name: store.Label(g), Count: n})
@@ -267,7 +313,7 @@ func outcomeFileView(t content.OutcomeText, v store.Version) (views.OutcomeFile,
 			}
 		}
 		for _, cc := range k.Stats.ByCountry {
-			fc.Countries = append(fc.Countries, views.OutcomeFileCount{Name: cc.Country, Count: cc.Count})
+			fc.Countries = append(fc.Countries, views.OutcomeFileCount{Name: t.CountryName(cc.Country), Count: cc.Count})
 		}
 		f.Consultations = append(f.Consultations, fc)
 	}
@@ -282,11 +328,25 @@ func consultationDays(k store.ConsultationRecord) (string, string) {
 	return k.OpensAt.In(loc).Format(layout), k.ClosesAt.In(loc).Format(layout)
 }
 
+// headingNumbers are the section numbers of a version's headings, by the
+// id of their paragraph anchor ("p-…"); the title has none.
+func headingNumbers(v store.Version) map[string]string {
+	m := map[string]string{}
+	for _, p := range v.Paragraphs {
+		if p.Kind == "heading" && p.Section != "0" {
+			m["p-"+p.ID] = p.Section
+		}
+	}
+	return m
+}
+
 // selfContained prepares a version's HTML for a file read away from the
 // site: links to the site made absolute, the title heading left to the
-// file's own header, and any image replaced by its text, so that opening
-// the file fetches nothing.
-func selfContained(fragment, site string) (template.HTML, error) {
+// file's own header, each other heading numbered with its section (the
+// number the site shows in the heading's paragraph anchor, moved into the
+// heading so that it prints), and any image replaced by its text, so that
+// opening the file fetches nothing.
+func selfContained(fragment, site string, sections map[string]string) (template.HTML, error) {
 	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
 	if err != nil {
 		return "", fmt.Errorf("parse the version's HTML: %w", err)
@@ -338,6 +398,28 @@ func selfContained(fragment, site string) (template.HTML, error) {
 		}
 		break
 	}
+	for i, n := range nodes {
+		if skip[n] || n.Type != html.ElementNode || n.DataAtom != atom.A || sections[attrOf(n, "id")] == "" {
+			continue
+		}
+		// The anchor of a heading becomes its number, inside it.
+		for j := i + 1; j < len(nodes); j++ {
+			h := nodes[j]
+			if h.Type == html.TextNode && strings.TrimSpace(h.Data) == "" {
+				continue
+			}
+			if h.Type == html.ElementNode && (h.DataAtom == atom.H2 || h.DataAtom == atom.H3 || h.DataAtom == atom.H4 ||
+				h.DataAtom == atom.H5 || h.DataAtom == atom.H6) {
+				num := &html.Node{Type: html.ElementNode, Data: "a", DataAtom: atom.A, Attr: []html.Attribute{
+					{Key: "class", Val: "para-ref secnum"}, {Key: "id", Val: attrOf(n, "id")}, {Key: "href", Val: attrOf(n, "href")}}}
+				num.AppendChild(&html.Node{Type: html.TextNode, Data: sections[attrOf(n, "id")]})
+				h.InsertBefore(num, h.FirstChild)
+				h.InsertBefore(&html.Node{Type: html.TextNode, Data: " "}, num.NextSibling)
+				skip[n] = true
+			}
+			break
+		}
+	}
 	var b strings.Builder
 	for _, n := range nodes {
 		if skip[n] {
@@ -361,8 +443,10 @@ func attrOf(n *html.Node, key string) string {
 }
 
 // outcomePDF lays an edition out for the PDF: the title page, then the
-// text block by block, each recommendation's traceability after its last
-// block, and the consultation record.
+// text block by block, headings numbered, each recommendation's
+// traceability after its last block, and the consultation record. When
+// some text is in a script the fonts lack, the title page says so and
+// points to the HTML edition, which shows it.
 func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string) outcomepdf.Document {
 	// A title in a script the fonts lack is printed from its English
 	// rendering, the words of the slug, in brackets (DECISIONS §4).
@@ -381,7 +465,8 @@ func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string
 		}
 		after[last] = append(after[last], r)
 	}
-	policyLink := t.Site + "/policies/"
+	d.Blocks = append(d.Blocks, outcomepdf.Block{Kind: outcomepdf.KindHeading, Level: 1, Runs: []outcomepdf.Run{{Text: "Text"}}})
+	policyLink := t.Site + views.PolicyURL("")
 	for _, p := range v.Paragraphs {
 		if p.Kind == "heading" && p.Section == "0" {
 			continue // the title, on the title page
@@ -392,13 +477,16 @@ func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string
 			// English rendering (DECISIONS §4).
 			if slug, ok := strings.CutPrefix(r.Href, policyLink); ok && !outcomepdf.AllSupported(r.Text) {
 				slug, _, _ = strings.Cut(slug, "#")
+				if s, err := url.PathUnescape(slug); err == nil {
+					slug = s
+				}
 				runs[i].Text = outcomepdf.PolicyTitle(r.Text, shorts[slug], slug)
 			}
 		}
 		switch p.Kind {
 		case "heading":
 			d.Blocks = append(d.Blocks, outcomepdf.Block{Kind: outcomepdf.KindHeading, Level: strings.Count(p.Section, ".") + 1,
-				Runs: []outcomepdf.Run{{Text: joinText(runs)}}})
+				Runs: []outcomepdf.Run{{Text: p.Section + " " + joinText(runs)}}})
 		case "list-item":
 			d.Blocks = append(d.Blocks, outcomepdf.Block{Kind: outcomepdf.KindListItem, Runs: runs})
 		case "quote":
@@ -413,7 +501,41 @@ func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string
 		}
 	}
 	d.Blocks = append(d.Blocks, recordPDF(t)...)
+	if !allPrintable(t, v, d) {
+		html := t.Site + views.EditionDownloadURL(t.Slug, t.Edition, formatHTML)
+		d.Notice = []outcomepdf.Run{{Text: "Some text is in a script this PDF cannot show; the HTML edition at "},
+			{Text: html, Href: html}, {Text: " shows it in full."}}
+	}
 	return d
+}
+
+// allPrintable reports whether the fonts of the PDF draw every character
+// of the edition as written: its title and summary, and the text of the
+// version and of what the PDF prints about it, before any is replaced.
+func allPrintable(t content.OutcomeText, v store.Version, d outcomepdf.Document) bool {
+	if !outcomepdf.AllSupported(t.Title) || !outcomepdf.AllSupported(t.Summary) || !outcomepdf.AllSupported(d.Author) {
+		return false
+	}
+	for _, p := range v.Paragraphs {
+		if !outcomepdf.AllSupported(p.Text) {
+			return false
+		}
+	}
+	for _, r := range t.Record.Recommendations {
+		for _, p := range r.Policies {
+			if !outcomepdf.AllSupported(p.Title) {
+				return false
+			}
+		}
+	}
+	for _, b := range d.Blocks {
+		for _, r := range b.Runs {
+			if !outcomepdf.AllSupported(r.Text) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func joinText(runs []outcomepdf.Run) string {
@@ -459,6 +581,19 @@ func tracePDF(t content.OutcomeText, r store.Recommendation, shorts map[string]s
 	} else {
 		out = append(out, note(outcomepdf.Run{Text: "Comments on it: none."}))
 	}
+	for _, m := range r.Comments {
+		facts := ""
+		if f := t.CommentFacts(m); len(f) > 0 {
+			facts = " (" + strings.Join(f, ", ") + ")"
+		}
+		out = append(out, note(outcomepdf.Run{Text: "• "},
+			outcomepdf.Run{Text: "Comment on " + m.Label, Href: t.CommentURL(m.Consultation, m.ID)},
+			outcomepdf.Run{Text: facts + ": “" + m.Excerpt + "” " + content.CommentAnswer(m)}))
+	}
+	if r.CommentTotal > len(r.Comments) && r.Consultation != "" {
+		out = append(out, note(outcomepdf.Run{Text: fmt.Sprintf("%d of %s shown; the ", len(r.Comments), views.Plural(r.CommentTotal, "comment", "comments"))},
+			outcomepdf.Run{Text: "resolution table", Href: t.ResolutionURL(r.Consultation)}, outcomepdf.Run{Text: " has every one."}))
+	}
 	return out
 }
 
@@ -472,18 +607,30 @@ func recordPDF(t content.OutcomeText) []outcomepdf.Block {
 		opens, closes := consultationDays(k)
 		out = append(out, outcomepdf.Block{Kind: outcomepdf.KindHeading, Level: 2, Runs: []outcomepdf.Run{{Text: k.Title}}},
 			outcomepdf.Block{Kind: outcomepdf.KindParagraph, Runs: []outcomepdf.Run{
-				{Text: fmt.Sprintf("Version %d was open for comment from %s to %s: %d approved comments, %d of them answered (",
-					k.Version, opens, closes, k.Stats.Approved, k.Stats.Answered)},
-				{Text: "resolution table", Href: t.Site + views.ConsultationURL(k.Slug) + "/resolution"}, {Text: ")."}}})
-		groups := make([]string, 0, len(k.Stats.ByGroup))
-		for g, n := range k.Stats.ByGroup {
-			if n > 0 {
-				groups = append(groups, g)
+				{Text: fmt.Sprintf("Version %d was open for comment from %s to %s: %s, %d of them answered (",
+					k.Version, opens, closes, views.Plural(k.Stats.Approved, "approved comment", "approved comments"), k.Stats.Answered)},
+				{Text: "resolution table", Href: t.ResolutionURL(k.Slug)}, {Text: ")."}}})
+		var groups, countries []outcomepdf.Block
+		for _, g := range store.StakeholderGroups {
+			if n := k.Stats.ByGroup[g]; n > 0 {
+				groups = append(groups, outcomepdf.Text(outcomepdf.KindListItem, fmt.Sprintf("%s: %d", store.Label(g), n)))
 			}
 		}
-		sort.Slice(groups, func(i, j int) bool { return k.Stats.ByGroup[groups[i]] > k.Stats.ByGroup[groups[j]] })
-		for _, g := range groups {
-			out = append(out, outcomepdf.Text(outcomepdf.KindListItem, fmt.Sprintf("%s: %d", store.Label(g), k.Stats.ByGroup[g])))
+		for _, cc := range k.Stats.ByCountry {
+			countries = append(countries, outcomepdf.Text(outcomepdf.KindListItem, fmt.Sprintf("%s: %d", t.CountryName(cc.Country), cc.Count)))
+		}
+		if len(groups) > 0 {
+			out = append(out, outcomepdf.Text(outcomepdf.KindParagraph, "Comments by stakeholder group:"))
+			out = append(out, groups...)
+		}
+		if len(countries) > 0 {
+			out = append(out, outcomepdf.Text(outcomepdf.KindParagraph, "Comments by country:"))
+			out = append(out, countries...)
+		}
+		if red, ok := t.Redlines[k.Slug]; ok {
+			out = append(out, outcomepdf.Block{Kind: outcomepdf.KindParagraph, Runs: []outcomepdf.Run{
+				{Text: fmt.Sprintf("Changes from version %d (consulted) to version %d (published): %s. The ", k.Version, t.Version, content.RedlineTotals(red))},
+				{Text: "edition's page", Href: t.RecordURL(k.Slug)}, {Text: " shows them word by word."}}})
 		}
 	}
 	return out

@@ -12,7 +12,7 @@ import (
 // TestOutcomePDFScriptFallback: a policy or a title in a script the PDF
 // fonts lack is printed from its English rendering in brackets.
 func TestOutcomePDFScriptFallback(t *testing.T) {
-	text := content.OutcomeText{Title: "物联网安全", Edition: 1, Date: time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC),
+	text := content.OutcomeText{Slug: "iot-cn", Title: "物联网安全", Edition: 1, Date: time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC),
 		Site: "https://a.example", URL: "https://a.example/outcomes/iot-cn/editions/1",
 		Record: store.Record{Recommendations: []store.Recommendation{{Number: 1, Paragraph: "p2", Paragraphs: []string{"p2"}, Title: "Follow the standard",
 			Policies: []store.CitedPolicy{{Slug: "gb-t-22239", Title: "信息安全技术 网络安全等级保护基本要求"}}}}}}
@@ -20,6 +20,7 @@ func TestOutcomePDFScriptFallback(t *testing.T) {
 		{ID: "p1", Kind: "heading", Section: "0", Text: "物联网安全"},
 		{ID: "p2", Kind: "paragraph", Section: "1", Ordinal: 1,
 			HTML: `<p>Follow <a class="cite" href="/policies/gb-t-22239">信息安全技术</a> now.</p>`}}}
+	withOutcomeURLs(&text)
 	d := outcomePDF(text, v, map[string]string{"gb-t-22239": "GB/T 22239"})
 	if d.Title != "[Iot Cn]" {
 		t.Errorf("got title %q, want [Iot Cn]", d.Title)
@@ -33,5 +34,38 @@ func TestOutcomePDFScriptFallback(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("the PDF's blocks lack %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestOutcomePDFNotice: the title page of a PDF that could not show all
+// of its text says so and links the HTML edition; a PDF that shows it all
+// says nothing of the kind.
+func TestOutcomePDFNotice(t *testing.T) {
+	const want = "Some text is in a script this PDF cannot show; the HTML edition at https://a.example/outcomes/iot/editions/1.html shows it in full."
+	for _, tc := range []struct {
+		name, text string
+		notice     bool
+	}{
+		{"Latin, Greek and Cyrillic", "Follow the rule: ασφάλεια, безопасность.", false},
+		{"Chinese in the body", "Follow 网络安全 now.", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := content.OutcomeText{Slug: "iot", Title: "IoT", Edition: 1, Site: "https://a.example",
+				URL: "https://a.example/outcomes/iot/editions/1"}
+			withOutcomeURLs(&text)
+			v := store.Version{Document: "iot", Paragraphs: []store.Paragraph{
+				{ID: "p1", Kind: "paragraph", Section: "0", Ordinal: 1, Text: tc.text, HTML: "<p>" + tc.text + "</p>"}}}
+			d := outcomePDF(text, v, nil)
+			got := joinText(d.Notice)
+			if tc.notice && got != want {
+				t.Errorf("got notice %q, want %q", got, want)
+			}
+			if !tc.notice && got != "" {
+				t.Errorf("got notice %q, want none", got)
+			}
+			if tc.notice && d.Notice[1].Href != "https://a.example/outcomes/iot/editions/1.html" {
+				t.Errorf("got notice link %q, want the HTML edition", d.Notice[1].Href)
+			}
+		})
 	}
 }

@@ -93,7 +93,9 @@ func TestOutcomeDownloads(t *testing.T) {
 		body := anon.get("/outcomes/iot.md").Body.String()
 		for _, want := range []string{"- Stable URL: <http://example.com/outcomes/iot/editions/1>",
 			"[Product Security and Telecommunications Infrastructure Act 2022](http://example.com/policies/uk-psti-act-2022)",
-			"(http://example.com/frameworks/dc-isss-iot/items/C1)", "## Executive summary\n\nTwo things to do now."} {
+			"as [PSTI Act 2022](http://example.com/policies/uk-psti-act-2022) does, to meet [C1](http://example.com/frameworks/dc-isss-iot/items/C1).",
+			"## Executive summary\n\nTwo things to do now.\n\n## Text\n\n## 1 Scope\n",
+			"## 2 Recommendations\n\n### 2.1 Ban universal default passwords\n", "### 2.2 Publish a vulnerability disclosure policy\n"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the Markdown lacks %q:\n%s", want, body)
 			}
@@ -113,8 +115,19 @@ func TestOutcomeDownloads(t *testing.T) {
 		if got := d.Find("h1").Length(); got != 1 {
 			t.Errorf("got %d h1, want 1", got)
 		}
-		if got := d.Find(".text .para-ref").First().Text(); got != "Paragraph 1" {
-			t.Errorf("got first paragraph anchor %q, want the title's own left out", got)
+		if got := d.Find(".text .para-ref").First().Text(); got != "1" {
+			t.Errorf("got first paragraph anchor %q, want the first section's number (the title's own left out)", got)
+		}
+		var heads []string
+		d.Find("main h2, .text h3").Each(func(_ int, s *goquery.Selection) { heads = append(heads, s.Text()) })
+		if got, want := strings.Join(heads, "|"), "Executive summary|Text|1 Scope|2 Recommendations|2.1 Ban universal default passwords|2.2 Publish a vulnerability disclosure policy|Traceability|Consultation record"; got != want {
+			t.Errorf("got headings %q, want %q", got, want)
+		}
+		if id, _ := d.Find(".text h3 .secnum").First().Attr("id"); !strings.HasPrefix(id, "p-") {
+			t.Errorf("got the numbered heading's anchor id %q, want the paragraph's", id)
+		}
+		if got := d.Find(".summary").Text(); strings.Contains(got, "This report covers") {
+			t.Errorf("the executive summary holds the text: %q", got)
 		}
 		if !strings.Contains(d.Find(".text").Text(), "A diagram of the scope") {
 			t.Error("the image's text is lost")
@@ -159,7 +172,7 @@ func TestOutcomeDownloads(t *testing.T) {
 			}
 		}
 		walk(r.Outline())
-		if got := strings.Join(titles, "|"); !strings.Contains(got, "Securing consumer IoT|Summary|Scope|Recommendations|Ban universal default passwords") {
+		if got := strings.Join(titles, "|"); !strings.Contains(got, "Securing consumer IoT|Executive summary|Text|1 Scope|2 Recommendations|2.1 Ban universal default passwords") {
 			t.Errorf("got outline %q", got)
 		}
 	})
@@ -193,6 +206,99 @@ func TestOutcomeDownloads(t *testing.T) {
 		}
 		if got := w.Header().Get("ETag"); got != "" {
 			t.Errorf("got ETag %q for a signed-in reader, want none", got)
+		}
+	})
+}
+
+// TestOutcomeDownloadsRecord: every download carries the consultation
+// record as the edition's page shows it: citations labelled alike, each
+// recommendation's comments with their answers, countries by name, the
+// resolution table and the redline from the consulted version.
+func TestOutcomeDownloadsRecord(t *testing.T) {
+	e, ms := consultedOutcome(t)
+	anon := e.client()
+	page := doc(t, anon.get("/outcomes/rec"))
+	var labels []string
+	page.Find(`[data-testid="document-body"] a.cite`).Each(func(_ int, s *goquery.Selection) { labels = append(labels, s.Text()) })
+	if len(labels) != 4 {
+		t.Fatalf("got %d citations on the page, want 4", len(labels))
+	}
+	var countries []string
+	page.Find(`[data-testid="record-countries"] th[scope="row"]`).Each(func(_ int, s *goquery.Selection) { countries = append(countries, s.Text()) })
+	if len(countries) != 2 || countries[0] == "KE" || countries[0] == "FR" {
+		t.Fatalf("got countries %q on the page, want two names", countries)
+	}
+	comment := "http://example.com" + commentPathIn("round", ms[0])
+	record := "http://example.com/outcomes/rec/editions/1#record-round"
+	resolution := "http://example.com/consultations/round/resolution"
+
+	t.Run("markdown", func(t *testing.T) {
+		md := anon.get("/outcomes/rec.md").Body.String()
+		for _, l := range labels {
+			if !strings.Contains(md, "["+l+"](") {
+				t.Errorf("the Markdown does not label a citation %q as the page does:\n%s", l, md)
+			}
+		}
+		want := []string{"[Comment on 2.1 ¶1](" + comment + ") (Civil society, " + countries[1] + ", technical): Also forbid guessable passwords.\n    Accepted: We added guessable passwords.",
+			"Not answered when the edition was published.", "- Resolution table: <" + resolution + ">", "shown on the edition's page: <" + record + ">",
+			"~~not~~", "**never**", "- By country: " + countries[0] + " 2, " + countries[1] + " 1\n"}
+		for _, w := range want {
+			if !strings.Contains(md, w) {
+				t.Errorf("the Markdown lacks %q:\n%s", w, md)
+			}
+		}
+	})
+
+	t.Run("html", func(t *testing.T) {
+		d := doc(t, anon.get("/outcomes/rec.html"))
+		traces := d.Find("section.trace")
+		first, second := traces.Eq(0), traces.Eq(1)
+		if n := first.Find("ul.comments > li").Length(); n != 2 {
+			t.Errorf("got %d comments on recommendation 1, want 2", n)
+		}
+		if href, _ := first.Find("ul.comments a").First().Attr("href"); href != comment {
+			t.Errorf("got comment link %q, want %q", href, comment)
+		}
+		if txt := first.Text(); !strings.Contains(txt, "Accepted: We added guessable passwords.") || !strings.Contains(txt, countries[1]) {
+			t.Errorf("recommendation 1 lacks the answer or the country: %q", txt)
+		}
+		if txt := second.Find("p").First().Text(); !strings.Contains(txt, "1 comment (") {
+			t.Errorf("got %q, want one comment counted in the singular", txt)
+		}
+		if txt := d.Find("section[aria-labelledby=record]").Text(); !strings.Contains(txt, countries[0]) || strings.Contains(txt, "KE") {
+			t.Errorf("the record names no country: %q", txt)
+		}
+		for _, href := range []string{record, resolution} {
+			if d.Find(`a[href="`+href+`"]`).Length() == 0 {
+				t.Errorf("no link to %s", href)
+			}
+		}
+		if d.Find("p.redline del").Length() == 0 || d.Find("p.redline ins").Length() == 0 {
+			t.Error("the redline has no deletion or insertion")
+		}
+	})
+
+	t.Run("pdf", func(t *testing.T) {
+		b := anon.get("/outcomes/rec.pdf").Body.Bytes()
+		r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatalf("the PDF does not parse: %v", err)
+		}
+		tr, err := r.GetPlainText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		buf.ReadFrom(tr)
+		text := buf.String()
+		for _, want := range []string{"Comments by stakeholder group:", "Civil society: 1", "Comments by country:", countries[0] + ": 2", countries[1] + ": 1",
+			"Comment on 2.1", "Accepted: We", "edition's page", "2.1 Passwords"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the PDF text lacks %q", want)
+			}
+		}
+		if strings.Contains(text, "cannot show") {
+			t.Error("a PDF that shows all its text says it cannot")
 		}
 	})
 }

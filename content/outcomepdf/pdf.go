@@ -53,11 +53,14 @@ type Field struct {
 }
 
 // Document is what the PDF shows, in order: the title page (title,
-// fields, summary), then the blocks.
+// fields, notice, executive summary), then the blocks.
 type Document struct {
-	Title   string
-	Author  string // the group that publishes it
-	Fields  []Field
+	Title  string
+	Author string // the group that publishes it
+	Fields []Field
+	// Notice is a note printed on the title page under the fields, such as
+	// where to read what the fonts cannot show.
+	Notice  []Run
 	Summary string
 	Blocks  []Block
 	// Date is the publication date, written as the PDF's creation date so
@@ -140,9 +143,14 @@ func (p *writer) titlePage(d Document) {
 		p.runs([]Run{{Text: fl.Value, Href: fl.Href}}, 10.5)
 		f.Ln(lh(10.5))
 	}
+	if len(d.Notice) > 0 {
+		f.Ln(4)
+		p.styled(d.Notice, 10, true, 0x22)
+		f.Ln(lh(10))
+	}
 	if d.Summary != "" {
 		f.Ln(6)
-		p.heading("Summary", 1)
+		p.heading("Executive summary", 1)
 		p.paragraph(strings.TrimSpace(d.Summary))
 	}
 	f.AddPage()

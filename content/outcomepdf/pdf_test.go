@@ -18,7 +18,9 @@ func sampleDoc() Document {
 		Fields: []Field{{Label: "Edition", Value: "2"}, {Label: "Stable URL", Value: "https://accord.example/outcomes/iot/editions/2",
 			Href: "https://accord.example/outcomes/iot/editions/2"}},
 		Summary: "What the group recommends.",
-		Date:    time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC),
+		Notice: []Run{{Text: "Some text is in a script this PDF cannot show; see "},
+			{Text: "the HTML edition", Href: "https://accord.example/outcomes/iot/editions/2.html"}, {Text: "."}},
+		Date: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC),
 	}
 	d.Blocks = append(d.Blocks, Block{Kind: KindHeading, Level: 1, Runs: []Run{{Text: "Recommendations"}}})
 	for i := 0; i < 40; i++ {
@@ -65,7 +67,8 @@ func TestWriteParsesWithOutlineTextAndPages(t *testing.T) {
 	// by its last byte, so Greek and Cyrillic come back garbled from it
 	// (pdftotext reads them; the ACCORD_E2E stage checks that).
 	for _, want := range []string{"Securing consumer IoT", "default passwords", "ETSI EN 303 645", fmt.Sprintf("Page 1 of %d", r.NumPage()),
-		fmt.Sprintf("Page %d of %d", r.NumPage(), r.NumPage()), "Unique passwords | PSTI", "Bold in a quote"} {
+		fmt.Sprintf("Page %d of %d", r.NumPage(), r.NumPage()), "Unique passwords | PSTI", "Bold in a quote",
+		"Some text is in a script this PDF cannot show"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the text lacks %q", want)
 		}
@@ -78,8 +81,8 @@ func TestWriteParsesWithOutlineTextAndPages(t *testing.T) {
 	for _, c := range out.Child[0].Child {
 		titles = append(titles, c.Title)
 	}
-	if len(titles) != 2 || titles[0] != "Summary" || titles[1] != "Recommendations" {
-		t.Errorf("got level-1 outline %q, want Summary and Recommendations", titles)
+	if len(titles) != 2 || titles[0] != "Executive summary" || titles[1] != "Recommendations" {
+		t.Errorf("got level-1 outline %q, want Executive summary and Recommendations", titles)
 	}
 	if n := len(out.Child[0].Child[1].Child); n != 40 {
 		t.Errorf("got %d level-2 entries under Recommendations, want 40", n)

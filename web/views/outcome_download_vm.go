@@ -1,6 +1,10 @@
 package views
 
-import "html/template"
+import (
+	"html/template"
+
+	"github.com/dc-isss/accord/content"
+)
 
 // OutcomeFile is an edition as the self-contained HTML download shows
 // it. Every URL in it is absolute: the file is read away from the site,
@@ -13,8 +17,8 @@ type OutcomeFile struct {
 	Group         string
 	URL           string // the stable URL of the edition
 	Summary       string
-	// Text is the version's sanitised HTML, paragraph anchors kept and
-	// links made absolute.
+	// Text is the version's sanitised HTML, paragraph anchors kept,
+	// headings numbered and links made absolute.
 	Text            template.HTML
 	Recommendations []OutcomeFileRecommendation
 	Consultations   []OutcomeFileConsultation
@@ -30,10 +34,27 @@ type OutcomeFileRecommendation struct {
 	Items    []OutcomeFileLink
 	Reviewed []OutcomeFileLink // mapped challenges, reviewed mappings
 	// Unreviewed are mapped challenges whose mappings nobody reviewed.
-	Unreviewed []OutcomeFileLink
-	Comments   int
+	Unreviewed   []OutcomeFileLink
+	CommentTotal int
 	// Dispositions sums its comments by disposition, in words.
 	Dispositions string
+	// Comments are the comments kept in the record, each standing for
+	// its near-identical copies too.
+	Comments []OutcomeFileComment
+	// Resolution is the absolute URL of the resolution table that lists
+	// every comment, when the record keeps fewer than CommentTotal.
+	Resolution string
+}
+
+// OutcomeFileComment is one comment of the consultation on a
+// recommendation, with the answer it had at publication.
+type OutcomeFileComment struct {
+	Label, Href string
+	// Facts are group, country, type and near-identical copies, in words.
+	Facts   string
+	Excerpt string
+	// Answer is the disposition and its rationale, or that there was none.
+	Answer string
 }
 
 // OutcomeFileLink is a link with words after it.
@@ -54,6 +75,13 @@ type OutcomeFileConsultation struct {
 	Dispositions []OutcomeFileCount
 	Countries    []OutcomeFileCount
 	Resolution   string // the resolution table's absolute URL
+	// Published is the version published; Redline the changes to it from
+	// the version consulted, and RecordHref where the edition's page
+	// shows them.
+	Published  int
+	Redline    content.Redline
+	Changes    string // the redline's totals in words
+	RecordHref string
 }
 
 // OutcomeFileCount is one row of a count table.
@@ -88,12 +116,16 @@ blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #bbb;color:#333
 .trace h3{margin-top:.75rem}
 .trace ul{padding-left:1.25rem}
 .note{color:#444}
+ins{background:#e3f4e1;text-decoration:underline}
+del{background:#fbe4e4;text-decoration:line-through}
+.redline-label{font:600 .85rem system-ui,sans-serif;margin-right:.4em}
+.secnum{color:#555;text-decoration:none;margin-right:.4em}
 footer{margin-top:3rem;font:.85rem system-ui,sans-serif;color:#444}
 @media print{
 body{max-width:none;margin:0;font-size:11pt}
 a{color:inherit}
 .text a[href^="http"]::after,.trace a[href^="http"]::after{content:" <" attr(href) ">";font-size:.8em;word-break:break-all}
-.para-ref{display:none}
+.para-ref:not(.secnum){display:none}
 h2,h3{break-after:avoid}
 .trace,table,blockquote,pre{break-inside:avoid}
 @page{size:A4;margin:18mm}
