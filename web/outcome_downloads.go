@@ -250,9 +250,6 @@ func withOutcomeURLs(t *content.OutcomeText) {
 	t.RecordURL = func(k string) string { return edition + "#record-" + url.PathEscape(k) }
 }
 
-// editionPath is views.EditionURL under its older name, for the sitemap.
-func editionPath(slug string, n int) string { return views.EditionURL(slug, n) }
-
 // outcomeFileView shapes an edition for the HTML download.
 func outcomeFileView(t content.OutcomeText, v store.Version) (views.OutcomeFile, error) {
 	text, err := selfContained(v.HTML, t.Site, headingNumbers(v))

@@ -17,11 +17,7 @@ import (
 var handBuilt = []string{"/policies/", "/documents/", "/consultations/", "/outcomes/", "/frameworks/", "/editions/"}
 
 // urlExceptions are files allowed to join those literals, and why.
-var urlExceptions = map[string]string{
-	// editionPath builds the stable address of an edition for the
-	// downloads; it is to become views.EditionURL there.
-	"outcome_downloads.go": "editionPath",
-}
+var urlExceptions = map[string]string{}
 
 // TestURLsBuiltByViewsHelpers fails when a handler joins a page path by
 // hand ("/outcomes/" + slug) instead of calling the views helper.
