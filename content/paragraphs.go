@@ -99,7 +99,7 @@ func splitBlocks(doc ast.Node, source []byte) []Block {
 }
 
 // plainText is the text of a block as a reader would read it aloud, with
-// citations as written, soft line breaks as spaces, table cells separated
+// characters rather than HTML entities, citations as written, soft line breaks as spaces, table cells separated
 // by " | " and rows, list items and paragraphs by new lines.
 func plainText(n ast.Node, source []byte) string {
 	var b strings.Builder
@@ -116,7 +116,13 @@ func plainText(n ast.Node, source []byte) string {
 			}
 			return
 		case *ast.String:
-			b.Write(x.Value)
+			// The typographer's quotes and dashes are HTML entities
+			// ("&rsquo;"); plain text holds the characters themselves.
+			if x.IsRaw() && !x.IsCode() {
+				b.Write(x.Value)
+			} else {
+				b.WriteString(html.UnescapeString(string(x.Value)))
+			}
 			return
 		case *ast.AutoLink:
 			b.Write(x.URL(source))
