@@ -8,6 +8,7 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -80,19 +81,77 @@ func (citeParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 		return nil
 	}
 	n := &citeNode{Raw: string(line[:end+1]), Offset: seg.Start}
-	if line[1] == '@' {
-		n.CiteKind = "policy"
-		if m := policyCiteRE.FindStringSubmatch(inner); m != nil {
-			n.Target, n.Ref = m[1], m[2]
-		} else {
-			n.Target = inner
-		}
-	} else {
-		n.CiteKind = "item"
-		n.Target = inner
-	}
+	n.CiteKind, n.Target, n.Ref = parseCite(line[1], inner)
 	block.Advance(end + 1)
 	return n
+}
+
+// parseCite reads what a citation says from its marker ('@' or '#') and
+// the text between the marker and the closing bracket.
+func parseCite(marker byte, inner string) (kind, target, ref string) {
+	if marker != '@' {
+		return "item", inner, ""
+	}
+	if m := policyCiteRE.FindStringSubmatch(inner); m != nil {
+		return "policy", m[1], m[2]
+	}
+	return "policy", inner, ""
+}
+
+
+// plainCiteRE finds citations in a block's plain text, where they stand
+// as written; a link such as [@handle](url) is told apart by what follows.
+var plainCiteRE = regexp.MustCompile(`\[([@#])([^\]\[\n]+)\](\()?`)
+
+// LabelCitations gives a copy of v whose blocks' plain text shows each
+// citation as the page shows it (a policy's short title, an item's code)
+// instead of the markup written, so that a redline reads like the text.
+// A citation that no longer resolves keeps its markup, as the page keeps
+// it for a citation it cannot resolve. Items need no look-up: a saved
+// version's citations all resolved when it was saved.
+func LabelCitations(ctx context.Context, v store.Version, r Resolver) (store.Version, error) {
+	policies := map[string]*store.Policy{} // nil: not found
+	var failed error
+	label := func(raw string) string {
+		m := plainCiteRE.FindStringSubmatch(raw)
+		if m[3] != "" || failed != nil {
+			return raw
+		}
+		inner := strings.TrimSpace(m[2])
+		if inner == "" {
+			return raw
+		}
+		kind, target, ref := parseCite(m[1][0], inner)
+		if kind == "item" {
+			return CitationLabel("item", target, "", "")
+		}
+		p, seen := policies[target]
+		if !seen {
+			if store.ValidSlug(target) {
+				got, err := r.Policy(ctx, target)
+				switch {
+				case err == nil:
+					p = &got
+				case !errors.Is(err, store.ErrNotFound):
+					failed = fmt.Errorf("label citation %s: %w", raw, err)
+				}
+			}
+			policies[target] = p
+		}
+		if p == nil || (ref != "" && !slices.ContainsFunc(p.Provisions, func(pv store.Provision) bool { return pv.Ref == ref })) {
+			return raw
+		}
+		return CitationLabel("policy", target, ref, p.DisplayTitle())
+	}
+	out := v
+	out.Paragraphs = make([]store.Paragraph, len(v.Paragraphs))
+	for i, p := range v.Paragraphs {
+		if p.Kind != "code" && strings.Contains(p.Text, "[") {
+			p.Text = plainCiteRE.ReplaceAllStringFunc(p.Text, label)
+		}
+		out.Paragraphs[i] = p
+	}
+	return out, failed
 }
 
 // citeRenderer writes a resolved citation as a link with the policy's short

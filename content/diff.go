@@ -1,6 +1,7 @@
 package content
 
 import (
+	"html"
 	"regexp"
 	"sort"
 
@@ -59,7 +60,12 @@ type SectionChange struct {
 // Diff compares two versions of a document. Blocks are paired by their
 // stable ids, which already follow edits, moves, splits and merges; each
 // pair's text is compared word by word.
+//
+// Block text is compared as characters: versions saved before plain text
+// was decoded hold the typographer's entities ("&rsquo;"), which a page
+// would otherwise show as written.
 func Diff(from, to store.Version) Redline {
+	from, to = decoded(from), decoded(to)
 	r := Redline{From: from.Number, To: to.Number}
 	oldIdx := map[string]int{}
 	for i, p := range from.Paragraphs {
@@ -118,6 +124,20 @@ func Diff(from, to store.Version) Redline {
 	flushDeleted(len(from.Paragraphs))
 	r.summarise(from, to)
 	return r
+}
+
+// decoded is a copy of v whose blocks' text, code aside, has its HTML
+// entities decoded.
+func decoded(v store.Version) store.Version {
+	ps := make([]store.Paragraph, len(v.Paragraphs))
+	for i, p := range v.Paragraphs {
+		if p.Kind != "code" { // code is shown as written
+			p.Text = html.UnescapeString(p.Text)
+		}
+		ps[i] = p
+	}
+	v.Paragraphs = ps
+	return v
 }
 
 // summarise counts the changes overall and per section.

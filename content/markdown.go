@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"regexp"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -42,6 +43,8 @@ func NewMarkdown() *Markdown {
 	p.AllowAttrs("class").Matching(bluemonday.SpaceSeparatedTokens).OnElements("a", "sup", "section", "ol", "li", "hr", "span", "div")
 	// Paragraph anchors of document versions (see anchorNode).
 	p.AllowAttrs("id").Matching(paragraphAnchorRE).OnElements("a")
+	// Their pilcrow is hidden from screen readers, which read words.
+	p.AllowAttrs("aria-hidden").Matching(regexp.MustCompile(`^true$`)).OnElements("span")
 	p.RequireNoReferrerOnLinks(false)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 	cp := bluemonday.NewPolicy()
@@ -78,8 +81,10 @@ func (m *Markdown) Render(src string) (template.HTML, error) {
 	return template.HTML(m.policy.SanitizeBytes(buf.Bytes())), nil
 }
 
-// Sanitize passes HTML produced elsewhere (citations, highlights) through
-// the same policy.
+// Sanitize passes HTML produced elsewhere (citations, highlights, saved
+// versions) through the same policy. The paragraph anchors of versions
+// saved before their labels were worded for screen readers are relabelled
+// as AnchorLabel writes them now.
 func (m *Markdown) Sanitize(html string) template.HTML {
-	return template.HTML(m.policy.Sanitize(html))
+	return template.HTML(m.policy.Sanitize(relabelAnchors(html)))
 }

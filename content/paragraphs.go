@@ -99,7 +99,7 @@ func splitBlocks(doc ast.Node, source []byte) []Block {
 }
 
 // plainText is the text of a block as a reader would read it aloud, with
-// citations as written, soft line breaks as spaces, table cells separated
+// characters rather than HTML entities, citations as written, soft line breaks as spaces, table cells separated
 // by " | " and rows, list items and paragraphs by new lines.
 func plainText(n ast.Node, source []byte) string {
 	var b strings.Builder
@@ -116,7 +116,13 @@ func plainText(n ast.Node, source []byte) string {
 			}
 			return
 		case *ast.String:
-			b.Write(x.Value)
+			// The typographer's quotes and dashes are HTML entities
+			// ("&rsquo;"); plain text holds the characters themselves.
+			if x.IsRaw() && !x.IsCode() {
+				b.Write(x.Value)
+			} else {
+				b.WriteString(html.UnescapeString(string(x.Value)))
+			}
 			return
 		case *ast.AutoLink:
 			b.Write(x.URL(source))
@@ -165,7 +171,8 @@ var paragraphAnchorRE = regexp.MustCompile(`^p-[a-z0-9]{1,12}$`)
 // footnote.
 type anchorNode struct {
 	ast.BaseBlock
-	ID, Label string
+	ID    string
+	Block store.Paragraph // where the block stands, for its label
 }
 
 func (n *anchorNode) Kind() ast.NodeKind { return kindAnchor }
@@ -179,18 +186,85 @@ func renderAnchor(w util.BufWriter, source []byte, node ast.Node, entering bool)
 		return ast.WalkContinue, nil
 	}
 	n := node.(*anchorNode)
-	fmt.Fprintf(w, `<a class="para-ref" id="p-%s" href="#p-%s"><span class="visually-hidden">Paragraph </span>%s</a>`,
-		html.EscapeString(n.ID), html.EscapeString(n.ID), html.EscapeString(n.Label))
+	fmt.Fprintf(w, `<a class="para-ref" id="p-%s" href="#p-%s">%s</a>`,
+		html.EscapeString(n.ID), html.EscapeString(n.ID), AnchorLabel(n.Block))
 	if _, ok := node.Parent().(*ast.Document); ok {
 		_ = w.WriteByte('\n')
 	}
 	return ast.WalkSkipChildren, nil
 }
 
+// AnchorLabel is the HTML of a block's label in a link to it: the label
+// as people see it ("2.1 ¶2", store.Paragraph.Label), which a screen
+// reader announces in words ("Section 2.1 paragraph 2"): the pilcrow is
+// hidden from it and the words hidden from sight.
+func AnchorLabel(p store.Paragraph) string {
+	const (
+		pilcrow   = `<span aria-hidden="true">¶</span>`
+		section   = `<span class="visually-hidden">Section </span>`
+		paragraph = `<span class="visually-hidden">Paragraph </span>`
+		inSection = ` <span class="visually-hidden">paragraph </span>`
+	)
+	sec, n := html.EscapeString(p.Section), strconv.Itoa(p.Ordinal)
+	switch label := p.Label(); {
+	case p.Kind == "footnote", p.Ordinal == 0 && p.Section == "0":
+		return html.EscapeString(label) // "Note 1", "Title": words already
+	case p.Ordinal == 0:
+		return section + sec
+	case p.Section == "0":
+		return paragraph + pilcrow + n
+	default:
+		return section + sec + inSection + pilcrow + n
+	}
+}
+
+// oldAnchorLabelRE finds the label of a paragraph anchor as versions saved
+// before AnchorLabel wrote it: "Paragraph " hidden before any label.
+var oldAnchorLabelRE = regexp.MustCompile(`(<a class="para-ref" id="p-[a-z0-9]{1,12}" href="#p-[a-z0-9]{1,12}">)<span class="visually-hidden">Paragraph </span>([^<]*)</a>`)
+
+// labelRE reads a label that store.Paragraph.Label wrote.
+var labelRE = regexp.MustCompile(`^(?:Note (\d+)|Title|(?:([0-9.]+) )?¶(\d+)|([0-9.]+))$`)
+
+// relabelAnchors rewrites, in the HTML of a version saved earlier, the
+// paragraph anchors' labels as AnchorLabel writes them now.
+func relabelAnchors(s string) string {
+	if !strings.Contains(s, `<span class="visually-hidden">Paragraph </span>`) {
+		return s
+	}
+	return oldAnchorLabelRE.ReplaceAllStringFunc(s, func(a string) string {
+		m := oldAnchorLabelRE.FindStringSubmatch(a)
+		l := labelRE.FindStringSubmatch(html.UnescapeString(m[2]))
+		if l == nil {
+			return a
+		}
+		var p store.Paragraph
+		switch {
+		case l[1] != "":
+			p.Kind, p.Section, p.Ordinal = "footnote", "notes", atoi(l[1])
+		case l[3] != "":
+			p.Kind, p.Section, p.Ordinal = "paragraph", "0", atoi(l[3])
+			if l[2] != "" {
+				p.Section = l[2]
+			}
+		case l[4] != "":
+			p.Kind, p.Section = "heading", l[4]
+		default:
+			p.Kind, p.Section = "heading", "0"
+		}
+		return m[1] + AnchorLabel(p) + "</a>"
+	})
+}
+
+// atoi reads digits that a regular expression matched.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
 // insertAnchors puts an anchor before each block, which must carry ids.
 func insertAnchors(blocks []Block, ids []string) {
 	for i, b := range blocks {
-		a := &anchorNode{ID: ids[i], Label: b.Label()}
+		a := &anchorNode{ID: ids[i], Block: store.Paragraph{Section: b.Section, Ordinal: b.Ordinal, Kind: b.Kind}}
 		switch b.node.(type) {
 		case *ast.ListItem, *extast.Footnote:
 			if fc := b.node.FirstChild(); fc != nil {

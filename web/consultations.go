@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"math"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
@@ -556,7 +558,7 @@ func (s *Server) consultation(c echo.Context) error {
 	}
 	headings := map[string]string{}
 	for _, p := range v.Paragraphs {
-		b := views.ConsultedBlock{ID: p.ID, Label: p.Label(), Kind: p.Kind, HTML: s.md.Sanitize(p.HTML),
+		b := views.ConsultedBlock{ID: p.ID, Label: p.Label(), LabelHTML: template.HTML(content.AnchorLabel(p)), Kind: p.Kind, HTML: s.md.Sanitize(p.HTML),
 			Heading: p.Kind == "heading", Comments: counts[p.ID]}
 		if b.Heading {
 			if _, ok := headings[p.Section]; !ok {

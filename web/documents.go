@@ -395,6 +395,13 @@ func (s *Server) documentDiff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The redline shows citations as the text does, by their labels.
+	if a, err = content.LabelCitations(ctx, a, s.db); err != nil {
+		return fmt.Errorf("version %d of %s: %w", from, d.Slug, err)
+	}
+	if b, err = content.LabelCitations(ctx, b, s.db); err != nil {
+		return fmt.Errorf("version %d of %s: %w", to, d.Slug, err)
+	}
 	page := views.DiffPage{Base: s.base(c, fmt.Sprintf("Changes from version %d to %d of %s", from, to, d.Title)),
 		Doc: head(d), Red: content.Diff(a, b), Versions: visible}
 	page.NoIndex = true

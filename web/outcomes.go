@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -146,24 +147,34 @@ func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, ed st
 	if err != nil {
 		return err
 	}
-	// The consulted versions, read once each.
-	versions := map[int]store.Version{ed.Version: v}
+	// The versions the redlines compare, read once each, their citations
+	// written as the page shows them.
+	versions := map[int]store.Version{}
 	version := func(n int) (store.Version, error) {
 		if got, ok := versions[n]; ok {
 			return got, nil
 		}
-		got, err := s.db.Version(ctx, ed.Document, n)
-		if err != nil {
-			return store.Version{}, fmt.Errorf("consulted version %d of %s: %w", n, ed.Document, err)
+		got := v
+		if n != ed.Version {
+			if got, err = s.db.Version(ctx, ed.Document, n); err != nil {
+				return store.Version{}, fmt.Errorf("consulted version %d of %s: %w", n, ed.Document, err)
+			}
+		}
+		if got, err = content.LabelCitations(ctx, got, s.db); err != nil {
+			return store.Version{}, fmt.Errorf("version %d of %s: %w", n, ed.Document, err)
 		}
 		versions[n] = got
 		return got, nil
+	}
+	published, err := version(ed.Version)
+	if err != nil {
+		return err
 	}
 	consulted := len(ed.Record.Consultations) > 0
 	var panels []*views.Recommendation
 	for _, r := range ed.Record.Recommendations {
 		p := &views.Recommendation{Number: r.Number, Title: r.Title, Paragraph: r.Paragraph, Consulted: consulted,
-			CommentTotal: r.CommentTotal}
+			CommentTotal: r.CommentTotal, Level: panelLevel(r.Section)}
 		for _, cp := range r.Policies {
 			op := views.OutcomePolicy{Slug: cp.Slug, Title: cp.Title, Status: store.Label(cp.Status), Year: cp.Year, Missing: cp.Missing}
 			names := make([]string, len(cp.Jurisdictions))
@@ -192,12 +203,12 @@ func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, ed st
 			if err != nil {
 				return err
 			}
-			red := recommendationRedline(content.Diff(from, v), r.Paragraphs)
+			red := recommendationRedline(content.Diff(from, published), r.Paragraphs)
 			p.Redline = &red
 		}
 		panels = append(panels, p)
 	}
-	page.Parts, page.Recommendations = placePanels(s.md.Sanitize(v.HTML), v.Paragraphs, ed.Record.Recommendations, panels)
+	page.Parts, page.Recommendations = placePanels(shiftHeadings(s.md.Sanitize(v.HTML)), v.Paragraphs, ed.Record.Recommendations, panels)
 	for _, cr := range ed.Record.Consultations {
 		from, err := version(cr.Version)
 		if err != nil {
@@ -206,7 +217,7 @@ func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, ed st
 		loc := recordLocation(cr)
 		rec := views.ConsultationRecord{Slug: cr.Slug, Title: cr.Title, Version: cr.Version,
 			Opens: whenText(cr.OpensAt, loc), Closes: whenText(cr.ClosesAt, loc),
-			Approved: cr.Stats.Approved, Answered: cr.Stats.Answered, Redline: content.Diff(from, v), PublishedAfter: ed.Version}
+			Approved: cr.Stats.Approved, Answered: cr.Stats.Answered, Redline: content.Diff(from, published), PublishedAfter: ed.Version}
 		if cr.Stats.Approved > 0 {
 			rec.AnsweredShare = strconv.Itoa(cr.Stats.Answered*100/cr.Stats.Approved) + "%"
 		}
@@ -219,6 +230,33 @@ func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, ed st
 		page.Record = append(page.Record, rec)
 	}
 	return nil
+}
+
+// headingTagRE finds the heading tags of sanitised HTML, where a "<" that
+// is text is always escaped.
+var headingTagRE = regexp.MustCompile(`<(/?)h([1-6])([\s>])`)
+
+// shiftHeadings moves the document's headings one level down (h2 to h3,
+// and so on, h6 at most): on the outcome page the text is a section below
+// the page's h2 "Text".
+func shiftHeadings(h template.HTML) template.HTML {
+	return template.HTML(headingTagRE.ReplaceAllStringFunc(string(h), func(tag string) string {
+		m := headingTagRE.FindStringSubmatch(tag)
+		level := min(int(m[2][0]-'0')+1, 6)
+		return "<" + m[1] + "h" + strconv.Itoa(level) + m[3]
+	}))
+}
+
+// panelLevel is the level of a recommendation panel's heading: one below
+// the heading of the section the recommendation is (an h2 of the document
+// is an h3 on the page, so section "2.1", an h3, is an h4 and its panel
+// an h5); before the first section the text's own h2 stands above it.
+func panelLevel(section string) int {
+	level := 3 // below the page's h2 "Text"
+	if section != "" && strings.Trim(section, "0123456789.") == "" && section != "0" {
+		level = strings.Count(section, ".") + 4
+	}
+	return min(level, 6)
 }
 
 // recordLocation is the time zone of a recorded consultation, UTC when

@@ -145,7 +145,7 @@ func TestOutcomeTraceability(t *testing.T) {
 			if panel == nil {
 				t.Fatalf("no panel")
 			}
-			if h := panel.Find("h3").First().Text(); h != "Evidence and consultation for Recommendation "+n {
+			if h := panel.Find("h1, h2, h3, h4, h5, h6").First().Text(); h != "Evidence and consultation for Recommendation "+n {
 				t.Errorf("heading: got %q", h)
 			}
 			in := map[string]bool{}

@@ -133,11 +133,14 @@ func (q GuidingQuestion) Anchor() string { return "q-" + strconv.Itoa(q.Number) 
 
 // ConsultedBlock is one block of the consulted version.
 type ConsultedBlock struct {
-	ID      string
-	Label   string
-	Kind    string
-	HTML    template.HTML
-	Heading bool
+	ID    string
+	Label string
+	// LabelHTML is the label in a link to the block, worded for screen
+	// readers (content.AnchorLabel).
+	LabelHTML template.HTML
+	Kind      string
+	HTML      template.HTML
+	Heading   bool
 	// Comments is the number of approved comments on the block.
 	Comments int
 }

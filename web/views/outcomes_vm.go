@@ -115,9 +115,12 @@ type Recommendation struct {
 	Number    int
 	Title     string
 	Paragraph string // the id of its heading or block
-	Policies  []OutcomePolicy
-	Items     []OutcomeItem
-	Mapped    []OutcomeItem
+	// Level is the level of the panel's heading (3 to 6): one below the
+	// heading of the recommendation, or of the section its block is in.
+	Level    int
+	Policies []OutcomePolicy
+	Items    []OutcomeItem
+	Mapped   []OutcomeItem
 	// Consulted is set when a consultation preceded the edition.
 	Consulted    bool
 	Comments     []OutcomeComment
@@ -186,3 +189,7 @@ func (p OutcomePage) NotNewest() bool { return p.Edition < p.Newest }
 func EditionOf(n, of int) string {
 	return "Edition " + strconv.Itoa(n) + " of " + strconv.Itoa(of)
 }
+
+// subLevel is the level of the headings inside a panel: one below its own,
+// h6 at most.
+func (r *Recommendation) subLevel() int { return min(r.Level+1, 6) }
