@@ -98,7 +98,6 @@ func parseCite(marker byte, inner string) (kind, target, ref string) {
 	return "policy", inner, ""
 }
 
-
 // plainCiteRE finds citations in a block's plain text, where they stand
 // as written; a link such as [@handle](url) is told apart by what follows.
 var plainCiteRE = regexp.MustCompile(`\[([@#])([^\]\[\n]+)\](\()?`)
