@@ -42,6 +42,8 @@ type Outcome struct {
 	// Consulted is set when the newest edition's record holds a
 	// consultation (with comments or without).
 	Consulted bool
+	// All lists every edition, oldest first, without records.
+	All []Edition
 }
 
 // Archived reports whether members have since archived the document.

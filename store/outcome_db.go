@@ -373,35 +373,47 @@ func scanEdition(r interface{ Scan(...any) error }, extra ...any) (Edition, erro
 }
 
 // Outcomes lists the published documents, the most recently published
-// first, each with its newest edition (without the record).
+// first, each with its newest edition and the list of all its editions
+// (without records), in one read transaction.
 func (db *DB) Outcomes(ctx context.Context) ([]Outcome, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+editionCols+`, d.status, e.comments,
-		(SELECT COUNT(*) FROM editions x WHERE x.document_id = e.document_id),
-		json_array_length(e.record, '$.consultations') > 0
-		FROM editions e JOIN documents d ON d.id = e.document_id
-		WHERE e.number = (SELECT MAX(number) FROM editions x WHERE x.document_id = e.document_id)
-		ORDER BY e.published_at DESC, e.id DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("list outcomes: %w", err)
-	}
-	return collect(rows, func(r *sql.Rows) (Outcome, error) {
-		var o Outcome
-		var err error
-		o.Latest, err = scanEdition(r, &o.Status, &o.Comments, &o.Editions, &o.Consulted)
-		return o, err
+	var out []Outcome
+	err := db.view(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+editionCols+`, d.status, e.comments,
+			(SELECT COUNT(*) FROM editions x WHERE x.document_id = e.document_id),
+			json_array_length(e.record, '$.consultations') > 0
+			FROM editions e JOIN documents d ON d.id = e.document_id
+			WHERE e.number = (SELECT MAX(number) FROM editions x WHERE x.document_id = e.document_id)
+			ORDER BY e.published_at DESC, e.id DESC`)
+		if err != nil {
+			return fmt.Errorf("list outcomes: %w", err)
+		}
+		if out, err = collect(rows, func(r *sql.Rows) (Outcome, error) {
+			var o Outcome
+			var err error
+			o.Latest, err = scanEdition(r, &o.Status, &o.Comments, &o.Editions, &o.Consulted)
+			return o, err
+		}); err != nil {
+			return fmt.Errorf("list outcomes: %w", err)
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT `+editionCols+` FROM editions e JOIN documents d ON d.id = e.document_id
+			ORDER BY d.slug, e.number`)
+		if err != nil {
+			return fmt.Errorf("list editions: %w", err)
+		}
+		all, err := collect(rows, func(r *sql.Rows) (Edition, error) { return scanEdition(r) })
+		if err != nil {
+			return fmt.Errorf("list editions: %w", err)
+		}
+		byDoc := map[string][]Edition{}
+		for _, e := range all {
+			byDoc[e.Document] = append(byDoc[e.Document], e)
+		}
+		for i := range out {
+			out[i].All = byDoc[out[i].Latest.Document]
+		}
+		return nil
 	})
-}
-
-// AllEditions lists the editions of every document, the most recently
-// published first, at most limit, without their records: for feeds and
-// sitemaps, in one query.
-func (db *DB) AllEditions(ctx context.Context, limit int) ([]Edition, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+editionCols+` FROM editions e JOIN documents d ON d.id = e.document_id
-		ORDER BY e.published_at DESC, e.id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list editions: %w", err)
-	}
-	return collect(rows, func(r *sql.Rows) (Edition, error) { return scanEdition(r) })
+	return out, err
 }
 
 // Editions lists a document's editions, oldest first, without their
@@ -535,6 +547,11 @@ type OutcomeView struct {
 	// record's consultations were held on, by number.
 	Version   Version
 	Consulted map[int]Version
+	// Cited holds the policies that Version and the Consulted versions
+	// cite, as they are now (a citation shows a policy's short title,
+	// which may change), by slug; a cited slug that names no policy any
+	// more is absent.
+	Cited map[string]Policy
 }
 
 // OutcomeView reads edition n (0: the newest) of a document and all that
@@ -567,6 +584,26 @@ func (db *DB) OutcomeView(ctx context.Context, slug string, n int) (OutcomeView,
 			}
 			if out.Consulted[c.Version], err = versionIn(ctx, tx, slug, c.Version); err != nil {
 				return err
+			}
+		}
+		out.Cited = map[string]Policy{}
+		versions := []Version{out.Version}
+		for _, v := range out.Consulted {
+			versions = append(versions, v)
+		}
+		for _, v := range versions {
+			for _, c := range v.Citations {
+				if _, seen := out.Cited[c.Target]; seen || c.Kind != "policy" {
+					continue
+				}
+				p, err := loadPolicy(ctx, tx, c.Target)
+				if errors.Is(err, ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return fmt.Errorf("outcome %s: %w", slug, err)
+				}
+				out.Cited[c.Target] = p
 			}
 		}
 		return dropTakenDown(ctx, tx, slug, &out.Edition.Record)

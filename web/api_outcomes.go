@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -272,16 +273,12 @@ func (s *Server) apiOutcomes(c echo.Context) error {
 	}
 	list, err := s.db.Outcomes(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("list outcomes: %w", err)
 	}
 	items := []outcomeItemJSON{}
 	for i := (page - 1) * perPage; i < len(list) && i < page*perPage; i++ {
 		o := list[i]
-		editions, err := s.db.Editions(ctx, o.Latest.Document)
-		if err != nil {
-			return err
-		}
-		item := outcomeItemJSON{editionJSON: s.editionJSON(c, o.Latest), Editions: s.editionsJSON(c, editions),
+		item := outcomeItemJSON{editionJSON: s.editionJSON(c, o.Latest), Editions: s.editionsJSON(c, o.All),
 			EditionCount: o.Editions, Status: o.Status, Comments: o.Comments}
 		// The list points at each outcome's current page; links.page is
 		// the stable address of the edition listed.
@@ -303,22 +300,15 @@ func (s *Server) apiOutcome(c echo.Context) error {
 			return badRequest("edition", "edition must be an edition number, such as 1")
 		}
 	}
-	ed, err := s.db.Edition(ctx, slug, n)
+	view, err := s.db.OutcomeView(ctx, slug, n)
 	if err != nil {
 		return err
 	}
-	editions, err := s.db.Editions(ctx, slug)
-	if err != nil {
-		return err
-	}
-	d, err := s.db.Document(ctx, slug)
-	if err != nil {
-		return err
-	}
+	ed := view.Edition
 	out := outcomeJSON{outcomeItemJSON: outcomeItemJSON{editionJSON: s.editionJSON(c, ed),
-		Editions: s.editionsJSON(c, editions), EditionCount: len(editions), Status: d.Status,
+		Editions: s.editionsJSON(c, view.Editions), EditionCount: len(view.Editions), Status: view.Status,
 		Comments: ed.Record.Comments()}, Record: toRecordJSON(ed.Record)}
-	for _, e := range editions {
+	for _, e := range view.Editions {
 		out.Current = max(out.Current, e.Number)
 	}
 	return c.JSON(http.StatusOK, out)

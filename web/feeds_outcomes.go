@@ -20,15 +20,11 @@ func (s *Server) outcomesFeed(c echo.Context) error {
 	ctx := c.Request().Context()
 	outcomes, err := s.db.Outcomes(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("outcomes feed: %w", err)
 	}
 	var all []store.Edition
 	for _, o := range outcomes {
-		es, err := s.db.Editions(ctx, o.Latest.Document)
-		if err != nil {
-			return fmt.Errorf("outcomes feed: %w", err)
-		}
-		all = append(all, es...)
+		all = append(all, o.All...)
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		if !all[i].PublishedAt.Equal(all[j].PublishedAt) {
@@ -44,11 +40,10 @@ func (s *Server) outcomesFeed(c echo.Context) error {
 	}
 	o := s.absURL(c, "")
 	feed := atomFeed{Title: "Accord: published outcomes", ID: o + "/outcomes.atom", Updated: apiTime(s.now()),
-		Author: atomPerson{Name: "Accord"},
 		Links: []atomLink{{Href: o + "/outcomes.atom", Rel: "self", Type: "application/atom+xml"},
 			{Href: o + "/outcomes", Rel: "alternate", Type: "text/html"}}}
-	if group, err := s.db.GroupName(ctx); err == nil && group != "" {
-		feed.Author.Name = group
+	if feed.Author.Name, err = s.groupName(ctx); err != nil {
+		return fmt.Errorf("outcomes feed: %w", err)
 	}
 	if len(all) > 0 {
 		// Newest first: the feed changed when its first entry was published.

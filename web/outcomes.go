@@ -39,30 +39,12 @@ func (s *Server) outcomes(c echo.Context) error {
 	page := views.OutcomesPage{Base: s.base(c, "Outcomes")}
 	page.Description = "Published recommendations of the working group, each with the evidence it cites and the consultation that shaped it."
 	for _, o := range list {
-		consulted, err := s.consulted(c.Request().Context(), o)
-		if err != nil {
-			return err
-		}
 		page.Rows = append(page.Rows, views.OutcomeRow{Slug: o.Latest.Document, Title: o.Latest.Title, Summary: o.Latest.Summary,
 			Date: o.Latest.PublishedAt.Format(dateText), Edition: o.Latest.Number, Editions: o.Editions,
-			Comments: o.Comments, Consulted: consulted, Archived: o.Archived()})
+			Comments: o.Comments, Consulted: o.Consulted, Archived: o.Archived()})
 	}
 	noStoreForMembers(c)
 	return s.render(c, http.StatusOK, views.OutcomesView(page))
-}
-
-// consulted reports whether a consultation preceded an outcome's newest
-// edition. Comments answer it without a read; only an outcome without any
-// comment needs its record, to tell a silent consultation from none.
-func (s *Server) consulted(ctx context.Context, o store.Outcome) (bool, error) {
-	if o.Comments > 0 {
-		return true, nil
-	}
-	ed, err := s.db.Edition(ctx, o.Latest.Document, o.Latest.Number)
-	if err != nil {
-		return false, fmt.Errorf("outcome %s: %w", o.Latest.Document, err)
-	}
-	return len(ed.Record.Consultations) > 0, nil
 }
 
 // outcomePage shows one edition (0: the newest) of a published document:
@@ -71,30 +53,19 @@ func (s *Server) consulted(ctx context.Context, o store.Outcome) (bool, error) {
 // outcome, for editors too.
 func (s *Server) outcomePage(c echo.Context, slug string, n int) error {
 	ctx := c.Request().Context()
-	ed, err := s.db.Edition(ctx, slug, n)
+	view, err := s.db.OutcomeView(ctx, slug, n)
 	if err != nil {
 		return err
 	}
-	editions, err := s.db.Editions(ctx, slug)
-	if err != nil {
-		return fmt.Errorf("editions of %s: %w", slug, err)
-	}
-	d, err := s.db.Document(ctx, slug)
-	if err != nil {
-		return err
-	}
-	group, err := s.groupName(ctx)
-	if err != nil {
-		return err
-	}
+	ed, group := view.Edition, groupOrDefault(view.GroupName)
 	page := views.OutcomePage{Base: s.base(c, ed.Title), Slug: slug, Title: ed.Title, Summary: ed.Summary,
 		Edition: ed.Number, Version: ed.Version, Date: ed.PublishedAt.Format(dateText),
-		Archived: d.Status == store.StatusArchived}
+		Archived: view.Status == store.StatusArchived}
 	if n != 0 {
 		page.Title = fmt.Sprintf("%s, edition %d", ed.Title, ed.Number)
 	}
 	page.Description = ed.Summary
-	for _, e := range editions {
+	for _, e := range view.Editions {
 		page.Editions = append(page.Editions, views.EditionRow{Number: e.Number, Version: e.Version,
 			Date: e.PublishedAt.Format(dateText), Current: e.Number == ed.Number})
 		page.Newest = max(page.Newest, e.Number)
@@ -105,7 +76,7 @@ func (s *Server) outcomePage(c echo.Context, slug string, n int) error {
 	if userFrom(c).HasRole("editor") {
 		page.DocumentHref = views.DocumentURL(slug)
 	}
-	if err := s.outcomeBody(ctx, &page, ed); err != nil {
+	if err := s.outcomeBody(ctx, &page, view); err != nil {
 		return err
 	}
 	stable := s.absURL(c, views.EditionURL(slug, ed.Number))
@@ -122,27 +93,44 @@ func (s *Server) outcomePage(c echo.Context, slug string, n int) error {
 	return s.render(c, http.StatusOK, views.OutcomeView(page))
 }
 
-// groupName is the working group's name, the author of every edition; a
-// site that never set it is named after the application.
+// groupName is the working group's name, the author of every edition.
 func (s *Server) groupName(ctx context.Context) (string, error) {
 	g, err := s.db.GroupName(ctx)
 	if err != nil {
 		return "", fmt.Errorf("group name: %w", err)
 	}
-	if g == "" {
-		g = "Accord"
+	return groupOrDefault(g), nil
+}
+
+// groupOrDefault is the author of the site's editions: the group's name,
+// or, on a site that never set it, the application's.
+func groupOrDefault(name string) string {
+	if name == "" {
+		return "Accord"
 	}
-	return g, nil
+	return name
+}
+
+// citedPolicies resolves citations from the policies an OutcomeView read,
+// so that labelling a version's citations reads nothing more.
+type citedPolicies map[string]store.Policy
+
+func (c citedPolicies) Policy(_ context.Context, slug string) (store.Policy, error) {
+	if p, ok := c[slug]; ok {
+		return p, nil
+	}
+	return store.Policy{}, fmt.Errorf("policy %s: %w", slug, store.ErrNotFound)
+}
+
+func (c citedPolicies) Item(_ context.Context, framework, code string) (store.Item, error) {
+	return store.Item{}, fmt.Errorf("item %s/%s: items are not looked up here: %w", framework, code, store.ErrNotFound)
 }
 
 // outcomeBody fills the text of the edition's version, each
 // recommendation's panel placed after its last block, and the
 // consultation record.
-func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, ed store.Edition) error {
-	v, err := s.db.Version(ctx, ed.Document, ed.Version)
-	if err != nil {
-		return fmt.Errorf("edition %d of %s: %w", ed.Number, ed.Document, err)
-	}
+func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, view store.OutcomeView) error {
+	ed, v := view.Edition, view.Version
 	l, err := s.labels(ctx)
 	if err != nil {
 		return err
@@ -156,11 +144,13 @@ func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, ed st
 		}
 		got := v
 		if n != ed.Version {
-			if got, err = s.db.Version(ctx, ed.Document, n); err != nil {
-				return store.Version{}, fmt.Errorf("consulted version %d of %s: %w", n, ed.Document, err)
+			var ok bool
+			if got, ok = view.Consulted[n]; !ok {
+				return store.Version{}, fmt.Errorf("consulted version %d of %s: %w", n, ed.Document, store.ErrNotFound)
 			}
 		}
-		if got, err = content.LabelCitations(ctx, got, s.db); err != nil {
+		got, err := content.LabelCitations(ctx, got, citedPolicies(view.Cited))
+		if err != nil {
 			return store.Version{}, fmt.Errorf("version %d of %s: %w", n, ed.Document, err)
 		}
 		versions[n] = got

@@ -79,7 +79,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	// there with rel=canonical.
 	outcomes, err := s.db.Outcomes(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("sitemap: %w", err)
 	}
 	sm.URLs = append(sm.URLs, sitemapURL{Loc: o + "/outcomes"})
 	hasOutcome := map[string]bool{}
@@ -87,11 +87,7 @@ func (s *Server) sitemap(c echo.Context) error {
 		slug := oc.Latest.Document
 		hasOutcome[slug] = true
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.OutcomeURL(slug), LastMod: oc.Latest.PublishedAt.Format("2006-01-02")})
-		editions, err := s.db.Editions(ctx, slug)
-		if err != nil {
-			return err
-		}
-		for _, e := range editions {
+		for _, e := range oc.All {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.EditionURL(slug, e.Number), LastMod: e.PublishedAt.Format("2006-01-02")})
 		}
 	}
