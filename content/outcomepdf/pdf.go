@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -270,13 +271,121 @@ func (p *writer) runs(runs []Run, size float64) {
 		if r.Href != "" {
 			f.SetFont(fontFamily, style+"U", size)
 			f.SetTextColor(linkRed, linkGreen, linkBlue)
-			f.WriteLinkString(lh(size), text, r.Href)
+			p.flow(lh(size), text, r.Href)
 			f.SetTextColor(r0, g0, b0)
 			continue
 		}
 		f.SetFont(fontFamily, style, size)
-		f.Write(lh(size), text)
+		p.flow(lh(size), text, "")
 	}
+}
+
+// flow writes text in the current font from the current position,
+// wrapping at spaces, and a word wider than a whole line wherever it has
+// to. It breaks the lines itself and hands fpdf only pieces that fit:
+// fpdf's Write, given a long text, takes time quadratic in its length
+// (it converts the whole text to runes again for each character), so one
+// pasted URL or blob would cost minutes.
+func (p *writer) flow(h float64, text, href string) {
+	f := p.f
+	// A line's words go to fpdf together, as one piece of text.
+	var line strings.Builder
+	room, used := p.room(), 0.0
+	flush := func() {
+		if line.Len() == 0 {
+			return
+		}
+		if href != "" {
+			f.WriteLinkString(h, line.String(), href)
+		} else {
+			f.Write(h, line.String())
+		}
+		line.Reset()
+	}
+	newline := func() {
+		flush()
+		f.Ln(h)
+		room, used = p.room(), 0
+	}
+	atStart := func() bool { return line.Len() == 0 && p.atLineStart() }
+	for i, text := range strings.Split(text, "\n") {
+		if i > 0 {
+			newline()
+		}
+		for _, tok := range pieces(text) {
+			word := strings.TrimRight(tok, " ")
+			if word == "" && atStart() {
+				continue // a line starts with no space
+			}
+			for {
+				// fit measures no more of the word than the line holds.
+				n, w := p.fit(tok, room-used, atStart())
+				if n >= len(word) {
+					// The word fits; spaces that do not end the line.
+					line.WriteString(tok[:n])
+					used += w
+					if n < len(tok) {
+						newline()
+					}
+					break
+				}
+				if !atStart() {
+					newline()
+					continue
+				}
+				line.WriteString(tok[:n])
+				newline()
+				tok, word = tok[n:], word[n:]
+			}
+		}
+	}
+	flush()
+}
+
+// pieces splits a line into words, each with the spaces after it, and
+// the spaces before the first word.
+func pieces(line string) []string {
+	var out []string
+	start := 0
+	for i := 1; i <= len(line); i++ {
+		if i == len(line) || (line[i] != ' ' && line[i-1] == ' ') {
+			out = append(out, line[start:i])
+			start = i
+		}
+	}
+	return out
+}
+
+// room is the width left on the current line, as fpdf measures it.
+func (p *writer) room() float64 {
+	w, _ := p.f.GetPageSize()
+	_, _, right, _ := p.f.GetMargins()
+	// A hair less than fpdf's own limit, so that it never wraps again.
+	return w - right - p.f.GetX() - 2*p.f.GetCellMargin() - 0.01
+}
+
+func (p *writer) atLineStart() bool {
+	left, _, _, _ := p.f.GetMargins()
+	return p.f.GetX() <= left+0.01
+}
+
+// fit is the length in bytes, and the width, of the longest start of
+// word that fits in width; at least one character when first is set (at
+// the start of a line, where nothing narrower could go).
+func (p *writer) fit(word string, width float64, first bool) (int, float64) {
+	used := 0.0
+	for i, r := range word {
+		w := p.f.GetStringWidth(string(r))
+		if used+w > width {
+			if i == 0 && first {
+				_, n := utf8.DecodeRuneInString(word)
+				return n, w
+			}
+			return i, used
+		}
+		used += w
+	}
+	return len(word), used
 }
 
 // needs reports whether the blocks use the bold italic face (bold text in
