@@ -5,6 +5,7 @@
 package outcomepdf
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -83,7 +84,11 @@ const (
 func lh(size float64) float64 { return size * lineHeight * 25.4 / 72 }
 
 // Write lays out d as a PDF and writes it to w.
-func Write(w io.Writer, d Document) error {
+func Write(w io.Writer, d Document) error { return WriteContext(context.Background(), w, d) }
+
+// WriteContext is Write that gives up, with ctx's error, once ctx is done
+// (the reader who asked for the file has gone).
+func WriteContext(ctx context.Context, w io.Writer, d Document) error {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCatalogSort(true)
 	f.SetCreationDate(d.Date.UTC())
@@ -115,7 +120,10 @@ func Write(w io.Writer, d Document) error {
 	})
 	p := &writer{f: f}
 	p.titlePage(d)
-	for _, b := range d.Blocks {
+	for i, b := range d.Blocks {
+		if i%32 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("write the outcome PDF: %w", ctx.Err())
+		}
 		p.block(b)
 	}
 	if err := f.Output(w); err != nil {
