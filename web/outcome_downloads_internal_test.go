@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,5 +68,49 @@ func TestOutcomePDFNotice(t *testing.T) {
 				t.Errorf("got notice link %q, want the HTML edition", d.Notice[1].Href)
 			}
 		})
+	}
+}
+
+// TestOutcomeFilesBudget: the download cache holds no more bytes than its
+// budget however many site addresses (forged Host headers) ask, and a
+// file too large to keep is not kept.
+func TestOutcomeFilesBudget(t *testing.T) {
+	var f outcomeFiles
+	body := make([]byte, 5<<20)
+	for i := range 40 {
+		f.put("https://host"+strconv.Itoa(i)+".example", newOutcomeFileEntry(body))
+		if f.bytes > outcomeFilesBytes {
+			t.Fatalf("after %d files: got %d bytes kept, want at most %d", i+1, f.bytes, outcomeFilesBytes)
+		}
+	}
+	if got, want := len(f.entries), outcomeFilesBytes/len(body); got != want {
+		t.Errorf("got %d files kept, want %d", got, want)
+	}
+	f.put("huge", newOutcomeFileEntry(make([]byte, outcomeFileMaxBytes+1)))
+	if _, ok := f.get("huge"); ok {
+		t.Error("a file over the size limit was kept")
+	}
+}
+
+// TestOutcomeFileSanitised: the HTML download shows the version's HTML
+// sanitised as the edition's page does, not as it was stored.
+func TestOutcomeFileSanitised(t *testing.T) {
+	s := &Server{md: content.NewMarkdown()}
+	text := content.OutcomeText{Slug: "iot", Title: "IoT", Edition: 1, Site: "https://a.example", URL: "https://a.example/outcomes/iot/editions/1"}
+	withOutcomeURLs(&text)
+	v := store.Version{Document: "iot", HTML: `<p>Hello<script>alert(1)</script> <a href="javascript:alert(1)" onclick="alert(2)">x</a>` +
+		`<iframe src="https://evil.example"></iframe></p>`}
+	f, err := s.outcomeFileView(text, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(f.Text)
+	for _, bad := range []string{"<script", "alert(", "onclick", "<iframe"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the HTML download keeps %q: %s", bad, got)
+		}
+	}
+	if !strings.Contains(got, "Hello") {
+		t.Errorf("got %q, want the text kept", got)
 	}
 }
