@@ -20,7 +20,7 @@ func (s *Server) outcomesFeed(c echo.Context) error {
 	ctx := c.Request().Context()
 	outcomes, err := s.db.Outcomes(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("outcomes feed: %w", err)
 	}
 	var all []store.Edition
 	for _, o := range outcomes {
@@ -42,14 +42,15 @@ func (s *Server) outcomesFeed(c echo.Context) error {
 	if len(all) > maxFeedEditions {
 		all = all[:maxFeedEditions]
 	}
+	group, err := s.groupName(ctx)
+	if err != nil {
+		return fmt.Errorf("outcomes feed: %w", err)
+	}
 	o := s.absURL(c, "")
 	feed := atomFeed{Title: "Accord: published outcomes", ID: o + "/outcomes.atom", Updated: apiTime(s.now()),
-		Author: atomPerson{Name: "Accord"},
+		Author: atomPerson{Name: group},
 		Links: []atomLink{{Href: o + "/outcomes.atom", Rel: "self", Type: "application/atom+xml"},
 			{Href: o + "/outcomes", Rel: "alternate", Type: "text/html"}}}
-	if group, err := s.db.GroupName(ctx); err == nil && group != "" {
-		feed.Author.Name = group
-	}
 	if len(all) > 0 {
 		// Newest first: the feed changed when its first entry was published.
 		feed.Updated = apiTime(all[0].PublishedAt)

@@ -126,7 +126,12 @@ func (s *Server) outcomeDownload(c echo.Context, slug string, edition int, forma
 	if err != nil {
 		return fmt.Errorf("outcome download %s edition %d: %w", slug, edition, err)
 	}
-	t, shorts, err := s.outcomeText(ctx, ov, s.absURL(c, ""))
+	// The group is named as the edition's page names it.
+	group, err := s.groupName(ctx)
+	if err != nil {
+		return fmt.Errorf("outcome download %s: %w", slug, err)
+	}
+	t, shorts, err := s.outcomeText(ctx, ov, s.absURL(c, ""), group)
 	if err != nil {
 		return err
 	}
@@ -260,10 +265,10 @@ func (s *Server) renderOutcomeFile(ctx context.Context, t content.OutcomeText, v
 // which the PDF prints in place of a title its fonts cannot draw. Short
 // titles and the names of cited policies and items are read now: a
 // policy may be renamed after publication.
-func (s *Server) outcomeText(ctx context.Context, ov store.OutcomeView, site string) (content.OutcomeText, map[string]string, error) {
+func (s *Server) outcomeText(ctx context.Context, ov store.OutcomeView, site, group string) (content.OutcomeText, map[string]string, error) {
 	e, v := ov.Edition, ov.Version
 	t := content.OutcomeText{Slug: e.Document, Title: e.Title, Edition: e.Number, Version: e.Version, Date: e.PublishedAt,
-		Group: groupOrDefault(ov.GroupName), Summary: e.Summary, Source: v.Source, Site: site, Framework: s.fwSlug, Record: e.Record,
+		Group: group, Summary: e.Summary, Source: v.Source, Site: site, Framework: s.fwSlug, Record: e.Record,
 		URL:      site + views.EditionURL(e.Document, e.Number),
 		Policies: map[string]string{}, Items: map[string]string{}, Countries: map[string]string{},
 		Redlines: map[string]content.Redline{}}
@@ -324,15 +329,6 @@ func (s *Server) outcomeText(ctx context.Context, ov store.OutcomeView, site str
 		}
 	}
 	return t, shorts, nil
-}
-
-// groupOrDefault is the name an edition is published under: the working
-// group's, or, on a site that never set one, the application's.
-func groupOrDefault(g string) string {
-	if g == "" {
-		return "Accord"
-	}
-	return g
 }
 
 // withOutcomeURLs gives the text of an edition the site's URL builders,

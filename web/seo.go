@@ -79,7 +79,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	// there with rel=canonical.
 	outcomes, err := s.db.Outcomes(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("sitemap: outcomes: %w", err)
 	}
 	sm.URLs = append(sm.URLs, sitemapURL{Loc: o + "/outcomes"})
 	hasOutcome := map[string]bool{}
@@ -89,7 +89,7 @@ func (s *Server) sitemap(c echo.Context) error {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.OutcomeURL(slug), LastMod: oc.Latest.PublishedAt.Format("2006-01-02")})
 		editions, err := s.db.Editions(ctx, slug)
 		if err != nil {
-			return err
+			return fmt.Errorf("sitemap: editions of %s: %w", slug, err)
 		}
 		for _, e := range editions {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.EditionURL(slug, e.Number), LastMod: e.PublishedAt.Format("2006-01-02")})
@@ -97,7 +97,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	}
 	docs, err := s.db.Documents(ctx, true) // published only: drafts are for members
 	if err != nil {
-		return err
+		return fmt.Errorf("sitemap: documents: %w", err)
 	}
 	for _, d := range docs {
 		if hasOutcome[d.Slug] {
@@ -108,7 +108,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	for page := 1; ; page++ {
 		list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1000, Page: page})
 		if err != nil {
-			return err
+			return fmt.Errorf("sitemap: policies page %d: %w", page, err)
 		}
 		for _, p := range list.Items {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: fmt.Sprintf("%s/policies/%s", o, p.Slug), LastMod: p.UpdatedAt.Format("2006-01-02")})
@@ -120,7 +120,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentType, "application/xml; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
 	if _, err := c.Response().Write([]byte(xml.Header)); err != nil {
-		return err
+		return fmt.Errorf("sitemap: write: %w", err)
 	}
 	return xml.NewEncoder(c.Response()).Encode(sm)
 }
