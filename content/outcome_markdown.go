@@ -10,6 +10,9 @@ import (
 	"github.com/yuin/goldmark/ast"
 )
 
+// DateLayout is how outcomes write a day: "4 May 2026".
+const DateLayout = "2 January 2006"
+
 // OutcomeText is what the downloads of an edition are made from. Every
 // URL it prints comes from the builders, which web fills from its own URL
 // helpers (content may not know the site's routes), so the text depends
@@ -75,7 +78,7 @@ func (m *Markdown) OutcomeMarkdown(t OutcomeText) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", mdEscape(t.Title))
 	fmt.Fprintf(&b, "- Edition: %d\n", t.Edition)
-	fmt.Fprintf(&b, "- Published: %s\n", t.Date.UTC().Format("2 January 2006"))
+	fmt.Fprintf(&b, "- Published: %s\n", t.Date.UTC().Format(DateLayout))
 	if t.Group != "" {
 		fmt.Fprintf(&b, "- Published by: %s\n", mdEscape(t.Group))
 	}
@@ -272,14 +275,10 @@ func RedlineTotals(r Redline) string {
 }
 
 func (t OutcomeText) writeConsultation(b *strings.Builder, c store.ConsultationRecord) {
-	loc, err := time.LoadLocation(c.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	const layout = "2 January 2006"
+	loc := c.Location()
 	fmt.Fprintf(b, "\n### %s\n\n", mdEscape(c.Title))
 	fmt.Fprintf(b, "- Version consulted: %d\n", c.Version)
-	fmt.Fprintf(b, "- Open from %s to %s\n", c.OpensAt.In(loc).Format(layout), c.ClosesAt.In(loc).Format(layout))
+	fmt.Fprintf(b, "- Open from %s to %s\n", c.OpensAt.In(loc).Format(DateLayout), c.ClosesAt.In(loc).Format(DateLayout))
 	fmt.Fprintf(b, "- Approved comments: %d, of which %d answered\n", c.Stats.Approved, c.Stats.Answered)
 	if g := countList(c.Stats.ByGroup, store.Label); g != "" {
 		fmt.Fprintf(b, "- By stakeholder group: %s\n", g)

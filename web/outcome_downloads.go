@@ -357,7 +357,7 @@ func (s *Server) outcomeFileView(t content.OutcomeText, v store.Version) (views.
 	if err != nil {
 		return views.OutcomeFile{}, fmt.Errorf("outcome %s edition %d as HTML: %w", v.Document, t.Edition, err)
 	}
-	f := views.OutcomeFile{Title: t.Title, Edition: t.Edition, Date: t.Date.UTC().Format("2 January 2006"),
+	f := views.OutcomeFile{Title: t.Title, Edition: t.Edition, Date: t.Date.UTC().Format(dateText),
 		DateISO: t.Date.UTC().Format("2006-01-02"), Group: t.Group, URL: t.URL, Summary: t.Summary, Text: text}
 	for _, r := range t.Record.Recommendations {
 		fr := views.OutcomeFileRecommendation{Heading: content.RecommendationHeading(r), Anchor: "#p-" + r.Paragraph,
@@ -421,9 +421,8 @@ func (s *Server) outcomeFileView(t content.OutcomeText, v store.Version) (views.
 // consultationDays are the first and last days of a consultation in its
 // own time zone.
 func consultationDays(k store.ConsultationRecord) (string, string) {
-	loc := store.Consultation{Timezone: k.Timezone}.Location()
-	const layout = "2 January 2006"
-	return k.OpensAt.In(loc).Format(layout), k.ClosesAt.In(loc).Format(layout)
+	loc := k.Location()
+	return k.OpensAt.In(loc).Format(dateText), k.ClosesAt.In(loc).Format(dateText)
 }
 
 // headingNumbers are the section numbers of a version's headings, by the
@@ -454,7 +453,7 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode && c.DataAtom == atom.Img {
-				n.InsertBefore(&html.Node{Type: html.TextNode, Data: attrOf(c, "alt")}, c)
+				n.InsertBefore(&html.Node{Type: html.TextNode, Data: attr(c, "alt")}, c)
 				n.RemoveChild(c)
 			} else {
 				fix(c)
@@ -488,7 +487,7 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 		skip[n] = true
 		for j := i - 1; j >= 0; j-- {
 			if p := nodes[j]; p.Type == html.ElementNode {
-				if p.DataAtom == atom.A && strings.Contains(" "+attrOf(p, "class")+" ", " para-ref ") {
+				if p.DataAtom == atom.A && strings.Contains(" "+attr(p, "class")+" ", " para-ref ") {
 					skip[p] = true
 				}
 				break
@@ -497,7 +496,7 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 		break
 	}
 	for i, n := range nodes {
-		if skip[n] || n.Type != html.ElementNode || n.DataAtom != atom.A || sections[attrOf(n, "id")] == "" {
+		if skip[n] || n.Type != html.ElementNode || n.DataAtom != atom.A || sections[attr(n, "id")] == "" {
 			continue
 		}
 		// The anchor of a heading becomes its number, inside it.
@@ -509,8 +508,8 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 			if h.Type == html.ElementNode && (h.DataAtom == atom.H2 || h.DataAtom == atom.H3 || h.DataAtom == atom.H4 ||
 				h.DataAtom == atom.H5 || h.DataAtom == atom.H6) {
 				num := &html.Node{Type: html.ElementNode, Data: "a", DataAtom: atom.A, Attr: []html.Attribute{
-					{Key: "class", Val: "para-ref secnum"}, {Key: "id", Val: attrOf(n, "id")}, {Key: "href", Val: attrOf(n, "href")}}}
-				num.AppendChild(&html.Node{Type: html.TextNode, Data: sections[attrOf(n, "id")]})
+					{Key: "class", Val: "para-ref secnum"}, {Key: "id", Val: attr(n, "id")}, {Key: "href", Val: attr(n, "href")}}}
+				num.AppendChild(&html.Node{Type: html.TextNode, Data: sections[attr(n, "id")]})
 				h.InsertBefore(num, h.FirstChild)
 				h.InsertBefore(&html.Node{Type: html.TextNode, Data: " "}, num.NextSibling)
 				skip[n] = true
@@ -531,15 +530,6 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 	return template.HTML(b.String()), nil //nolint:gosec // sanitised when saved; only attributes were removed or made absolute
 }
 
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
 // outcomePDF lays an edition out for the PDF: the title page, then the
 // text block by block, headings numbered, each recommendation's
 // traceability after its last block, and the consultation record. When
@@ -550,7 +540,7 @@ func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string
 	// rendering, the words of the slug, in brackets (DECISIONS §4).
 	d := outcomepdf.Document{Title: outcomepdf.PolicyTitle(t.Title, "", v.Document), Author: t.Group, Summary: t.Summary, Date: t.Date,
 		Fields: []outcomepdf.Field{{Label: "Edition", Value: strconv.Itoa(t.Edition)},
-			{Label: "Published", Value: t.Date.UTC().Format("2 January 2006")}}}
+			{Label: "Published", Value: t.Date.UTC().Format(dateText)}}}
 	if t.Group != "" {
 		d.Fields = append(d.Fields, outcomepdf.Field{Label: "Published by", Value: t.Group})
 	}
@@ -584,7 +574,7 @@ func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string
 		switch p.Kind {
 		case "heading":
 			d.Blocks = append(d.Blocks, outcomepdf.Block{Kind: outcomepdf.KindHeading, Level: strings.Count(p.Section, ".") + 1,
-				Runs: []outcomepdf.Run{{Text: p.Section + " " + joinText(runs)}}})
+				Runs: []outcomepdf.Run{{Text: p.Section + " " + outcomepdf.PlainText(runs)}}})
 		case "list-item":
 			d.Blocks = append(d.Blocks, outcomepdf.Block{Kind: outcomepdf.KindListItem, Runs: runs})
 		case "quote":
@@ -634,14 +624,6 @@ func allPrintable(t content.OutcomeText, v store.Version, d outcomepdf.Document)
 		}
 	}
 	return true
-}
-
-func joinText(runs []outcomepdf.Run) string {
-	var b strings.Builder
-	for _, r := range runs {
-		b.WriteString(r.Text)
-	}
-	return b.String()
 }
 
 // tracePDF is one recommendation's traceability panel.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/content/outcomepdf"
 	"github.com/dc-isss/accord/store"
 )
 
@@ -28,7 +29,7 @@ func TestOutcomePDFScriptFallback(t *testing.T) {
 	}
 	var all []string
 	for _, b := range d.Blocks {
-		all = append(all, joinText(b.Runs))
+		all = append(all, outcomepdf.PlainText(b.Runs))
 	}
 	got := strings.Join(all, "\n")
 	for _, want := range []string{"Follow [GB/T 22239] now.", "Policy cited: [GB/T 22239]"} {
@@ -57,7 +58,7 @@ func TestOutcomePDFNotice(t *testing.T) {
 			v := store.Version{Document: "iot", Paragraphs: []store.Paragraph{
 				{ID: "p1", Kind: "paragraph", Section: "0", Ordinal: 1, Text: tc.text, HTML: "<p>" + tc.text + "</p>"}}}
 			d := outcomePDF(text, v, nil)
-			got := joinText(d.Notice)
+			got := outcomepdf.PlainText(d.Notice)
 			if tc.notice && got != want {
 				t.Errorf("got notice %q, want %q", got, want)
 			}

@@ -170,7 +170,7 @@ func (p *writer) block(b Block) {
 	f := p.f
 	switch b.Kind {
 	case KindHeading:
-		p.heading(joinRuns(b.Runs), b.Level)
+		p.heading(PlainText(b.Runs), b.Level)
 	case KindListItem:
 		f.SetFont(fontFamily, "", 10.5)
 		f.SetTextColor(0, 0, 0)
@@ -190,7 +190,7 @@ func (p *writer) block(b Block) {
 	case KindCode:
 		f.SetFont(monoFamily, "", 8.5)
 		f.SetTextColor(0x22, 0x22, 0x22)
-		f.MultiCell(0, lh(8.5), Printable(joinRuns(b.Runs)), "", "L", false)
+		f.MultiCell(0, lh(8.5), Printable(PlainText(b.Runs)), "", "L", false)
 		f.Ln(2.5)
 	case KindPanel:
 		if f.GetY() > 297-margin-25 {
@@ -202,7 +202,7 @@ func (p *writer) block(b Block) {
 		f.Ln(1.5)
 		f.SetFont(fontFamily, "B", 10)
 		f.SetTextColor(0x22, 0x22, 0x22)
-		f.MultiCell(0, lh(10), Printable(joinRuns(b.Runs)), "", "L", false)
+		f.MultiCell(0, lh(10), Printable(PlainText(b.Runs)), "", "L", false)
 		f.Ln(0.5)
 	case KindNote:
 		f.SetLeftMargin(margin + 4)
@@ -408,7 +408,8 @@ func needs(blocks []Block) (boldItalic, mono bool) {
 	return boldItalic, mono
 }
 
-func joinRuns(runs []Run) string {
+// PlainText is the text of runs, without their styles and links.
+func PlainText(runs []Run) string {
 	var b strings.Builder
 	for _, r := range runs {
 		b.WriteString(r.Text)
