@@ -115,3 +115,41 @@ func TestOutcomeFileSanitised(t *testing.T) {
 		t.Errorf("got %q, want the text kept", got)
 	}
 }
+
+// TestOutcomeRecordOrder: groups and dispositions with equal counts come
+// in one fixed order (the lists' own), so that one edition always gives
+// the same bytes under its strong ETag.
+func TestOutcomeRecordOrder(t *testing.T) {
+	k := store.ConsultationRecord{Slug: "k", Title: "K", Version: 1, Stats: store.CommentStats{Approved: 6,
+		ByGroup:       map[string]int{store.StakeholderGroups[2]: 2, store.StakeholderGroups[0]: 2, store.StakeholderGroups[1]: 2},
+		ByDisposition: map[string]int{store.DispositionValues[1]: 3, store.DispositionValues[0]: 3}}}
+	text := content.OutcomeText{Slug: "iot", Title: "IoT", Edition: 1, Site: "https://a.example", URL: "https://a.example/outcomes/iot/editions/1",
+		Record: store.Record{Consultations: []store.ConsultationRecord{k}}}
+	withOutcomeURLs(&text)
+	s := &Server{md: content.NewMarkdown()}
+	render := func() string {
+		var all []string
+		for _, b := range recordPDF(text) {
+			all = append(all, outcomepdf.PlainText(b.Runs))
+		}
+		f, err := s.outcomeFileView(text, store.Version{Document: "iot"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range f.Consultations {
+			for _, g := range append(c.Groups, c.Dispositions...) {
+				all = append(all, g.Name)
+			}
+		}
+		return strings.Join(all, "\n") + s.md.OutcomeMarkdown(text)
+	}
+	want := render()
+	if !strings.Contains(want, store.Label(store.StakeholderGroups[0])+": 2\n"+store.Label(store.StakeholderGroups[1])+": 2") {
+		t.Errorf("the groups are not in their list's order:\n%s", want)
+	}
+	for range 20 {
+		if got := render(); got != want {
+			t.Fatalf("two renderings of one record differ:\n%s\n---\n%s", got, want)
+		}
+	}
+}

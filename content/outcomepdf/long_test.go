@@ -2,6 +2,8 @@ package outcomepdf
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +75,16 @@ func BenchmarkWriteLongWord(b *testing.B) {
 		if err := Write(&buf, d); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestWriteContextStops: a rendering whose reader has gone stops with the
+// context's error.
+func TestWriteContextStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var buf bytes.Buffer
+	if err := WriteContext(ctx, &buf, sampleDoc()); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
 	}
 }
