@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -150,6 +151,37 @@ func TestOutcomeRecordOrder(t *testing.T) {
 	for range 20 {
 		if got := render(); got != want {
 			t.Fatalf("two renderings of one record differ:\n%s\n---\n%s", got, want)
+		}
+	}
+}
+
+// TestOutcomeFileOnce: readers asking for one download at the same moment
+// share one rendering (and so one copy of the bytes).
+func TestOutcomeFileOnce(t *testing.T) {
+	s := &Server{md: content.NewMarkdown(), renderSlots: make(chan struct{}, 2)}
+	text := content.OutcomeText{Slug: "iot", Title: "IoT", Edition: 1, Site: "https://a.example", URL: "https://a.example/outcomes/iot/editions/1",
+		Source: "# IoT\n\n" + strings.Repeat("A long text to render. ", 20000)}
+	withOutcomeURLs(&text)
+	const readers = 8
+	start := make(chan struct{})
+	got := make(chan *byte, readers)
+	for range readers {
+		go func() {
+			<-start
+			e, err := s.outcomeFile(context.Background(), text, store.Version{Document: "iot"}, nil, formatMarkdown)
+			if err != nil {
+				t.Error(err)
+				got <- nil
+				return
+			}
+			got <- &e.body[0]
+		}()
+	}
+	close(start)
+	first := <-got
+	for range readers - 1 {
+		if p := <-got; p != first {
+			t.Fatal("two readers got two renderings of one file")
 		}
 	}
 }
