@@ -10,6 +10,9 @@ import (
 	"github.com/yuin/goldmark/ast"
 )
 
+// DateLayout is how outcomes write a day: "4 May 2026".
+const DateLayout = "2 January 2006"
+
 // OutcomeText is what the downloads of an edition are made from. Every
 // URL it prints comes from the builders, which web fills from its own URL
 // helpers (content may not know the site's routes), so the text depends
@@ -75,13 +78,14 @@ func (m *Markdown) OutcomeMarkdown(t OutcomeText) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", mdEscape(t.Title))
 	fmt.Fprintf(&b, "- Edition: %d\n", t.Edition)
-	fmt.Fprintf(&b, "- Published: %s\n", t.Date.UTC().Format("2 January 2006"))
+	fmt.Fprintf(&b, "- Published: %s\n", t.Date.UTC().Format(DateLayout))
 	if t.Group != "" {
 		fmt.Fprintf(&b, "- Published by: %s\n", mdEscape(t.Group))
 	}
 	fmt.Fprintf(&b, "- Stable URL: <%s>\n\n", t.URL)
 	if s := strings.TrimSpace(t.Summary); s != "" {
-		fmt.Fprintf(&b, "## Executive summary\n\n%s\n\n", s)
+		// The summary is plain text, as everywhere else it is shown.
+		fmt.Fprintf(&b, "## Executive summary\n\n%s\n\n", mdEscape(s))
 	}
 	b.WriteString("## Text\n\n")
 	b.WriteString(strings.TrimSpace(m.resolveCitationLinks(t)))
@@ -271,14 +275,10 @@ func RedlineTotals(r Redline) string {
 }
 
 func (t OutcomeText) writeConsultation(b *strings.Builder, c store.ConsultationRecord) {
-	loc, err := time.LoadLocation(c.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	const layout = "2 January 2006"
+	loc := c.Location()
 	fmt.Fprintf(b, "\n### %s\n\n", mdEscape(c.Title))
 	fmt.Fprintf(b, "- Version consulted: %d\n", c.Version)
-	fmt.Fprintf(b, "- Open from %s to %s\n", c.OpensAt.In(loc).Format(layout), c.ClosesAt.In(loc).Format(layout))
+	fmt.Fprintf(b, "- Open from %s to %s\n", c.OpensAt.In(loc).Format(DateLayout), c.ClosesAt.In(loc).Format(DateLayout))
 	fmt.Fprintf(b, "- Approved comments: %d, of which %d answered\n", c.Stats.Approved, c.Stats.Answered)
 	if g := countList(c.Stats.ByGroup, store.Label); g != "" {
 		fmt.Fprintf(b, "- By stakeholder group: %s\n", g)
@@ -413,7 +413,57 @@ func countList(m map[string]int, name func(string) string) string {
 	return strings.Join(parts, ", ")
 }
 
-// mdEscape keeps text from being read as Markdown link or emphasis syntax.
-var mdEscaper = strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `*`, `\*`, `_`, `\_`, "`", "\\`", `<`, `\<`, `~`, `\~`)
+// mdEscaper keeps text from being read as Markdown link, emphasis, HTML
+// or entity syntax.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `*`, `\*`, `_`, `\_`, "`", "\\`", `<`, `\<`, `~`, `\~`, `&`, `\&`)
 
-func mdEscape(s string) string { return mdEscaper.Replace(s) }
+// mdEscape makes plain text print as written in Markdown: no link,
+// emphasis, HTML or entity, and no line of it read as a heading, quote,
+// list item or heading underline.
+func mdEscape(s string) string {
+	lines := strings.Split(mdEscaper.Replace(s), "\n")
+	for i, l := range lines {
+		lines[i] = mdEscapeLineStart(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// mdEscapeLineStart escapes the mark that would make a line a block, and
+// only such a mark, so that the raw text stays readable: a leading >, a
+// heading's #s, a list's -, + or "1." and "1)", a line of = or - (a
+// heading's underline, a rule), or a table's |.
+func mdEscapeLineStart(l string) string {
+	text := strings.TrimLeft(l, " \t")
+	indent := l[:len(l)-len(text)]
+	if text == "" {
+		return l
+	}
+	// ends reports whether the mark of n bytes ends where text does or
+	// before a space.
+	ends := func(n int) bool { return n == len(text) || text[n] == ' ' || text[n] == '\t' }
+	run := func(c byte) int {
+		n := 0
+		for n < len(text) && text[n] == c {
+			n++
+		}
+		return n
+	}
+	switch c := text[0]; {
+	case c == '>' || c == '|':
+		return indent + `\` + text
+	case c == '#' && run('#') <= 6 && ends(run('#')):
+		return indent + `\` + text
+	case (c == '-' || c == '+') && ends(1):
+		return indent + `\` + text
+	case (c == '-' || c == '=') && strings.Trim(text, string(c)+" \t") == "":
+		return indent + `\` + text
+	}
+	digits := 0
+	for digits < len(text) && digits < 10 && text[digits] >= '0' && text[digits] <= '9' {
+		digits++
+	}
+	if digits > 0 && digits < 10 && digits < len(text) && (text[digits] == '.' || text[digits] == ')') && ends(digits+1) {
+		return indent + text[:digits] + `\` + text[digits:]
+	}
+	return l
+}

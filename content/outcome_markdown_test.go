@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dc-isss/accord/store"
+	"github.com/yuin/goldmark"
 )
 
 func TestOutcomeMarkdown(t *testing.T) {
@@ -86,5 +87,31 @@ func TestOutcomeMarkdown(t *testing.T) {
 	}
 	if n := strings.Count(got, "# IoT security\n"); n != 1 {
 		t.Errorf("got the title heading %d times, want once (the source's h1 gives way to the title block)", n)
+	}
+}
+
+// TestOutcomeMarkdownSummaryIsText: the executive summary is plain text
+// in the Markdown download, as everywhere else: no link, image, HTML,
+// entity or block of Markdown comes of it.
+func TestOutcomeMarkdownSummaryIsText(t *testing.T) {
+	summary := "[x](javascript:alert(1)) <img src=x onerror=alert(1)> *a* AT&amp;T\n# Not a heading\n- not a list\n" +
+		"+ nor this\n1. nor this\n2) nor this\n> nor a quote\nplain\n===\n#hashtag 1.1 -x"
+	in := OutcomeText{Slug: "iot", Title: "IoT", Edition: 1, Summary: summary, Source: "# IoT\n\nText.\n", Site: "https://a.example",
+		ResolutionURL: func(string) string { return "" }, RecordURL: func(string) string { return "" }}
+	md := NewMarkdown()
+	out := md.OutcomeMarkdown(in)
+	var html strings.Builder
+	if err := goldmark.New().Convert([]byte(out), &html); err != nil {
+		t.Fatal(err)
+	}
+	_, got, _ := strings.Cut(html.String(), "<h2>Executive summary</h2>")
+	got, _, _ = strings.Cut(got, "<h2>Text</h2>")
+	want := "<p>[x](javascript:alert(1)) &lt;img src=x onerror=alert(1)&gt; *a* AT&amp;amp;T\n# Not a heading\n- not a list\n" +
+		"+ nor this\n1. nor this\n2) nor this\n&gt; nor a quote\nplain\n===\n#hashtag 1.1 -x</p>\n"
+	if !strings.Contains(out, "\n#hashtag 1.1 -x") {
+		t.Errorf("a mark that makes no block is escaped:\n%s", out)
+	}
+	if got = strings.TrimSpace(got) + "\n"; got != want {
+		t.Errorf("got summary HTML\n%q\nwant\n%q", got, want)
 	}
 }

@@ -191,6 +191,12 @@ type ConsultationRecord struct {
 	Stats    CommentStats `json:"stats"`
 }
 
+// Location is the time zone the consultation was held in, UTC if it does
+// not load, as Consultation.Location.
+func (c ConsultationRecord) Location() *time.Location {
+	return Consultation{Timezone: c.Timezone}.Location()
+}
+
 // RecommendationSpan is where a recommendation lies in a version, before
 // its evidence is gathered.
 type RecommendationSpan struct {

@@ -383,3 +383,17 @@ func TestEditionsForVersionsPublishedBefore(t *testing.T) {
 		t.Errorf("edition made on opening: got %+v, want edition 1 of version 1 dated when the version was published, with its record", e)
 	}
 }
+
+func TestConsultationRecordLocation(t *testing.T) {
+	for _, tc := range []struct{ zone, want string }{
+		{"Europe/Berlin", "Europe/Berlin"},
+		{"", "UTC"},
+		{"Nowhere/Else", "UTC"},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			if got := (store.ConsultationRecord{Timezone: tc.zone}).Location().String(); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -112,7 +112,7 @@ func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 		if p, ok := s.pages.get(seq, key); ok {
 			// Only a page known to be a 200 at this state is "not modified":
 			// an unknown URL with a guessed ETag still gets its 404.
-			if req.Header.Get("If-None-Match") == etag {
+			if etagMatches(req.Header.Get("If-None-Match"), etag) {
 				return c.NoContent(http.StatusNotModified)
 			}
 			h.Set(echo.HeaderContentType, p.contentType)

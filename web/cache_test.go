@@ -32,6 +32,12 @@ func TestPageCacheFollowsTheDatabase(t *testing.T) {
 	if w := anon.do(req); w.Code != http.StatusNotModified || w.Body.Len() != 0 {
 		t.Errorf("revalidation: %d with %d bytes, want 304 and no body", w.Code, w.Body.Len())
 	}
+	// A client holding several versions sends them all (RFC 9110 §13.1.2).
+	list := httptest.NewRequest(http.MethodGet, "/policies?jurisdiction=KE", nil)
+	list.Header.Set("If-None-Match", `W/"old", `+etag)
+	if w := anon.do(list); w.Code != http.StatusNotModified {
+		t.Errorf("revalidation with a list of ETags: %d, want 304", w.Code)
+	}
 	guess := httptest.NewRequest(http.MethodGet, "/policies/no-such-policy", nil)
 	guess.Header.Set("If-None-Match", etag)
 	if w := anon.do(guess); w.Code != http.StatusNotFound {

@@ -38,13 +38,15 @@ func (s *Server) outcomesFeed(c echo.Context) error {
 	if len(all) > maxFeedEditions {
 		all = all[:maxFeedEditions]
 	}
-	o := s.absURL(c, "")
-	feed := atomFeed{Title: "Accord: published outcomes", ID: o + "/outcomes.atom", Updated: apiTime(s.now()),
-		Links: []atomLink{{Href: o + "/outcomes.atom", Rel: "self", Type: "application/atom+xml"},
-			{Href: o + "/outcomes", Rel: "alternate", Type: "text/html"}}}
-	if feed.Author.Name, err = s.groupName(ctx); err != nil {
+	group, err := s.groupName(ctx)
+	if err != nil {
 		return fmt.Errorf("outcomes feed: %w", err)
 	}
+	o := s.absURL(c, "")
+	feed := atomFeed{Title: "Accord: published outcomes", ID: o + "/outcomes.atom", Updated: apiTime(s.now()),
+		Author: atomPerson{Name: group},
+		Links: []atomLink{{Href: o + "/outcomes.atom", Rel: "self", Type: "application/atom+xml"},
+			{Href: o + "/outcomes", Rel: "alternate", Type: "text/html"}}}
 	if len(all) > 0 {
 		// Newest first: the feed changed when its first entry was published.
 		feed.Updated = apiTime(all[0].PublishedAt)

@@ -3,12 +3,15 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +23,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/sync/singleflight"
 )
 
 // outcomeFileCSP lets the HTML download use its own inline stylesheet and
@@ -27,37 +31,79 @@ import (
 // still make no request.
 const outcomeFileCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// maxOutcomeFiles bounds the generated downloads kept in memory.
-const maxOutcomeFiles = 64
+// Limits of the download cache. A file is kept per site address (the
+// Host header when no base URL is set, since the files print absolute
+// links), so the byte budget, not the count, is what bounds the memory a
+// reader forging Host headers can make it hold.
+const (
+	maxOutcomeFiles     = 64
+	outcomeFilesBytes   = 64 << 20
+	outcomeFileMaxBytes = 16 << 20 // a larger file is made each time
+)
 
-// outcomeFiles keeps generated downloads of editions. An edition never
-// changes, so its PDF and HTML are made once per site address and group
-// name (both are printed in them). The zero value is ready to use.
+// outcomeFiles keeps generated downloads of editions, each with its
+// strong ETag, and makes each one once however many readers ask for it
+// at the same moment. The zero value is ready to use.
 type outcomeFiles struct {
-	mu sync.Mutex
-	m  map[string][]byte
+	mu      sync.Mutex
+	entries map[string]outcomeFileEntry
+	bytes   int // held by entries
+	flight  singleflight.Group
 }
 
-func (f *outcomeFiles) get(key string) ([]byte, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	b, ok := f.m[key]
-	return b, ok
+// outcomeFileEntry is one generated file and the hash of its bytes.
+type outcomeFileEntry struct {
+	body []byte
+	sum  string
 }
 
-func (f *outcomeFiles) put(key string, b []byte) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.m == nil {
-		f.m = map[string][]byte{}
+// etag is the file's strong ETag as one request receives it: the gzip
+// middleware sends other bytes to a client that accepts gzip.
+func (e outcomeFileEntry) etag(gz bool) string {
+	if gz {
+		return `"dl-` + e.sum + `-gzip"`
 	}
-	if len(f.m) >= maxOutcomeFiles {
-		for k := range f.m { // any one: editions are all alike to keep
-			delete(f.m, k)
+	return `"dl-` + e.sum + `"`
+}
+
+func newOutcomeFileEntry(body []byte) outcomeFileEntry {
+	sum := sha256.Sum256(body)
+	return outcomeFileEntry{body: body, sum: base64.RawURLEncoding.EncodeToString(sum[:18])}
+}
+
+func (f *outcomeFiles) get(key string) (outcomeFileEntry, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, ok := f.entries[key]
+	return e, ok
+}
+
+// put keeps e under key, first making room as editionCache.put does: an
+// arbitrary entry (Go's map order is random) goes while there are too
+// many or they hold too much.
+func (f *outcomeFiles) put(key string, e outcomeFileEntry) {
+	size := len(e.body)
+	if size > outcomeFileMaxBytes {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.entries == nil {
+		f.entries = map[string]outcomeFileEntry{}
+	}
+	if old, ok := f.entries[key]; ok {
+		f.bytes -= len(old.body)
+		delete(f.entries, key)
+	}
+	for k, old := range f.entries {
+		if len(f.entries) < maxOutcomeFiles && f.bytes+size <= outcomeFilesBytes {
 			break
 		}
+		f.bytes -= len(old.body)
+		delete(f.entries, k)
 	}
-	f.m[key] = b
+	f.entries[key] = e
+	f.bytes += size
 }
 
 // outcomeFileTypes are the content types and file extensions of the downloads.
@@ -76,21 +122,28 @@ func (s *Server) outcomeDownload(c echo.Context, slug string, edition int, forma
 		return echo.ErrNotFound
 	}
 	ctx := c.Request().Context()
-	e, err := s.db.Edition(ctx, slug, edition)
+	ov, err := s.db.OutcomeView(ctx, slug, edition)
+	if err != nil {
+		return fmt.Errorf("outcome download %s edition %d: %w", slug, edition, err)
+	}
+	// The group is named as the edition's page names it.
+	group, err := s.groupName(ctx)
+	if err != nil {
+		return fmt.Errorf("outcome download %s: %w", slug, err)
+	}
+	t, shorts, err := s.outcomeText(ctx, ov, s.absURL(c, ""), group)
 	if err != nil {
 		return err
 	}
-	group, err := s.db.GroupName(ctx)
+	f, err := s.outcomeFile(ctx, t, ov.Version, shorts, format)
 	if err != nil {
-		return fmt.Errorf("outcome download: %w", err)
+		return err
 	}
-	site := s.absURL(c, "")
-	key := strings.Join([]string{site, group, slug, strconv.Itoa(e.Number), format}, "\x00")
 	h := c.Response().Header()
 	if userFrom(c) != nil {
 		h.Set("Cache-Control", "no-store")
 	} else {
-		etag := outcomeFileETag(c, key)
+		etag := f.etag(strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip"))
 		h.Set("ETag", etag)
 		if edition == 0 {
 			// The current edition's URL moves to the next edition when
@@ -103,59 +156,103 @@ func (s *Server) outcomeDownload(c echo.Context, slug string, edition int, forma
 			return c.NoContent(http.StatusNotModified)
 		}
 	}
-	body, ok := s.outcomeFiles.get(key)
-	if !ok {
-		body, err = s.outcomeFile(ctx, e, format, site, group)
-		if err != nil {
-			return err
-		}
-		s.outcomeFiles.put(key, body)
-	}
 	if format == formatHTML {
 		h.Set("Content-Security-Policy", outcomeFileCSP)
 	}
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-edition-%d.%s"`, slug, e.Number, format))
-	return c.Blob(http.StatusOK, ctype, body)
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-edition-%d.%s"`, slug, t.Edition, format))
+	return c.Blob(http.StatusOK, ctype, f.body)
 }
 
-// outcomeFileETag is a strong ETag for one download as this request will
-// receive it: the gzip middleware sends other bytes to a client that
-// accepts gzip, so that is part of the tag.
-func outcomeFileETag(c echo.Context, key string) string {
-	sum := fnv.New64a()
-	sum.Write([]byte(key))
-	tag := "outcome-" + strconv.FormatUint(sum.Sum64(), 36)
-	if strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
-		tag += "-gzip"
+// outcomeFile is one download of an edition, from the cache or made now.
+// The key holds everything the file prints that may change after
+// publication (the site's address, the group's name, the comments still
+// approved, the names of what the text cites), so a kept file is the file
+// this request would make. Readers asking for the same file at once wait
+// for one rendering, and at most one rendering per CPU runs at a time.
+func (s *Server) outcomeFile(ctx context.Context, t content.OutcomeText, v store.Version, shorts map[string]string, format string) (outcomeFileEntry, error) {
+	key := outcomeFileKey(t, shorts, format)
+	if e, ok := s.outcomeFiles.get(key); ok {
+		return e, nil
 	}
-	return `"` + tag + `"`
+	for {
+		ch := s.outcomeFiles.flight.DoChan(key, func() (any, error) {
+			select {
+			case s.renderSlots <- struct{}{}:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			defer func() { <-s.renderSlots }()
+			body, err := s.renderOutcomeFile(ctx, t, v, shorts, format)
+			if err != nil {
+				return nil, err
+			}
+			e := newOutcomeFileEntry(body)
+			s.outcomeFiles.put(key, e)
+			return e, nil
+		})
+		select {
+		case <-ctx.Done():
+			return outcomeFileEntry{}, ctx.Err()
+		case r := <-ch:
+			if r.Err != nil {
+				if ctx.Err() == nil && (errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)) {
+					// The reader whose request was making the file went
+					// away; this one is still here, so it makes it.
+					continue
+				}
+				return outcomeFileEntry{}, r.Err
+			}
+			return r.Val.(outcomeFileEntry), nil
+		}
+	}
 }
 
-// outcomeFile makes one download of an edition.
-func (s *Server) outcomeFile(ctx context.Context, e store.Edition, format, site, group string) ([]byte, error) {
-	v, err := s.db.Version(ctx, e.Document, e.Version)
-	if err != nil {
-		return nil, fmt.Errorf("outcome %s edition %d: %w", e.Document, e.Number, err)
+// outcomeFileKey names one download: the format, and a hash of every
+// input of the file that is not fixed by the edition's number.
+func outcomeFileKey(t content.OutcomeText, shorts map[string]string, format string) string {
+	sum := sha256.New()
+	put := func(parts ...string) {
+		for _, p := range parts {
+			fmt.Fprintf(sum, "%d:%s", len(p), p)
+		}
 	}
-	t, shorts, err := s.outcomeText(ctx, e, v, site, group)
-	if err != nil {
-		return nil, err
+	putMap := func(m map[string]string) {
+		put(strconv.Itoa(len(m)))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			put(k, m[k])
+		}
 	}
+	put(t.Site, t.Group, t.Slug, strconv.Itoa(t.Edition), format)
+	putMap(t.Policies)
+	putMap(t.Items)
+	putMap(t.Countries)
+	putMap(shorts)
+	for _, r := range t.Record.Recommendations {
+		put(strconv.Itoa(len(r.Comments)))
+		for _, m := range r.Comments {
+			put(strconv.FormatInt(m.ID, 10))
+		}
+	}
+	return string(sum.Sum(nil))
+}
+
+// renderOutcomeFile makes one download of an edition.
+func (s *Server) renderOutcomeFile(ctx context.Context, t content.OutcomeText, v store.Version, shorts map[string]string, format string) ([]byte, error) {
 	var buf bytes.Buffer
 	switch format {
 	case formatMarkdown:
 		buf.WriteString(s.md.OutcomeMarkdown(t))
 	case formatHTML:
-		f, err := outcomeFileView(t, v)
+		f, err := s.outcomeFileView(t, v)
 		if err != nil {
 			return nil, err
 		}
 		if err := views.OutcomeFilePage(f).Render(ctx, &buf); err != nil {
-			return nil, fmt.Errorf("outcome %s edition %d as HTML: %w", e.Document, e.Number, err)
+			return nil, fmt.Errorf("outcome %s edition %d as HTML: %w", t.Slug, t.Edition, err)
 		}
 	case formatPDF:
-		if err := outcomepdf.Write(&buf, outcomePDF(t, v, shorts)); err != nil {
-			return nil, fmt.Errorf("outcome %s edition %d: %w", e.Document, e.Number, err)
+		if err := outcomepdf.WriteContext(ctx, &buf, outcomePDF(t, v, shorts)); err != nil {
+			return nil, fmt.Errorf("outcome %s edition %d: %w", t.Slug, t.Edition, err)
 		}
 	}
 	return buf.Bytes(), nil
@@ -164,9 +261,12 @@ func (s *Server) outcomeFile(ctx context.Context, e store.Edition, format, site,
 // outcomeText gathers what every download prints: the edition, the
 // version's text, the titles of what it cites (frozen in the record where
 // the record has them), the redline from each consulted version, and the
-// site's URLs, absolute. shorts are the policies' short titles, which the
-// PDF prints in place of a title its fonts cannot draw.
-func (s *Server) outcomeText(ctx context.Context, e store.Edition, v store.Version, site, group string) (content.OutcomeText, map[string]string, error) {
+// site's URLs, absolute on site. shorts are the policies' short titles,
+// which the PDF prints in place of a title its fonts cannot draw. Short
+// titles and the names of cited policies and items are read now: a
+// policy may be renamed after publication.
+func (s *Server) outcomeText(ctx context.Context, ov store.OutcomeView, site, group string) (content.OutcomeText, map[string]string, error) {
+	e, v := ov.Edition, ov.Version
 	t := content.OutcomeText{Slug: e.Document, Title: e.Title, Edition: e.Number, Version: e.Version, Date: e.PublishedAt,
 		Group: group, Summary: e.Summary, Source: v.Source, Site: site, Framework: s.fwSlug, Record: e.Record,
 		URL:      site + views.EditionURL(e.Document, e.Number),
@@ -185,16 +285,16 @@ func (s *Server) outcomeText(ctx context.Context, e store.Edition, v store.Versi
 	}
 	l, err := s.labels(ctx)
 	if err != nil {
-		return t, nil, err
+		return t, nil, fmt.Errorf("outcome %s: %w", e.Document, err)
 	}
 	// Countries are named as the edition's page names them.
 	for _, k := range e.Record.Consultations {
 		for _, cc := range k.Stats.ByCountry {
 			t.Countries[cc.Country] = l.value("jurisdiction", cc.Country)
 		}
-		from, err := s.db.Version(ctx, e.Document, k.Version)
-		if err != nil {
-			return t, nil, fmt.Errorf("outcome %s: consulted version %d: %w", e.Document, k.Version, err)
+		from, ok := ov.Consulted[k.Version]
+		if !ok {
+			return t, nil, fmt.Errorf("outcome %s: consulted version %d: %w", e.Document, k.Version, store.ErrNotFound)
 		}
 		t.Redlines[k.Slug] = content.Diff(from, v)
 	}
@@ -212,12 +312,9 @@ func (s *Server) outcomeText(ctx context.Context, e store.Edition, v store.Versi
 			if _, seen := shorts[c.Target]; seen {
 				continue
 			}
-			p, err := s.db.Policy(ctx, c.Target)
-			if errors.Is(err, store.ErrNotFound) {
+			p, ok := ov.Cited[c.Target]
+			if !ok {
 				continue
-			}
-			if err != nil {
-				return t, nil, fmt.Errorf("outcome %s: cited policy: %w", e.Document, err)
 			}
 			shorts[c.Target] = p.ShortTitle
 			// The text names a policy as the site does (content.CitationLabel).
@@ -251,12 +348,13 @@ func withOutcomeURLs(t *content.OutcomeText) {
 }
 
 // outcomeFileView shapes an edition for the HTML download.
-func outcomeFileView(t content.OutcomeText, v store.Version) (views.OutcomeFile, error) {
-	text, err := selfContained(v.HTML, t.Site, headingNumbers(v))
+func (s *Server) outcomeFileView(t content.OutcomeText, v store.Version) (views.OutcomeFile, error) {
+	// Sanitised as the edition's page sanitises it, when shown.
+	text, err := selfContained(string(s.md.Sanitize(v.HTML)), t.Site, headingNumbers(v))
 	if err != nil {
 		return views.OutcomeFile{}, fmt.Errorf("outcome %s edition %d as HTML: %w", v.Document, t.Edition, err)
 	}
-	f := views.OutcomeFile{Title: t.Title, Edition: t.Edition, Date: t.Date.UTC().Format("2 January 2006"),
+	f := views.OutcomeFile{Title: t.Title, Edition: t.Edition, Date: t.Date.UTC().Format(dateText),
 		DateISO: t.Date.UTC().Format("2006-01-02"), Group: t.Group, URL: t.URL, Summary: t.Summary, Text: text}
 	for _, r := range t.Record.Recommendations {
 		fr := views.OutcomeFileRecommendation{Heading: content.RecommendationHeading(r), Anchor: "#p-" + r.Paragraph,
@@ -320,9 +418,8 @@ func outcomeFileView(t content.OutcomeText, v store.Version) (views.OutcomeFile,
 // consultationDays are the first and last days of a consultation in its
 // own time zone.
 func consultationDays(k store.ConsultationRecord) (string, string) {
-	loc := store.Consultation{Timezone: k.Timezone}.Location()
-	const layout = "2 January 2006"
-	return k.OpensAt.In(loc).Format(layout), k.ClosesAt.In(loc).Format(layout)
+	loc := k.Location()
+	return k.OpensAt.In(loc).Format(dateText), k.ClosesAt.In(loc).Format(dateText)
 }
 
 // headingNumbers are the section numbers of a version's headings, by the
@@ -353,7 +450,7 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode && c.DataAtom == atom.Img {
-				n.InsertBefore(&html.Node{Type: html.TextNode, Data: attrOf(c, "alt")}, c)
+				n.InsertBefore(&html.Node{Type: html.TextNode, Data: attr(c, "alt")}, c)
 				n.RemoveChild(c)
 			} else {
 				fix(c)
@@ -387,7 +484,7 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 		skip[n] = true
 		for j := i - 1; j >= 0; j-- {
 			if p := nodes[j]; p.Type == html.ElementNode {
-				if p.DataAtom == atom.A && strings.Contains(" "+attrOf(p, "class")+" ", " para-ref ") {
+				if p.DataAtom == atom.A && strings.Contains(" "+attr(p, "class")+" ", " para-ref ") {
 					skip[p] = true
 				}
 				break
@@ -396,7 +493,7 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 		break
 	}
 	for i, n := range nodes {
-		if skip[n] || n.Type != html.ElementNode || n.DataAtom != atom.A || sections[attrOf(n, "id")] == "" {
+		if skip[n] || n.Type != html.ElementNode || n.DataAtom != atom.A || sections[attr(n, "id")] == "" {
 			continue
 		}
 		// The anchor of a heading becomes its number, inside it.
@@ -408,8 +505,8 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 			if h.Type == html.ElementNode && (h.DataAtom == atom.H2 || h.DataAtom == atom.H3 || h.DataAtom == atom.H4 ||
 				h.DataAtom == atom.H5 || h.DataAtom == atom.H6) {
 				num := &html.Node{Type: html.ElementNode, Data: "a", DataAtom: atom.A, Attr: []html.Attribute{
-					{Key: "class", Val: "para-ref secnum"}, {Key: "id", Val: attrOf(n, "id")}, {Key: "href", Val: attrOf(n, "href")}}}
-				num.AppendChild(&html.Node{Type: html.TextNode, Data: sections[attrOf(n, "id")]})
+					{Key: "class", Val: "para-ref secnum"}, {Key: "id", Val: attr(n, "id")}, {Key: "href", Val: attr(n, "href")}}}
+				num.AppendChild(&html.Node{Type: html.TextNode, Data: sections[attr(n, "id")]})
 				h.InsertBefore(num, h.FirstChild)
 				h.InsertBefore(&html.Node{Type: html.TextNode, Data: " "}, num.NextSibling)
 				skip[n] = true
@@ -430,15 +527,6 @@ func selfContained(fragment, site string, sections map[string]string) (template.
 	return template.HTML(b.String()), nil //nolint:gosec // sanitised when saved; only attributes were removed or made absolute
 }
 
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
 // outcomePDF lays an edition out for the PDF: the title page, then the
 // text block by block, headings numbered, each recommendation's
 // traceability after its last block, and the consultation record. When
@@ -449,7 +537,7 @@ func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string
 	// rendering, the words of the slug, in brackets (DECISIONS §4).
 	d := outcomepdf.Document{Title: outcomepdf.PolicyTitle(t.Title, "", v.Document), Author: t.Group, Summary: t.Summary, Date: t.Date,
 		Fields: []outcomepdf.Field{{Label: "Edition", Value: strconv.Itoa(t.Edition)},
-			{Label: "Published", Value: t.Date.UTC().Format("2 January 2006")}}}
+			{Label: "Published", Value: t.Date.UTC().Format(dateText)}}}
 	if t.Group != "" {
 		d.Fields = append(d.Fields, outcomepdf.Field{Label: "Published by", Value: t.Group})
 	}
@@ -483,7 +571,7 @@ func outcomePDF(t content.OutcomeText, v store.Version, shorts map[string]string
 		switch p.Kind {
 		case "heading":
 			d.Blocks = append(d.Blocks, outcomepdf.Block{Kind: outcomepdf.KindHeading, Level: strings.Count(p.Section, ".") + 1,
-				Runs: []outcomepdf.Run{{Text: p.Section + " " + joinText(runs)}}})
+				Runs: []outcomepdf.Run{{Text: p.Section + " " + outcomepdf.PlainText(runs)}}})
 		case "list-item":
 			d.Blocks = append(d.Blocks, outcomepdf.Block{Kind: outcomepdf.KindListItem, Runs: runs})
 		case "quote":
@@ -533,14 +621,6 @@ func allPrintable(t content.OutcomeText, v store.Version, d outcomepdf.Document)
 		}
 	}
 	return true
-}
-
-func joinText(runs []outcomepdf.Run) string {
-	var b strings.Builder
-	for _, r := range runs {
-		b.WriteString(r.Text)
-	}
-	return b.String()
 }
 
 // tracePDF is one recommendation's traceability panel.

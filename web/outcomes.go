@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
@@ -19,7 +18,7 @@ import (
 )
 
 // dateText is how outcome pages write a day.
-const dateText = "2 January 2006"
+const dateText = content.DateLayout
 
 // noStoreForMembers keeps a signed-in reader's copy of an outcome page out
 // of every cache: it carries their name and CSRF token. Anonymous readers'
@@ -204,7 +203,7 @@ func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, view 
 		if err != nil {
 			return err
 		}
-		loc := recordLocation(cr)
+		loc := cr.Location()
 		rec := views.ConsultationRecord{Slug: cr.Slug, Title: cr.Title, Version: cr.Version,
 			Opens: whenText(cr.OpensAt, loc), Closes: whenText(cr.ClosesAt, loc),
 			Approved: cr.Stats.Approved, Answered: cr.Stats.Answered, Redline: content.Diff(from, published), PublishedAfter: ed.Version}
@@ -247,12 +246,6 @@ func panelLevel(section string) int {
 		level = strings.Count(section, ".") + 4
 	}
 	return min(level, 6)
-}
-
-// recordLocation is the time zone of a recorded consultation, UTC when
-// the name no longer loads.
-func recordLocation(cr store.ConsultationRecord) *time.Location {
-	return store.Consultation{Timezone: cr.Timezone}.Location()
 }
 
 // dispositionText is the label of a disposition, "" for a comment not

@@ -93,7 +93,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	}
 	docs, err := s.db.Documents(ctx, true) // published only: drafts are for members
 	if err != nil {
-		return err
+		return fmt.Errorf("sitemap: documents: %w", err)
 	}
 	for _, d := range docs {
 		if hasOutcome[d.Slug] {
@@ -104,7 +104,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	for page := 1; ; page++ {
 		list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1000, Page: page})
 		if err != nil {
-			return err
+			return fmt.Errorf("sitemap: policies page %d: %w", page, err)
 		}
 		for _, p := range list.Items {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: fmt.Sprintf("%s/policies/%s", o, p.Slug), LastMod: p.UpdatedAt.Format("2006-01-02")})
@@ -116,7 +116,7 @@ func (s *Server) sitemap(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentType, "application/xml; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
 	if _, err := c.Response().Write([]byte(xml.Header)); err != nil {
-		return err
+		return fmt.Errorf("sitemap: write: %w", err)
 	}
 	return xml.NewEncoder(c.Response()).Encode(sm)
 }

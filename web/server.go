@@ -61,18 +61,21 @@ type CommentLimits struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	db         *store.DB
-	md         *content.Markdown
-	log        *slog.Logger
-	fwSlug     string
-	now        func() time.Time
-	metrics    *metrics
-	search     Searcher
-	pages      pageCache
-	editions   editionCache
-	hashSlots  chan struct{}
-	proxies    []*net.IPNet
-	labelCache labelCache
+	db        *store.DB
+	md        *content.Markdown
+	log       *slog.Logger
+	fwSlug    string
+	now       func() time.Time
+	metrics   *metrics
+	search    Searcher
+	pages     pageCache
+	editions  editionCache
+	hashSlots chan struct{}
+	// renderSlots bounds the downloads of editions made at once (a PDF
+	// takes a CPU for a while).
+	renderSlots chan struct{}
+	proxies     []*net.IPNet
+	labelCache  labelCache
 	// outcomeFiles keeps the generated downloads of editions.
 	outcomeFiles outcomeFiles
 	comments     CommentLimits
@@ -106,7 +109,7 @@ func NewServer(d Deps) *Server {
 	}
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
-		hashSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
+		hashSlots: make(chan struct{}, runtime.NumCPU()), renderSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
 		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()

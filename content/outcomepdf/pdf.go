@@ -5,10 +5,12 @@
 package outcomepdf
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -82,7 +84,11 @@ const (
 func lh(size float64) float64 { return size * lineHeight * 25.4 / 72 }
 
 // Write lays out d as a PDF and writes it to w.
-func Write(w io.Writer, d Document) error {
+func Write(w io.Writer, d Document) error { return WriteContext(context.Background(), w, d) }
+
+// WriteContext is Write that gives up, with ctx's error, once ctx is done
+// (the reader who asked for the file has gone).
+func WriteContext(ctx context.Context, w io.Writer, d Document) error {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCatalogSort(true)
 	f.SetCreationDate(d.Date.UTC())
@@ -114,7 +120,10 @@ func Write(w io.Writer, d Document) error {
 	})
 	p := &writer{f: f}
 	p.titlePage(d)
-	for _, b := range d.Blocks {
+	for i, b := range d.Blocks {
+		if i%32 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("write the outcome PDF: %w", ctx.Err())
+		}
 		p.block(b)
 	}
 	if err := f.Output(w); err != nil {
@@ -161,7 +170,7 @@ func (p *writer) block(b Block) {
 	f := p.f
 	switch b.Kind {
 	case KindHeading:
-		p.heading(joinRuns(b.Runs), b.Level)
+		p.heading(PlainText(b.Runs), b.Level)
 	case KindListItem:
 		f.SetFont(fontFamily, "", 10.5)
 		f.SetTextColor(0, 0, 0)
@@ -181,7 +190,7 @@ func (p *writer) block(b Block) {
 	case KindCode:
 		f.SetFont(monoFamily, "", 8.5)
 		f.SetTextColor(0x22, 0x22, 0x22)
-		f.MultiCell(0, lh(8.5), Printable(joinRuns(b.Runs)), "", "L", false)
+		f.MultiCell(0, lh(8.5), Printable(PlainText(b.Runs)), "", "L", false)
 		f.Ln(2.5)
 	case KindPanel:
 		if f.GetY() > 297-margin-25 {
@@ -193,7 +202,7 @@ func (p *writer) block(b Block) {
 		f.Ln(1.5)
 		f.SetFont(fontFamily, "B", 10)
 		f.SetTextColor(0x22, 0x22, 0x22)
-		f.MultiCell(0, lh(10), Printable(joinRuns(b.Runs)), "", "L", false)
+		f.MultiCell(0, lh(10), Printable(PlainText(b.Runs)), "", "L", false)
 		f.Ln(0.5)
 	case KindNote:
 		f.SetLeftMargin(margin + 4)
@@ -270,13 +279,121 @@ func (p *writer) runs(runs []Run, size float64) {
 		if r.Href != "" {
 			f.SetFont(fontFamily, style+"U", size)
 			f.SetTextColor(linkRed, linkGreen, linkBlue)
-			f.WriteLinkString(lh(size), text, r.Href)
+			p.flow(lh(size), text, r.Href)
 			f.SetTextColor(r0, g0, b0)
 			continue
 		}
 		f.SetFont(fontFamily, style, size)
-		f.Write(lh(size), text)
+		p.flow(lh(size), text, "")
 	}
+}
+
+// flow writes text in the current font from the current position,
+// wrapping at spaces, and a word wider than a whole line wherever it has
+// to. It breaks the lines itself and hands fpdf only pieces that fit:
+// fpdf's Write, given a long text, takes time quadratic in its length
+// (it converts the whole text to runes again for each character), so one
+// pasted URL or blob would cost minutes.
+func (p *writer) flow(h float64, text, href string) {
+	f := p.f
+	// A line's words go to fpdf together, as one piece of text.
+	var line strings.Builder
+	room, used := p.room(), 0.0
+	flush := func() {
+		if line.Len() == 0 {
+			return
+		}
+		if href != "" {
+			f.WriteLinkString(h, line.String(), href)
+		} else {
+			f.Write(h, line.String())
+		}
+		line.Reset()
+	}
+	newline := func() {
+		flush()
+		f.Ln(h)
+		room, used = p.room(), 0
+	}
+	atStart := func() bool { return line.Len() == 0 && p.atLineStart() }
+	for i, text := range strings.Split(text, "\n") {
+		if i > 0 {
+			newline()
+		}
+		for _, tok := range pieces(text) {
+			word := strings.TrimRight(tok, " ")
+			if word == "" && atStart() {
+				continue // a line starts with no space
+			}
+			for {
+				// fit measures no more of the word than the line holds.
+				n, w := p.fit(tok, room-used, atStart())
+				if n >= len(word) {
+					// The word fits; spaces that do not end the line.
+					line.WriteString(tok[:n])
+					used += w
+					if n < len(tok) {
+						newline()
+					}
+					break
+				}
+				if !atStart() {
+					newline()
+					continue
+				}
+				line.WriteString(tok[:n])
+				newline()
+				tok, word = tok[n:], word[n:]
+			}
+		}
+	}
+	flush()
+}
+
+// pieces splits a line into words, each with the spaces after it, and
+// the spaces before the first word.
+func pieces(line string) []string {
+	var out []string
+	start := 0
+	for i := 1; i <= len(line); i++ {
+		if i == len(line) || (line[i] != ' ' && line[i-1] == ' ') {
+			out = append(out, line[start:i])
+			start = i
+		}
+	}
+	return out
+}
+
+// room is the width left on the current line, as fpdf measures it.
+func (p *writer) room() float64 {
+	w, _ := p.f.GetPageSize()
+	_, _, right, _ := p.f.GetMargins()
+	// A hair less than fpdf's own limit, so that it never wraps again.
+	return w - right - p.f.GetX() - 2*p.f.GetCellMargin() - 0.01
+}
+
+func (p *writer) atLineStart() bool {
+	left, _, _, _ := p.f.GetMargins()
+	return p.f.GetX() <= left+0.01
+}
+
+// fit is the length in bytes, and the width, of the longest start of
+// word that fits in width; at least one character when first is set (at
+// the start of a line, where nothing narrower could go).
+func (p *writer) fit(word string, width float64, first bool) (int, float64) {
+	used := 0.0
+	for i, r := range word {
+		w := p.f.GetStringWidth(string(r))
+		if used+w > width {
+			if i == 0 && first {
+				_, n := utf8.DecodeRuneInString(word)
+				return n, w
+			}
+			return i, used
+		}
+		used += w
+	}
+	return len(word), used
 }
 
 // needs reports whether the blocks use the bold italic face (bold text in
@@ -291,7 +408,8 @@ func needs(blocks []Block) (boldItalic, mono bool) {
 	return boldItalic, mono
 }
 
-func joinRuns(runs []Run) string {
+// PlainText is the text of runs, without their styles and links.
+func PlainText(runs []Run) string {
 	var b strings.Builder
 	for _, r := range runs {
 		b.WriteString(r.Text)
