@@ -21,7 +21,8 @@ import (
 // answers both comments from their pages, one accepted and addressed in
 // version 2 at that paragraph, one noted, and replies to the first. While
 // version 2 is a draft a reader not signed in sees "addressed in version 2
-// (not yet public)" and no link; once the editor publishes it, the
+// (not yet public)" and no link; once the consultation has closed and the
+// editor publishes it, the
 // resolution table links to the redline of exactly that paragraph. The
 // stakeholder then finds the answer, the reply and the link on
 // /account/comments, and the table's CSV download has both comments. It
@@ -191,11 +192,15 @@ func TestE2EResolutionJourney(t *testing.T) {
 				t.Errorf("before publishing, the comment page links to %q, want no link", got)
 			}
 
-			// The editor publishes version 2.
+			// The consultation closes (publishing waits for that), and the
+			// editor publishes version 2 from the document's page.
+			editorAPI.do("PATCH", "/api/v1/consultations/"+slug, map[string]any{
+				"closes_at": time.Now().UTC().Add(-2 * time.Second).Format(time.RFC3339)}, 200, nil)
 			visit(t, ed, site+"/documents/"+docSlug)
-			choose(t, ed, "#status-select", "Published")
-			follow(t, ed, "press Change status", chromedp.Click(chromedp.Search(`//main//button[normalize-space()="Change status"]`)))
-			requirePath(t, ed, "/documents/"+docSlug)
+			choose(t, ed, "#version", "Version 2 (the newest)")
+			follow(t, ed, "press Publish edition 1", chromedp.Click(chromedp.Search(
+				`//main//form[@data-testid="publish-form"]//button[normalize-space()="Publish edition 1"]`)))
+			requirePath(t, ed, "/outcomes/"+docSlug)
 			checkA11y(t, ed)
 
 			// Now the table links to the redline of exactly 3.2 ¶1.
