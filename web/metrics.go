@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -66,4 +67,29 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (m *metrics) handler() echo.HandlerFunc {
 	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+}
+
+// metricsGuard lets only loopback and the configured ranges read /metrics
+// on the main listener: the series name every route and the process's
+// memory, which is no one else's business. The others get the 404 of an
+// unknown page, so the route is not advertised. The address is the
+// client's as the IP extractor sees it (X-Real-IP only from a trusted
+// proxy): a reverse proxy on the same machine, once trusted, passes on its
+// clients' addresses, so it does not make every visitor loopback.
+func (s *Server) metricsGuard(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ip := net.ParseIP(c.RealIP())
+		if ip == nil {
+			return echo.ErrNotFound
+		}
+		if ip.IsLoopback() {
+			return next(c)
+		}
+		for _, n := range s.metricsAllow {
+			if n.Contains(ip) {
+				return next(c)
+			}
+		}
+		return echo.ErrNotFound
+	}
 }

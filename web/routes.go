@@ -84,7 +84,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/admin/outbox", s.adminOutbox, admin)
 
 	e.GET("/healthz", s.healthz)
-	e.GET("/metrics", s.metrics.handler())
+	// /metrics is added by NewServer, behind metricsGuard, unless it is
+	// served on a listener of its own.
 	e.GET("/robots.txt", s.robots)
 	e.GET("/sitemap.xml", s.sitemap)
 	e.GET("/policies.atom", s.policiesAtom, cached)

@@ -18,6 +18,7 @@ import (
 	"github.com/dc-isss/accord/web/mapdata"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Deps are what the server needs from the rest of the program.
@@ -47,6 +48,14 @@ type Deps struct {
 	// Comments are the limits on commenting; the zero value turns every
 	// limit off (tests); accord serve sets the defaults.
 	Comments CommentLimits
+	// MetricsAllow are the address ranges, besides loopback, that may read
+	// /metrics on the main listener; everyone else gets a 404, as if the
+	// route did not exist. The address is the client's (X-Real-IP from a
+	// trusted proxy), so a proxy on the same machine does not open it.
+	MetricsAllow []*net.IPNet
+	// MetricsElsewhere takes /metrics off the main listener: the metrics
+	// are then served only by MetricsHandler, on a listener of its own.
+	MetricsElsewhere bool
 }
 
 // CommentLimits bound commenting without puzzles.
@@ -84,9 +93,11 @@ type Server struct {
 	world    mapdata.World
 	worldErr error
 	baseURL  string
-	mail     *mail.Sender
-	keys     secrets
-	echo     *echo.Echo
+	// metricsAllow are the ranges besides loopback that may read /metrics.
+	metricsAllow []*net.IPNet
+	mail         *mail.Sender
+	keys         secrets
+	echo         *echo.Echo
 }
 
 // New builds the echo router with every route and middleware.
@@ -110,7 +121,7 @@ func NewServer(d Deps) *Server {
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
 		hashSlots: make(chan struct{}, runtime.NumCPU()), renderSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
-		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail}
+		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, metricsAllow: d.MetricsAllow}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
@@ -129,6 +140,9 @@ func NewServer(d Deps) *Server {
 	}
 	s.middleware(e)
 	s.routes(e)
+	if !d.MetricsElsewhere {
+		e.GET("/metrics", s.metrics.handler(), s.metricsGuard)
+	}
 	s.echo = e
 	// The signing keys are read (or made) now: messages are composed
 	// inside store transactions, where making a key, a write of its own,
@@ -143,6 +157,13 @@ func NewServer(d Deps) *Server {
 
 // Handler is the server's router, for an http.Server.
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// MetricsHandler serves the Prometheus metrics to anyone who reaches it:
+// for a listener of its own (--metrics-addr), whose address is the
+// operator's choice of who may.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+}
 
 // viaTLS reports whether the client reached us over TLS: directly, or
 // through a trusted proxy that says so.

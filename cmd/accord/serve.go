@@ -53,6 +53,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 		"comments one address may post per hour; 0 turns the limit off (env ACCORD_COMMENT_RATE_IP)")
 	commentMin := fs.String("comment-min-seconds", envOr(e, "ACCORD_COMMENT_MIN_SECONDS", "3"),
 		"least seconds between showing a comment form and its submission, HTML forms only; 0 turns the check off (env ACCORD_COMMENT_MIN_SECONDS)")
+	metricsAddr := fs.String("metrics-addr", envOr(e, "ACCORD_METRICS_ADDR", ""),
+		"address of a separate listener for /metrics, such as 127.0.0.1:9090; when set, the main listener has no /metrics (env ACCORD_METRICS_ADDR)")
+	metricsAllow := fs.String("metrics-allow", envOr(e, "ACCORD_METRICS_ALLOW", ""),
+		"comma-separated addresses or CIDR ranges, besides loopback, that may read /metrics on the main listener (env ACCORD_METRICS_ALLOW)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -81,6 +85,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 	trusted, err := parseProxies(*proxies)
 	if err != nil {
 		return fmt.Errorf("--trusted-proxy: %w", err)
+	}
+	allowed, err := parseProxies(*metricsAllow)
+	if err != nil {
+		return fmt.Errorf("--metrics-allow: %w", err)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -127,7 +135,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = localBaseURL(ln.Addr())
 	}
-	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits})
+	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits,
+		MetricsAllow: allowed, MetricsElsewhere: *metricsAddr != ""})
 	// Scheduled work (telling subscribers that a consultation opened) runs
 	// beside the server and stops before the database closes.
 	tickCtx, stopTicks := context.WithCancel(ctx)
@@ -159,8 +168,24 @@ func serve(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	errc := make(chan error, 2)
+	if *metricsAddr != "" {
+		// Before the main listener, so that a scrape never finds the
+		// site up and its metrics missing.
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: listen on %s: %w", *metricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", app.MetricsHandler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 30 * time.Second, MaxHeaderBytes: 16 << 10}
+		defer msrv.Close()
+		go func() { errc <- msrv.Serve(mln) }()
+		fmt.Fprintf(e.stdout, "Metrics are served at http://%s/metrics\n", mln.Addr())
+	}
 	fmt.Fprintf(e.stdout, "Accord is serving at http://%s/ (data in %s)\n", ln.Addr(), *data)
-	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -156,5 +160,56 @@ func TestEnvironmentTwins(t *testing.T) {
 	}
 	if *data != "/from/flag" {
 		t.Errorf("--data with ACCORD_DATA set = %q, want the flag's /from/flag", *data)
+	}
+}
+
+// TestServeMetricsAddr runs the real program with --metrics-addr: the
+// metrics are on their own listener and the main one has no /metrics.
+func TestServeMetricsAddr(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	noEnv := func(string) string { return "" }
+	go func() {
+		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--data", t.TempDir()},
+			noEnv, strings.NewReader(""), pw, io.Discard)
+		pw.CloseWithError(fmt.Errorf("accord serve returned: %v", err))
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("accord serve: %v", err)
+		}
+	})
+	metricsRE := regexp.MustCompile(`Metrics are served at (http://\S+/metrics)`)
+	var metricsURL, base string
+	sc := bufio.NewScanner(pr)
+	for base == "" && sc.Scan() {
+		if m := metricsRE.FindStringSubmatch(sc.Text()); m != nil {
+			metricsURL = m[1]
+		}
+		if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" || metricsURL == "" {
+		t.Fatalf("accord serve printed no addresses: main %q, metrics %q (%v)", base, metricsURL, sc.Err())
+	}
+	status := func(url string) (int, string) {
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, body := status(metricsURL); code != http.StatusOK || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("GET %s: %d, want 200 with the metrics", metricsURL, code)
+	}
+	if code, _ := status(base + "metrics"); code != http.StatusNotFound {
+		t.Errorf("GET %smetrics on the main listener from loopback: %d, want 404", base, code)
 	}
 }
