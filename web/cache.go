@@ -106,9 +106,10 @@ func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Cache-Control", "no-cache")
 		h.Add("Vary", "Cookie")
 		// Pages such as the feed carry absolute links built from the
-		// request's scheme and host, so those are part of the key: a forged
-		// Host header can only ever be served back to its sender.
-		key := c.Scheme() + "://" + req.Host + req.URL.RequestURI()
+		// request's scheme and host when no base URL is set, so those are
+		// part of the key (absURL gives exactly what the page uses): a
+		// forged Host header can only ever be served back to its sender.
+		key := s.absURL(c, req.URL.RequestURI())
 		if p, ok := s.pages.get(seq, key); ok {
 			// Only a page known to be a 200 at this state is "not modified":
 			// an unknown URL with a guessed ETag still gets its 404.

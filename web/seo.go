@@ -36,18 +36,26 @@ func (s *Server) robots(c echo.Context) error {
 	return c.String(http.StatusOK, b.String())
 }
 
-// origin is the scheme and host the client used.
-func origin(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host
+// origin is the scheme and host the client used. The scheme is https only
+// over TLS or when a trusted proxy says so (viaTLS): echo's c.Scheme()
+// believes X-Forwarded-Proto and its kin from anyone. The host is the
+// request's own, so it is used only when no base URL is configured.
+func (s *Server) origin(c echo.Context) string {
+	scheme := "http"
+	if s.viaTLS(c) {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request().Host
 }
 
 // absURL is the absolute URL of path (which starts with "/"): on the
-// configured base URL, or else on the address the request came to.
+// configured base URL, or else on the address the request came to. With a
+// base URL, nothing of the request (Host, forwarded headers) is used.
 func (s *Server) absURL(c echo.Context, path string) string {
 	if s.baseURL != "" {
 		return s.baseURL + path
 	}
-	return origin(c) + path
+	return s.origin(c) + path
 }
 
 // siteURL is the absolute URL of path for code that answers no request,

@@ -130,13 +130,17 @@ func NewServer(d Deps) *Server {
 	// A client's own X-Real-IP or X-Forwarded-For is never believed (it
 	// would dodge the sign-in throttle, or pass as loopback for /setup);
 	// only a configured proxy's is.
+	// Likewise the scheme: echo's default believes X-Forwarded-Proto from
+	// any loopback or private address, not just the configured proxies.
 	e.IPExtractor = echo.ExtractIPDirect()
+	e.SchemeExtractor = echo.ExtractSchemeDirect()
 	if len(d.TrustedProxies) > 0 {
 		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
 		for _, n := range d.TrustedProxies {
 			opts = append(opts, echo.TrustIPRange(n))
 		}
 		e.IPExtractor = echo.ExtractIPFromRealIPHeader(opts...)
+		e.SchemeExtractor = echo.ExtractSchemeFromHeaders(opts...)
 	}
 	s.middleware(e)
 	s.routes(e)
