@@ -24,15 +24,16 @@ type Session struct {
 }
 
 // CreateSession starts a session for a user and returns the secret for
-// the cookie; only its hash is stored.
-func (db *DB) CreateSession(ctx context.Context, userID int64, ip string) (string, error) {
+// the cookie; only its hash is stored. The user agent is kept (cleaned and
+// bounded, see cleanAgent) so that the session list can name the device.
+func (db *DB) CreateSession(ctx context.Context, userID int64, ip, userAgent string) (string, error) {
 	secret, err := newSecret()
 	if err != nil {
 		return "", err
 	}
 	err = db.update(ctx, func(t *Tx) error {
-		_, err := t.exec(ctx, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, ip) VALUES (?, ?, '', ?, ?, ?)",
-			hashSecret(secret), userID, t.stamp(), t.stamp(), ip)
+		_, err := t.exec(ctx, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, ip, user_agent) VALUES (?, ?, '', ?, ?, ?, ?)",
+			hashSecret(secret), userID, t.stamp(), t.stamp(), ip, cleanAgent(userAgent))
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}

@@ -39,7 +39,7 @@ func (s *Server) startSession(c echo.Context, u store.User) error {
 			return err
 		}
 	}
-	secret, err := s.db.CreateSession(ctx, u.ID, c.RealIP())
+	secret, err := s.db.CreateSession(ctx, u.ID, c.RealIP(), c.Request().UserAgent())
 	if err != nil {
 		return err
 	}
@@ -360,6 +360,9 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 		return p, err
 	}
 	if p.CommentNews, err = s.db.Subscribed(c.Request().Context(), u.ID, store.TopicCommentNews); err != nil {
+		return p, err
+	}
+	if p.Sessions, err = s.sessionRows(c, u.ID); err != nil {
 		return p, err
 	}
 	return p, nil

@@ -48,7 +48,7 @@ func newDocServer(t *testing.T) *docServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.editorSession, err = db.CreateSession(ctx, ed.ID, "127.0.0.1"); err != nil {
+	if s.editorSession, err = db.CreateSession(ctx, ed.ID, "127.0.0.1", ""); err != nil {
 		t.Fatal(err)
 	}
 	if s.token, err = db.CreateToken(ctx, ed.ID, "test"); err != nil {
@@ -58,7 +58,7 @@ func newDocServer(t *testing.T) *docServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.stakeholderSession, err = db.CreateSession(ctx, st.ID, "127.0.0.1"); err != nil {
+	if s.stakeholderSession, err = db.CreateSession(ctx, st.ID, "127.0.0.1", ""); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -22,6 +22,8 @@ var flashes = map[string]string{
 	"profile":           "Your profile is saved.",
 	"password":          "Your password is changed; your other sessions were signed out.",
 	"token-revoked":     "The token is revoked.",
+	"session-ended":     "The session is ended; that browser is signed out.",
+	"sessions-ended":    "Every session of the account is ended; the account and its API tokens still work.",
 	"subscriptions":     "Your email settings are saved.",
 	"policy-created":    "The policy is added.",
 	"policy-saved":      "The policy is saved.",

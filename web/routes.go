@@ -45,6 +45,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/account/password", s.changePassword, member)
 	e.POST("/account/tokens", s.createToken, member)
 	e.POST("/account/tokens/:id/revoke", s.revokeToken, member)
+	e.POST("/account/sessions/:id/end", s.endSession, member)
 	e.POST("/account/subscriptions", s.saveSubscriptions, member)
 	// The signed link is the credential: no session needed, and the POST
 	// (also mail clients' one-click unsubscribe) is exempt from CSRF.
@@ -80,6 +81,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/admin/users", s.adminUsers, admin)
 	e.POST("/admin/users/:id/role", s.setUserRole, admin)
 	e.POST("/admin/users/:id/disable", s.setUserDisabled, admin)
+	e.POST("/admin/users/:id/sessions/end", s.endAllSessions, admin)
 	e.GET("/admin/audit", s.adminAudit, admin)
 	e.GET("/admin/outbox", s.adminOutbox, admin)
 

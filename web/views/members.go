@@ -78,6 +78,22 @@ type AccountPage struct {
 	SubscribedConsultations bool
 	// CommentNews is the "email me about my comments" setting.
 	CommentNews bool
+	// Sessions are the account's signed-in browsers.
+	Sessions []SessionRow
+}
+
+// SessionRow is one signed-in browser on the account page.
+type SessionRow struct {
+	ID int64
+	// Device is a short name from the user agent ("Firefox on Linux");
+	// Agent is the user agent itself, for whoever wants the detail.
+	Device  string
+	Agent   string
+	IP      string
+	Created time.Time
+	Seen    time.Time
+	// Current is the browser looking at the page.
+	Current bool
 }
 
 // PolicyFormPage adds or edits a policy.
