@@ -325,3 +325,12 @@ func (db *DB) removeMFA(ctx context.Context, userID int64, action string) error 
 		return t.audit(ctx, action, fmt.Sprintf("user/%d", userID), "")
 	})
 }
+
+// MFAKeys are the throttle keys of one second-factor attempt: the
+// account's own second-factor key, then the sign-in keys (LoginKeys).
+// The first is cleared only by a right code, never by a right password,
+// so someone who knows the password cannot wipe the count of wrong codes
+// by signing in again.
+func MFAKeys(userID int64, email, ip string) []ThrottleKey {
+	return append([]ThrottleKey{{Key: fmt.Sprintf("mfa:%d", userID), Rule: AccountThrottle}}, LoginKeys(email, ip)...)
+}

@@ -47,6 +47,9 @@ type Deps struct {
 	// Comments are the limits on commenting; the zero value turns every
 	// limit off (tests); accord serve sets the defaults.
 	Comments CommentLimits
+	// RequireMFA keeps editors and admins without a second factor to
+	// enrolling (--require-mfa; see mfa.go).
+	RequireMFA bool
 }
 
 // CommentLimits bound commenting without puzzles.
@@ -87,6 +90,8 @@ type Server struct {
 	mail     *mail.Sender
 	keys     secrets
 	echo     *echo.Echo
+	// requireMFA is Deps.RequireMFA.
+	requireMFA bool
 }
 
 // New builds the echo router with every route and middleware.
@@ -110,7 +115,7 @@ func NewServer(d Deps) *Server {
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
 		hashSlots: make(chan struct{}, runtime.NumCPU()), renderSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
-		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail}
+		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, requireMFA: d.RequireMFA}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true

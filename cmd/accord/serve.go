@@ -53,6 +53,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 		"comments one address may post per hour; 0 turns the limit off (env ACCORD_COMMENT_RATE_IP)")
 	commentMin := fs.String("comment-min-seconds", envOr(e, "ACCORD_COMMENT_MIN_SECONDS", "3"),
 		"least seconds between showing a comment form and its submission, HTML forms only; 0 turns the check off (env ACCORD_COMMENT_MIN_SECONDS)")
+	mfaEnv, _ := strconv.ParseBool(envOr(e, "ACCORD_REQUIRE_MFA", "false"))
+	requireMFA := fs.Bool("require-mfa", mfaEnv,
+		"editors and admins must enrol a second factor (TOTP) at their next sign-in and can do nothing else until they have; tokens need it too (env ACCORD_REQUIRE_MFA=1)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -127,7 +130,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = localBaseURL(ln.Addr())
 	}
-	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits})
+	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits,
+		RequireMFA: *requireMFA})
 	// Scheduled work (telling subscribers that a consultation opened) runs
 	// beside the server and stops before the database closes.
 	tickCtx, stopTicks := context.WithCancel(ctx)
