@@ -63,6 +63,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", pos)
 	}
+	if v := envOr(e, "ACCORD_REQUIRE_MFA", ""); v != "" {
+		if _, err := strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("ACCORD_REQUIRE_MFA: want true or false (1 or 0), got %q", v)
+		}
+	}
 	base, err := parseBaseURL(*baseURL)
 	if err != nil {
 		return fmt.Errorf("--base-url: %w", err)
