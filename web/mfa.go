@@ -91,6 +91,8 @@ func (s *Server) mfaChallenge(c echo.Context, u store.User, next string) (bool, 
 }
 
 func (s *Server) showMFALogin(c echo.Context, status int, f views.Form, token, next string) error {
+	// The page carries the pending sign-in: no cache may keep it.
+	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, status, views.MFALoginView(views.MFALoginPage{Base: s.noindex(c, "Two-factor sign-in"), Form: f, Token: token, Next: next}))
 }
 
@@ -218,6 +220,8 @@ func (s *Server) mfaPage(c echo.Context) error {
 func (s *Server) showMFA(c echo.Context, status int, p views.MFAPage) error {
 	u := userFrom(c)
 	ctx := c.Request().Context()
+	// The page shows the TOTP secret: no cache may keep it.
+	c.Response().Header().Set("Cache-Control", "no-store")
 	p.Base = s.noindex(c, "Two-factor sign-in")
 	var err error
 	if p.Enabled, err = s.db.HasMFA(ctx, u.ID); err != nil {
@@ -271,6 +275,8 @@ func (s *Server) confirmMFA(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The recovery codes are in this answer only; no cache may keep them.
+	c.Response().Header().Set("Cache-Control", "no-store")
 	p := views.MFAPage{Base: s.noindex(c, "Two-factor sign-in"), Form: f, Enabled: true, RecoveryCodes: codes}
 	return s.render(c, http.StatusOK, views.MFAView(p))
 }

@@ -42,6 +42,9 @@ func (e *env) enrolMFA(c *client) (string, []string) {
 	}
 	w = c.post("/account/mfa", url.Values{"code": {e.totpCode(secret)}})
 	wantStatus(e.t, "confirm enrolment", w, http.StatusOK)
+	if cc := w.Header().Get("Cache-Control"); cc != "no-store" {
+		e.t.Errorf("recovery codes with Cache-Control %q, want no-store", cc)
+	}
 	var codes []string
 	doc(e.t, w).Find("[data-testid=recovery-codes] li code").Each(func(_ int, s *goquery.Selection) {
 		codes = append(codes, s.Text())
