@@ -18,10 +18,14 @@ func (s *Server) adminUsers(c echo.Context) error {
 		return err
 	}
 	me := userFrom(c)
+	mfa, err := s.db.MFAUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	p := views.AdminUsersPage{Base: s.noindex(c, "Users"), Roles: choices(store.Roles)}
 	for _, u := range users {
 		p.Users = append(p.Users, views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Organisation: u.Organisation,
-			Role: u.Role, Disabled: u.Disabled, Self: u.ID == me.ID, Created: u.CreatedAt})
+			Role: u.Role, Disabled: u.Disabled, Self: u.ID == me.ID, Created: u.CreatedAt, MFA: mfa[u.ID]})
 	}
 	return s.render(c, http.StatusOK, views.AdminUsersView(p))
 }

@@ -120,6 +120,10 @@ func (s *Server) login(c echo.Context) error {
 	if err := s.db.LoginSucceeded(ctx, keys); err != nil {
 		return err
 	}
+	// An account with a second factor gets the code form, not a session.
+	if pending, err := s.mfaChallenge(c, u, next); pending || err != nil {
+		return err
+	}
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}

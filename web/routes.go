@@ -52,6 +52,18 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/unsubscribe", s.unsubscribePage)
 	e.POST("/unsubscribe", s.unsubscribe)
 
+	// Two-factor sign-in (TOTP; mfa.go): the second step of signing in,
+	// enrolment and removal by the account, an admin's reset, and the
+	// --require-mfa gate (echo runs e.Use middleware after authenticate
+	// whatever the order of registration, so it sees the user).
+	e.GET("/login/mfa", s.mfaLoginPage)
+	e.POST("/login/mfa", s.mfaLogin)
+	e.GET("/account/mfa", s.mfaPage, member)
+	e.POST("/account/mfa", s.confirmMFA, member)
+	e.POST("/account/mfa/disable", s.disableMFA, member)
+	e.POST("/admin/users/:id/mfa/reset", s.resetUserMFA, admin)
+	e.Use(s.mfaGate)
+
 	// Editing the knowledge base.
 	e.GET("/policies/new", s.newPolicy, editor)
 	e.POST("/policies/new", s.createPolicy, editor)

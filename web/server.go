@@ -56,6 +56,9 @@ type Deps struct {
 	// MetricsElsewhere takes /metrics off the main listener: the metrics
 	// are then served only by MetricsHandler, on a listener of its own.
 	MetricsElsewhere bool
+	// RequireMFA keeps editors and admins without a second factor to
+	// enrolling (--require-mfa; see mfa.go).
+	RequireMFA bool
 }
 
 // CommentLimits bound commenting without puzzles.
@@ -98,6 +101,8 @@ type Server struct {
 	mail         *mail.Sender
 	keys         secrets
 	echo         *echo.Echo
+	// requireMFA is Deps.RequireMFA.
+	requireMFA bool
 }
 
 // New builds the echo router with every route and middleware.
@@ -121,7 +126,7 @@ func NewServer(d Deps) *Server {
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
 		hashSlots: make(chan struct{}, runtime.NumCPU()), renderSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
-		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, metricsAllow: d.MetricsAllow}
+		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, metricsAllow: d.MetricsAllow, requireMFA: d.RequireMFA}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true

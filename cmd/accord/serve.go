@@ -57,12 +57,20 @@ func serve(ctx context.Context, e *env, args []string) error {
 		"address of a separate listener for /metrics, such as 127.0.0.1:9090; when set, the main listener has no /metrics (env ACCORD_METRICS_ADDR)")
 	metricsAllow := fs.String("metrics-allow", envOr(e, "ACCORD_METRICS_ALLOW", ""),
 		"comma-separated addresses or CIDR ranges, besides loopback, that may read /metrics on the main listener (env ACCORD_METRICS_ALLOW)")
+	mfaEnv, _ := strconv.ParseBool(envOr(e, "ACCORD_REQUIRE_MFA", "false"))
+	requireMFA := fs.Bool("require-mfa", mfaEnv,
+		"editors and admins must enrol a second factor (TOTP) at their next sign-in and can do nothing else until they have; tokens need it too (env ACCORD_REQUIRE_MFA=1)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", pos)
+	}
+	if v := envOr(e, "ACCORD_REQUIRE_MFA", ""); v != "" {
+		if _, err := strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("ACCORD_REQUIRE_MFA: want true or false (1 or 0), got %q", v)
+		}
 	}
 	base, err := parseBaseURL(*baseURL)
 	if err != nil {
@@ -136,7 +144,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		base = localBaseURL(ln.Addr())
 	}
 	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits,
-		MetricsAllow: allowed, MetricsElsewhere: *metricsAddr != ""})
+		MetricsAllow: allowed, MetricsElsewhere: *metricsAddr != "", RequireMFA: *requireMFA})
 	// Scheduled work (telling subscribers that a consultation opened) runs
 	// beside the server and stops before the database closes.
 	tickCtx, stopTicks := context.WithCancel(ctx)

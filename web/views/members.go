@@ -217,6 +217,8 @@ type UserRow struct {
 	Disabled     bool
 	Self         bool
 	Created      time.Time
+	// MFA is set when the account has a second factor (an admin may reset it).
+	MFA bool
 }
 
 // AdminUsersPage lists accounts with role and access controls.
