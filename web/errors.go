@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -137,6 +138,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if clientGone(c, err) {
+		// Nobody is left to read an answer; the status is for the log
+		// line and the metrics, which must not count it as our failure.
+		s.log.Debug("client closed the request", "path", c.Request().URL.Path, "err", err,
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		_ = c.NoContent(StatusClientClosedRequest)
+		return
+	}
 	e := classify(err)
 	if e.Status >= 500 {
 		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err,
@@ -200,6 +209,20 @@ func keptFields(c echo.Context, status int) []views.KeptField {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// StatusClientClosedRequest is nginx's 499: the client hung up before the
+// answer. It is recorded so, never as a server error.
+const StatusClientClosedRequest = 499
+
+// clientGone reports whether err comes from the client hanging up: the
+// request's context was cancelled (a server-side deadline is a timeout,
+// not this).
+func clientGone(c echo.Context, err error) bool {
+	if err == nil {
+		return false
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(c.Request().Context().Err(), context.Canceled)
 }
 
 func isRateLimited(err error) bool {

@@ -77,7 +77,24 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(bodyLimits())
 	e.Use(s.metrics.middleware)
 	e.Use(s.authenticate)
+	e.Use(noStore)
 	e.Use(s.csrf)
+}
+
+// noStore keeps every answer to a signed-in user or an API token request
+// out of every cache, the browser's included: such answers carry the
+// user's name, drafts, tokens or admin data, and a shared or back-button
+// copy would show them to the next person at the machine. It overrides
+// whatever a handler chose, just before the header is sent. /static/ is
+// never authenticated, so its caching stays.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if bearer, _ := c.Get(ctxBearer).(bool); bearer || userFrom(c) != nil {
+			res := c.Response()
+			res.Before(func() { res.Header().Set("Cache-Control", "no-store") })
+		}
+		return next(c)
+	}
 }
 
 // securityHeaders sets the headers every answer carries.
@@ -105,7 +122,12 @@ func (s *Server) logRequests() echo.MiddlewareFunc {
 		LogRemoteIP: true, LogResponseSize: true, LogError: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
-			if v.Status >= 500 {
+			switch {
+			case v.Status == StatusClientClosedRequest:
+				// A client that hung up is routine (a closed tab, a
+				// load tester's timeout), not an error of ours.
+				level = slog.LevelDebug
+			case v.Status >= 500:
 				level = slog.LevelError
 			}
 			attrs := []slog.Attr{
