@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -52,7 +55,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	// The request id, the log line, panic recovery and the security
 	// headers come before the trailing-slash redirect, which answers
 	// without reaching the router: redirects are answers too.
-	e.Pre(middleware.RequestID())
+	e.Pre(s.requestID)
 	e.Pre(s.logRequests())
 	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -95,6 +98,44 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// requestID gives every request an id for its log line and answer. A
+// client-chosen X-Request-ID is taken only from a trusted proxy (which
+// tied it to its own logs), and only when it is a short plain token;
+// anyone else could use it to forge or blur log lines.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		rid := req.Header.Get(echo.HeaderXRequestID)
+		if rid == "" || !plainRequestID(rid) || !s.fromTrustedProxy(c) {
+			b := make([]byte, 16)
+			if _, err := rand.Read(b); err != nil {
+				return fmt.Errorf("request id: %w", err)
+			}
+			rid = hex.EncodeToString(b)
+		}
+		// The logger reads the request's header: it must see this id.
+		req.Header.Set(echo.HeaderXRequestID, rid)
+		c.Response().Header().Set(echo.HeaderXRequestID, rid)
+		return next(c)
+	}
+}
+
+// plainRequestID reports whether a forwarded request id is at most 128
+// letters, digits, '-', '_', '.' or ':'.
+func plainRequestID(id string) bool {
+	if len(id) > 128 {
+		return false
+	}
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.', r == ':':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // securityHeaders sets the headers every answer carries.

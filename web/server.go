@@ -150,7 +150,13 @@ func (s *Server) viaTLS(c echo.Context) bool {
 	if c.IsTLS() {
 		return true
 	}
-	if len(s.proxies) == 0 || c.Request().Header.Get("X-Forwarded-Proto") != "https" {
+	return c.Request().Header.Get("X-Forwarded-Proto") == "https" && s.fromTrustedProxy(c)
+}
+
+// fromTrustedProxy reports whether the connection's peer is one of the
+// trusted reverse proxies, whose forwarded headers are believed.
+func (s *Server) fromTrustedProxy(c echo.Context) bool {
+	if len(s.proxies) == 0 {
 		return false
 	}
 	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
