@@ -183,9 +183,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
+// maxKept bounds what an error page shows back of a refused form, all
+// fields together: enough for a long comment, and never a copy of
+// megabytes a stranger posted.
+const maxKept = 64 << 10
+
 // keptFields returns the text a refused form POST carried (never a
 // password or the CSRF token), for the error page to show back: a long
 // draft typed before a session expired must not vanish with a 401 or 403.
+// At most maxKept bytes are shown: a value past that is cut at a
+// character boundary, and the fields after it are left out.
 func keptFields(c echo.Context, status int) []views.KeptField {
 	req := c.Request()
 	if req.Method != http.MethodPost || (status != http.StatusForbidden && status != http.StatusUnauthorized) {
@@ -196,18 +203,32 @@ func keptFields(c echo.Context, status int) []views.KeptField {
 	if req.PostForm == nil {
 		return nil
 	}
-	var out []views.KeptField
-	for name, values := range req.PostForm {
+	names := make([]string, 0, len(req.PostForm))
+	for name := range req.PostForm {
 		if name == "_csrf" || strings.Contains(name, "password") {
 			continue
 		}
-		for _, v := range values {
-			if strings.TrimSpace(v) != "" {
-				out = append(out, views.KeptField{Name: name, Value: v})
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []views.KeptField
+	left := maxKept
+	for _, name := range names {
+		for _, v := range req.PostForm[name] {
+			if strings.TrimSpace(v) == "" {
+				continue
 			}
+			left -= len(name)
+			if left <= 0 {
+				return out
+			}
+			if len(v) > left {
+				v = strings.ToValidUTF8(v[:left], "")
+			}
+			left -= len(v)
+			out = append(out, views.KeptField{Name: name, Value: v})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

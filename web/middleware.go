@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -17,13 +18,27 @@ import (
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// MaxBody is the largest request body accepted anywhere, uploads included.
-const MaxBody = "8M"
+// Request body limits by kind of route (DECISIONS §7). A body over its
+// route's limit is a 413 before anything, the CSRF check included, reads
+// it.
+const (
+	// commentBodyLimit: a comment is at most 10,000 characters of body and
+	// as many of proposed text; 64 KB leaves room for both in any script.
+	// Replies and dispositions (10,000 characters of rationale) share it.
+	commentBodyLimit = 64 << 10
+	// formBodyLimit is for every other form: sign-in, registration,
+	// account, tokens, admin, flags, status changes.
+	formBodyLimit = 16 << 10
+	// documentBodyLimit is for editing content: documents (500,000
+	// characters of source), policies and provisions (notes of 50,000),
+	// consultations, and the JSON API's writes (decodeJSON's 2 MB).
+	documentBodyLimit = 2 << 20
+	// DefaultUploadLimit bounds an import upload unless accord serve's
+	// --upload-limit says otherwise.
+	DefaultUploadLimit = 8 << 20
+)
 
-// commentRoutes are the routes that post or edit a comment. A comment is
-// at most 10,000 characters of body and as many of proposed text: 64 KB
-// leaves room for both in any script, and refuses a large body before
-// anything (the CSRF check included) reads it.
+// commentRoutes are the routes that post or edit a comment.
 var commentRoutes = map[string]bool{
 	"/consultations/:slug/paragraphs/:pid":      true,
 	"/consultations/:slug/comment":              true,
@@ -34,19 +49,43 @@ var commentRoutes = map[string]bool{
 	"/consultations/:slug/comments/:id/replies": true,
 }
 
-// bodyLimits bounds request bodies by route: comments get 64 KB, anything
-// else MaxBody. It runs after routing (c.Path is the route) and before the
-// CSRF check reads a form.
-func bodyLimits() echo.MiddlewareFunc {
-	comments := middleware.BodyLimit("64K")
-	all := middleware.BodyLimit(MaxBody)
+// importRoutes take file uploads of the size --upload-limit allows.
+var importRoutes = map[string]bool{
+	"/policies/import":                              true,
+	"/consultations/:slug/resolution/import":        true,
+	"/consultations/:slug/resolution/import/:token": true,
+}
+
+// bodyLimitFor is the largest body the route may carry.
+func bodyLimitFor(route string, upload int64) int64 {
+	switch {
+	case importRoutes[route]:
+		return upload
+	case commentRoutes[route],
+		strings.HasPrefix(route, "/consultations/:slug/comments/"),
+		strings.HasPrefix(route, "/consultations/:slug/groups/"):
+		return commentBodyLimit
+	case strings.HasPrefix(route, "/api/"),
+		strings.HasPrefix(route, "/documents/"),
+		strings.HasPrefix(route, "/policies/"),
+		route == "/consultations/new", route == "/consultations/:slug/edit":
+		return documentBodyLimit
+	default:
+		return formBodyLimit
+	}
+}
+
+// bodyLimits bounds request bodies by route (see bodyLimitFor). It runs
+// after routing (c.Path is the route) and before the CSRF check reads a
+// form.
+func bodyLimits(upload int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		small, large := comments(next), all(next)
+		limited := map[int64]echo.HandlerFunc{}
+		for _, n := range []int64{upload, commentBodyLimit, documentBodyLimit, formBodyLimit} {
+			limited[n] = middleware.BodyLimit(strconv.FormatInt(n, 10) + "B")(next)
+		}
 		return func(c echo.Context) error {
-			if commentRoutes[c.Path()] {
-				return small(c)
-			}
-			return large(c)
+			return limited[bodyLimitFor(c.Path(), upload)](c)
 		}
 	}
 }
@@ -77,7 +116,7 @@ func (s *Server) middleware(e *echo.Echo) {
 		m := c.Request().Method
 		return m != http.MethodGet && m != http.MethodHead
 	}}))
-	e.Use(bodyLimits())
+	e.Use(bodyLimits(s.uploadLimit))
 	e.Use(s.metrics.middleware)
 	e.Use(s.authenticate)
 	e.Use(noStore)

@@ -44,6 +44,9 @@ type Deps struct {
 	// Mail sends the outbox's messages; nil when no SMTP server is
 	// configured, and messages then stay in the outbox for admins to read.
 	Mail *mail.Sender
+	// UploadLimit bounds an import upload's request body in bytes; 0 is
+	// DefaultUploadLimit.
+	UploadLimit int64
 	// Comments are the limits on commenting; the zero value turns every
 	// limit off (tests); accord serve sets the defaults.
 	Comments CommentLimits
@@ -87,6 +90,9 @@ type Server struct {
 	mail     *mail.Sender
 	keys     secrets
 	echo     *echo.Echo
+
+	// uploadLimit bounds an import upload's body (Deps.UploadLimit).
+	uploadLimit int64
 }
 
 // New builds the echo router with every route and middleware.
@@ -110,7 +116,10 @@ func NewServer(d Deps) *Server {
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
 		hashSlots: make(chan struct{}, runtime.NumCPU()), renderSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
-		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail}
+		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, uploadLimit: d.UploadLimit}
+	if s.uploadLimit <= 0 {
+		s.uploadLimit = DefaultUploadLimit
+	}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true

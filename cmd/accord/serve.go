@@ -53,6 +53,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 		"comments one address may post per hour; 0 turns the limit off (env ACCORD_COMMENT_RATE_IP)")
 	commentMin := fs.String("comment-min-seconds", envOr(e, "ACCORD_COMMENT_MIN_SECONDS", "3"),
 		"least seconds between showing a comment form and its submission, HTML forms only; 0 turns the check off (env ACCORD_COMMENT_MIN_SECONDS)")
+	uploadLimit := fs.String("upload-limit", envOr(e, "ACCORD_UPLOAD_LIMIT", "8MB"),
+		"largest import upload accepted, such as 8MB, 512KB or a number of bytes (env ACCORD_UPLOAD_LIMIT)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -77,6 +79,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 	limits, err := commentLimits(*commentRate, *commentRateIP, *commentMin)
 	if err != nil {
 		return err
+	}
+	upload, err := parseSize(*uploadLimit)
+	if err != nil {
+		return fmt.Errorf("--upload-limit: %w", err)
 	}
 	trusted, err := parseProxies(*proxies)
 	if err != nil {
@@ -127,7 +133,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = localBaseURL(ln.Addr())
 	}
-	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits})
+	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits,
+		UploadLimit: upload})
 	// Scheduled work (telling subscribers that a consultation opened) runs
 	// beside the server and stops before the database closes.
 	tickCtx, stopTicks := context.WithCancel(ctx)
@@ -271,4 +278,23 @@ func localBaseURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// parseSize reads a size such as 8MB, 8M, 512KB, 512K or 1048576 (bytes);
+// K and M are 1024 and 1024².
+func parseSize(v string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(v))
+	mult := int64(1)
+	t = strings.TrimSuffix(t, "B")
+	switch {
+	case strings.HasSuffix(t, "K"):
+		mult, t = 1<<10, strings.TrimSuffix(t, "K")
+	case strings.HasSuffix(t, "M"):
+		mult, t = 1<<20, strings.TrimSuffix(t, "M")
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 8MB, 512KB or a number of bytes", v)
+	}
+	return n * mult, nil
 }
