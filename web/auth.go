@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
+	"crypto/hmac"
 	"crypto/rand"
-	"crypto/subtle"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,14 +72,14 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(ctxBearer, true)
 			return next(c)
 		}
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			sess, err := s.db.SessionUser(ctx, ck.Value)
+		if v := s.cookieValue(c, sessionCookie); v != "" {
+			sess, err := s.db.SessionUser(ctx, v)
 			switch {
 			case err == nil:
 				c.Set(ctxUser, &sess.User)
-				c.Set(ctxSession, ck.Value)
+				c.Set(ctxSession, v)
 			case errors.Is(err, store.ErrNotFound):
-				s.clearCookie(c, sessionCookie)
+				s.clearCookie(c, s.cookieName(c, sessionCookie))
 			default:
 				return err
 			}
@@ -86,10 +89,16 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // csrf protects every state-changing request made with cookies: the form
-// field _csrf (or the X-CSRF-Token header) must equal the value of the
-// CSRF cookie. Requests with a Bearer token carry no ambient credentials
-// and need no token. Unlike echo's own middleware, this one never waives
-// the check on Sec-Fetch-Site alone, so a forged POST is always a 403.
+// field _csrf (or the X-CSRF-Token header) must carry a token bound to the
+// sender. The token is an HMAC, under a key kept in the database, of the
+// session id, or for a visitor not signed in of a random pre-session id
+// kept in the CSRF cookie; a value planted in a cookie is worth nothing
+// without the key, and one session's token does not pass for another.
+// Each page gets the token masked afresh (see maskToken), so compression
+// cannot reveal it next to reflected text (BREACH). Requests with a Bearer
+// token carry no ambient credentials and need no token. Unlike echo's own
+// middleware, this one never waives the check on Sec-Fetch-Site alone, so
+// a forged POST is always a 403.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if bearer, _ := c.Get(ctxBearer).(bool); bearer || noCookies(c) {
@@ -107,41 +116,148 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		if isAPI(c) && userFrom(c) == nil {
 			return next(c)
 		}
-		token := ""
-		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
-			token = ck.Value
+		binding := ""
+		if sid, _ := c.Get(ctxSession).(string); sid != "" {
+			binding = "session:" + sid
+		} else if v := s.cookieValue(c, csrfCookie); len(v) == 43 {
+			binding = "visitor:" + v
 		}
-		// A new token is issued only when a page asks for one (to put in a
-		// form), so that a page served from the cache costs no random bytes
-		// and carries no Set-Cookie. A form shown again after a refused POST
-		// gets the token that POST carried.
+		// A pre-session id is issued only when a page asks for a token (to
+		// put in a form), so that a page served from the cache costs no
+		// random bytes and carries no Set-Cookie.
 		c.Set(ctxCSRF, func() string {
-			if token == "" {
-				t, err := newToken()
+			if binding == "" {
+				id, err := newToken()
 				if err != nil {
 					// crypto/rand does not fail on supported systems; a form
 					// without a token is refused on submit, nothing worse.
 					return ""
 				}
-				token = t
-				s.setCookie(c, csrfCookie, token, 0)
+				binding = "visitor:" + id
+				s.setCookie(c, s.cookieName(c, csrfCookie), id, 0)
 			}
-			return token
+			t, err := s.csrfTokenFor(c.Request().Context(), binding)
+			if err != nil {
+				s.log.Error("issue CSRF token", "err", err)
+				return ""
+			}
+			return t
 		})
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
 		}
+		// Without a session or a CSRF cookie no token can be valid: refuse
+		// before reading the body, which may be megabytes of nothing.
+		if binding == "" {
+			return csrfRefused()
+		}
 		sent := c.Request().Header.Get("X-CSRF-Token")
 		if sent == "" {
 			sent = c.FormValue("_csrf")
 		}
-		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-			return &Error{Status: http.StatusForbidden, Code: "csrf",
-				Message: "This form has expired or did not come from Accord. Go back, reload the page and try again; nothing was saved."}
+		ok, err := s.checkCSRF(c.Request().Context(), binding, sent)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return csrfRefused()
 		}
 		return next(c)
 	}
+}
+
+func csrfRefused() *Error {
+	return &Error{Status: http.StatusForbidden, Code: "csrf",
+		Message: "This form has expired or did not come from Accord. Go back, reload the page and try again; nothing was saved."}
+}
+
+// csrfMAC is the unmasked CSRF token of a binding ("session:<id>" or
+// "visitor:<id>") under key.
+func csrfMAC(key []byte, binding string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("csrf\x00" + binding))
+	return m.Sum(nil)
+}
+
+// maskToken returns a fresh random mask followed by the token XORed with
+// it, base64url: the same token looks different in every answer, so a
+// compression side channel (BREACH) has no fixed secret to guess at.
+func maskToken(raw []byte) (string, error) {
+	buf := make([]byte, 2*len(raw))
+	if _, err := rand.Read(buf[:len(raw)]); err != nil {
+		return "", fmt.Errorf("mask CSRF token: %w", err)
+	}
+	for i, b := range raw {
+		buf[len(raw)+i] = buf[i] ^ b
+	}
+	return base64.RawURLEncoding.EncodeToString(buf), nil
+}
+
+// unmaskToken undoes maskToken; nil when sent is not a masked token.
+func unmaskToken(sent string) []byte {
+	b, err := base64.RawURLEncoding.DecodeString(sent)
+	if err != nil || len(b) != 2*sha256.Size {
+		return nil
+	}
+	out := make([]byte, sha256.Size)
+	for i := range out {
+		out[i] = b[i] ^ b[sha256.Size+i]
+	}
+	return out
+}
+
+// csrfTokenFor is a freshly masked token for binding.
+func (s *Server) csrfTokenFor(ctx context.Context, binding string) (string, error) {
+	key, err := s.secret(ctx, csrfKeyName)
+	if err != nil {
+		return "", fmt.Errorf("CSRF key: %w", err)
+	}
+	return maskToken(csrfMAC(key, binding))
+}
+
+// checkCSRF reports whether sent is a masked token for binding.
+func (s *Server) checkCSRF(ctx context.Context, binding, sent string) (bool, error) {
+	raw := unmaskToken(sent)
+	if raw == nil {
+		return false, nil
+	}
+	key, err := s.secret(ctx, csrfKeyName)
+	if err != nil {
+		return false, fmt.Errorf("CSRF key: %w", err)
+	}
+	return hmac.Equal(raw, csrfMAC(key, binding)), nil
+}
+
+// cookieName is the name a credential cookie has on this request: over
+// TLS the __Host- prefix makes browsers refuse it unless it is Secure,
+// for the whole site and set by this host, so a sibling subdomain or a
+// plain-HTTP answer cannot plant or overwrite it.
+func (s *Server) cookieName(c echo.Context, name string) string {
+	if s.viaTLS(c) {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// cookieValue is the value of the credential cookie called name (see
+// cookieName), or "".
+func (s *Server) cookieValue(c echo.Context, name string) string {
+	if ck, err := c.Cookie(s.cookieName(c, name)); err == nil {
+		return ck.Value
+	}
+	return ""
+}
+
+// hasSessionCookie reports whether a request carries a session cookie by
+// either name, for the caches that serve only anonymous readers.
+func hasSessionCookie(req *http.Request) bool {
+	for _, name := range []string{sessionCookie, "__Host-" + sessionCookie} {
+		if ck, err := req.Cookie(name); err == nil && ck.Value != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // requireRole lets through only users with at least the given role:

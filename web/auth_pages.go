@@ -26,16 +26,16 @@ func actorCtx(c echo.Context) context.Context {
 }
 
 // startSession signs a user in: any session the browser had is ended and
-// a new id issued (so a planted id is worthless), and the CSRF token is
-// renewed with it.
+// a new id issued (so a planted id is worthless); the CSRF token, bound to
+// the session id, changes with it.
 func (s *Server) startSession(c echo.Context, u store.User) error {
 	ctx := c.Request().Context()
 	if old, ok := c.Get(ctxSession).(string); ok && old != "" {
 		if err := s.db.DeleteSession(ctx, old); err != nil {
 			return err
 		}
-	} else if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		if err := s.db.DeleteSession(ctx, ck.Value); err != nil {
+	} else if v := s.cookieValue(c, sessionCookie); v != "" {
+		if err := s.db.DeleteSession(ctx, v); err != nil {
 			return err
 		}
 	}
@@ -43,12 +43,7 @@ func (s *Server) startSession(c echo.Context, u store.User) error {
 	if err != nil {
 		return err
 	}
-	s.setCookie(c, sessionCookie, secret, int(store.AbsoluteTimeout.Seconds()))
-	csrf, err := newToken()
-	if err != nil {
-		return err
-	}
-	s.setCookie(c, csrfCookie, csrf, 0)
+	s.setCookie(c, s.cookieName(c, sessionCookie), secret, int(store.AbsoluteTimeout.Seconds()))
 	return nil
 }
 
@@ -145,7 +140,7 @@ func (s *Server) logout(c echo.Context) error {
 			}
 		}
 	}
-	s.clearCookie(c, sessionCookie)
+	s.clearCookie(c, s.cookieName(c, sessionCookie))
 	return s.redirectFlash(c, "/", "signed-out")
 }
 

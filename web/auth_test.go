@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -66,16 +67,29 @@ func TestSignInAndOut(t *testing.T) {
 func TestSignInSecureCookieOverTLS(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
-	c.get("/login")
+	page := httptest.NewRequest(http.MethodGet, "https://accord.example/login", nil)
+	page.TLS = &tls.ConnectionState{}
+	c.do(page)
+	if c.cookies["__Host-accord_csrf"] == "" || c.cookies["accord_csrf"] != "" {
+		t.Fatalf("got cookies %v over TLS, want the CSRF cookie named __Host-accord_csrf", c.cookies)
+	}
 	form := c.token(url.Values{"email": {"editor@example.org"}, "password": {testPassword}})
 	req := httpsRequest(form)
 	w := c.do(req)
 	wantStatus(t, "sign in over TLS", w, http.StatusSeeOther)
+	var session *http.Cookie
 	for _, ck := range w.Result().Cookies() {
-		if ck.Name == "accord_session" && !ck.Secure {
-			t.Error("session cookie over TLS is not Secure")
+		if ck.Name == "__Host-accord_session" {
+			session = ck
 		}
 	}
+	if session == nil || !session.Secure || session.Path != "/" || session.Domain != "" {
+		t.Fatalf("got session cookie %+v over TLS, want a Secure __Host-accord_session for path /", session)
+	}
+	// The session works over TLS under its prefixed name.
+	acct := httptest.NewRequest(http.MethodGet, "https://accord.example/account", nil)
+	acct.TLS = &tls.ConnectionState{}
+	wantStatus(t, "account over TLS", c.do(acct), http.StatusOK)
 }
 
 func TestSessionRotation(t *testing.T) {

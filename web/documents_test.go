@@ -17,7 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-const testCSRF = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ" // 43 characters
+const testCSRF = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ" // a 43-character pre-session id
 
 // docServer is the real router over a database with the shipped content,
 // an editor (with a session and a token) and a stakeholder.
@@ -70,7 +70,11 @@ func (s *docServer) do(t *testing.T, method, target, session string, form url.Va
 	t.Helper()
 	var req *http.Request
 	if form != nil {
-		form.Set("_csrf", testCSRF)
+		cookies := map[string]string{"accord_csrf": testCSRF}
+		if session != "" {
+			cookies["accord_session"] = session
+		}
+		form.Set("_csrf", web.CSRFTokenFor(s.db, cookies))
 		req = httptest.NewRequest(method, target, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	} else {

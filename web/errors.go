@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -137,6 +138,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if clientGone(c, err) {
+		// Nobody is left to read an answer; the status is for the log
+		// line and the metrics, which must not count it as our failure.
+		s.log.Debug("client closed the request", "path", c.Request().URL.Path, "err", err,
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		_ = c.NoContent(StatusClientClosedRequest)
+		return
+	}
 	e := classify(err)
 	if e.Status >= 500 {
 		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err,
@@ -174,9 +183,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
+// maxKept bounds what an error page shows back of a refused form, all
+// fields together: enough for a long comment, and never a copy of
+// megabytes a stranger posted.
+const maxKept = 64 << 10
+
 // keptFields returns the text a refused form POST carried (never a
 // password or the CSRF token), for the error page to show back: a long
 // draft typed before a session expired must not vanish with a 401 or 403.
+// At most maxKept bytes are shown: a value past that is cut at a
+// character boundary, and the fields after it are left out.
 func keptFields(c echo.Context, status int) []views.KeptField {
 	req := c.Request()
 	if req.Method != http.MethodPost || (status != http.StatusForbidden && status != http.StatusUnauthorized) {
@@ -187,19 +203,47 @@ func keptFields(c echo.Context, status int) []views.KeptField {
 	if req.PostForm == nil {
 		return nil
 	}
-	var out []views.KeptField
-	for name, values := range req.PostForm {
+	names := make([]string, 0, len(req.PostForm))
+	for name := range req.PostForm {
 		if name == "_csrf" || strings.Contains(name, "password") {
 			continue
 		}
-		for _, v := range values {
-			if strings.TrimSpace(v) != "" {
-				out = append(out, views.KeptField{Name: name, Value: v})
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []views.KeptField
+	left := maxKept
+	for _, name := range names {
+		for _, v := range req.PostForm[name] {
+			if strings.TrimSpace(v) == "" {
+				continue
 			}
+			left -= len(name)
+			if left <= 0 {
+				return out
+			}
+			if len(v) > left {
+				v = strings.ToValidUTF8(v[:left], "")
+			}
+			left -= len(v)
+			out = append(out, views.KeptField{Name: name, Value: v})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// StatusClientClosedRequest is nginx's 499: the client hung up before the
+// answer. It is recorded so, never as a server error.
+const StatusClientClosedRequest = 499
+
+// clientGone reports whether err comes from the client hanging up: the
+// request's context was cancelled (a server-side deadline is a timeout,
+// not this).
+func clientGone(c echo.Context, err error) bool {
+	if err == nil {
+		return false
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(c.Request().Context().Err(), context.Canceled)
 }
 
 func isRateLimited(err error) bool {

@@ -145,10 +145,13 @@ func (c *client) token(form url.Values) url.Values {
 	case c.badCSRF:
 		form.Set("_csrf", strings.Repeat("x", 43))
 	default:
-		form.Set("_csrf", c.cookies["accord_csrf"])
+		form.Set("_csrf", c.csrf())
 	}
 	return form
 }
+
+// csrf is the token a page would give this client's forms now.
+func (c *client) csrf() string { return web.CSRFTokenFor(c.e.db, c.cookies) }
 
 func (c *client) post(path string, form url.Values) *httptest.ResponseRecorder {
 	form = c.token(form)
@@ -182,7 +185,7 @@ func (c *client) json(method, path, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if !c.noCSRF && c.bearer == "" {
-		req.Header.Set("X-CSRF-Token", c.cookies["accord_csrf"])
+		req.Header.Set("X-CSRF-Token", c.csrf())
 	}
 	return c.do(req)
 }

@@ -2,8 +2,12 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,13 +18,27 @@ import (
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// MaxBody is the largest request body accepted anywhere, uploads included.
-const MaxBody = "8M"
+// Request body limits by kind of route (DECISIONS §7). A body over its
+// route's limit is a 413 before anything, the CSRF check included, reads
+// it.
+const (
+	// commentBodyLimit: a comment is at most 10,000 characters of body and
+	// as many of proposed text; 64 KB leaves room for both in any script.
+	// Replies and dispositions (10,000 characters of rationale) share it.
+	commentBodyLimit = 64 << 10
+	// formBodyLimit is for every other form: sign-in, registration,
+	// account, tokens, admin, flags, status changes.
+	formBodyLimit = 16 << 10
+	// documentBodyLimit is for editing content: documents (500,000
+	// characters of source), policies and provisions (notes of 50,000),
+	// consultations, and the JSON API's writes (decodeJSON's 2 MB).
+	documentBodyLimit = 2 << 20
+	// DefaultUploadLimit bounds an import upload unless accord serve's
+	// --upload-limit says otherwise.
+	DefaultUploadLimit = 8 << 20
+)
 
-// commentRoutes are the routes that post or edit a comment. A comment is
-// at most 10,000 characters of body and as many of proposed text: 64 KB
-// leaves room for both in any script, and refuses a large body before
-// anything (the CSRF check included) reads it.
+// commentRoutes are the routes that post or edit a comment.
 var commentRoutes = map[string]bool{
 	"/consultations/:slug/paragraphs/:pid":      true,
 	"/consultations/:slug/comment":              true,
@@ -31,19 +49,43 @@ var commentRoutes = map[string]bool{
 	"/consultations/:slug/comments/:id/replies": true,
 }
 
-// bodyLimits bounds request bodies by route: comments get 64 KB, anything
-// else MaxBody. It runs after routing (c.Path is the route) and before the
-// CSRF check reads a form.
-func bodyLimits() echo.MiddlewareFunc {
-	comments := middleware.BodyLimit("64K")
-	all := middleware.BodyLimit(MaxBody)
+// importRoutes take file uploads of the size --upload-limit allows.
+var importRoutes = map[string]bool{
+	"/policies/import":                              true,
+	"/consultations/:slug/resolution/import":        true,
+	"/consultations/:slug/resolution/import/:token": true,
+}
+
+// bodyLimitFor is the largest body the route may carry.
+func bodyLimitFor(route string, upload int64) int64 {
+	switch {
+	case importRoutes[route]:
+		return upload
+	case commentRoutes[route],
+		strings.HasPrefix(route, "/consultations/:slug/comments/"),
+		strings.HasPrefix(route, "/consultations/:slug/groups/"):
+		return commentBodyLimit
+	case strings.HasPrefix(route, "/api/"),
+		strings.HasPrefix(route, "/documents/"),
+		strings.HasPrefix(route, "/policies/"),
+		route == "/consultations/new", route == "/consultations/:slug/edit":
+		return documentBodyLimit
+	default:
+		return formBodyLimit
+	}
+}
+
+// bodyLimits bounds request bodies by route (see bodyLimitFor). It runs
+// after routing (c.Path is the route) and before the CSRF check reads a
+// form.
+func bodyLimits(upload int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		small, large := comments(next), all(next)
+		limited := map[int64]echo.HandlerFunc{}
+		for _, n := range []int64{upload, commentBodyLimit, documentBodyLimit, formBodyLimit} {
+			limited[n] = middleware.BodyLimit(strconv.FormatInt(n, 10) + "B")(next)
+		}
 		return func(c echo.Context) error {
-			if commentRoutes[c.Path()] {
-				return small(c)
-			}
-			return large(c)
+			return limited[bodyLimitFor(c.Path(), upload)](c)
 		}
 	}
 }
@@ -52,7 +94,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	// The request id, the log line, panic recovery and the security
 	// headers come before the trailing-slash redirect, which answers
 	// without reaching the router: redirects are answers too.
-	e.Pre(middleware.RequestID())
+	e.Pre(s.requestID)
 	e.Pre(s.logRequests())
 	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -74,10 +116,65 @@ func (s *Server) middleware(e *echo.Echo) {
 		m := c.Request().Method
 		return m != http.MethodGet && m != http.MethodHead
 	}}))
-	e.Use(bodyLimits())
+	e.Use(bodyLimits(s.uploadLimit))
 	e.Use(s.metrics.middleware)
 	e.Use(s.authenticate)
+	e.Use(noStore)
 	e.Use(s.csrf)
+}
+
+// noStore keeps every answer to a signed-in user or an API token request
+// out of every cache, the browser's included: such answers carry the
+// user's name, drafts, tokens or admin data, and a shared or back-button
+// copy would show them to the next person at the machine. It overrides
+// whatever a handler chose, just before the header is sent. /static/ is
+// never authenticated, so its caching stays.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if bearer, _ := c.Get(ctxBearer).(bool); bearer || userFrom(c) != nil {
+			res := c.Response()
+			res.Before(func() { res.Header().Set("Cache-Control", "no-store") })
+		}
+		return next(c)
+	}
+}
+
+// requestID gives every request an id for its log line and answer. A
+// client-chosen X-Request-ID is taken only from a trusted proxy (which
+// tied it to its own logs), and only when it is a short plain token;
+// anyone else could use it to forge or blur log lines.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		rid := req.Header.Get(echo.HeaderXRequestID)
+		if rid == "" || !plainRequestID(rid) || !s.fromTrustedProxy(c) {
+			b := make([]byte, 16)
+			if _, err := rand.Read(b); err != nil {
+				return fmt.Errorf("request id: %w", err)
+			}
+			rid = hex.EncodeToString(b)
+		}
+		// The logger reads the request's header: it must see this id.
+		req.Header.Set(echo.HeaderXRequestID, rid)
+		c.Response().Header().Set(echo.HeaderXRequestID, rid)
+		return next(c)
+	}
+}
+
+// plainRequestID reports whether a forwarded request id is at most 128
+// letters, digits, '-', '_', '.' or ':'.
+func plainRequestID(id string) bool {
+	if len(id) > 128 {
+		return false
+	}
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.', r == ':':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // securityHeaders sets the headers every answer carries.
@@ -105,7 +202,12 @@ func (s *Server) logRequests() echo.MiddlewareFunc {
 		LogRemoteIP: true, LogResponseSize: true, LogError: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
-			if v.Status >= 500 {
+			switch {
+			case v.Status == StatusClientClosedRequest:
+				// A client that hung up is routine (a closed tab, a
+				// load tester's timeout), not an error of ours.
+				level = slog.LevelDebug
+			case v.Status >= 500:
 				level = slog.LevelError
 			}
 			attrs := []slog.Attr{

@@ -156,7 +156,7 @@ func (s *Server) serveEditions(next echo.HandlerFunc) echo.HandlerFunc {
 		if slug == "" {
 			return next(c)
 		}
-		if ck, err := req.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if hasSessionCookie(req) {
 			return next(c)
 		}
 		if ck, err := req.Cookie(flashCookie); err == nil && ck.Value != "" {

@@ -12,6 +12,7 @@ import (
 const (
 	unsubscribeKeyName = "unsubscribe_key"
 	formTimeKeyName    = "form_time_key"
+	csrfKeyName        = "csrf_key"
 )
 
 // secrets caches the signing secrets once read: they live in the database

@@ -45,6 +45,9 @@ type Deps struct {
 	// Mail sends the outbox's messages; nil when no SMTP server is
 	// configured, and messages then stay in the outbox for admins to read.
 	Mail *mail.Sender
+	// UploadLimit bounds an import upload's request body in bytes; 0 is
+	// DefaultUploadLimit.
+	UploadLimit int64
 	// Comments are the limits on commenting; the zero value turns every
 	// limit off (tests); accord serve sets the defaults.
 	Comments CommentLimits
@@ -103,6 +106,8 @@ type Server struct {
 	echo         *echo.Echo
 	// requireMFA is Deps.RequireMFA.
 	requireMFA bool
+	// uploadLimit bounds an import upload's body (Deps.UploadLimit).
+	uploadLimit int64
 }
 
 // New builds the echo router with every route and middleware.
@@ -126,7 +131,11 @@ func NewServer(d Deps) *Server {
 	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
 		hashSlots: make(chan struct{}, runtime.NumCPU()), renderSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
-		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, metricsAllow: d.MetricsAllow, requireMFA: d.RequireMFA}
+		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, metricsAllow: d.MetricsAllow, requireMFA: d.RequireMFA,
+		uploadLimit: d.UploadLimit}
+	if s.uploadLimit <= 0 {
+		s.uploadLimit = DefaultUploadLimit
+	}
 	s.world, s.worldErr = mapdata.Load()
 	e := echo.New()
 	e.HideBanner = true
@@ -180,7 +189,13 @@ func (s *Server) viaTLS(c echo.Context) bool {
 	if c.IsTLS() {
 		return true
 	}
-	if len(s.proxies) == 0 || c.Request().Header.Get("X-Forwarded-Proto") != "https" {
+	return c.Request().Header.Get("X-Forwarded-Proto") == "https" && s.fromTrustedProxy(c)
+}
+
+// fromTrustedProxy reports whether the connection's peer is one of the
+// trusted reverse proxies, whose forwarded headers are believed.
+func (s *Server) fromTrustedProxy(c echo.Context) bool {
+	if len(s.proxies) == 0 {
 		return false
 	}
 	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)

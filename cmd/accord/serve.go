@@ -60,6 +60,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	mfaEnv, _ := strconv.ParseBool(envOr(e, "ACCORD_REQUIRE_MFA", "false"))
 	requireMFA := fs.Bool("require-mfa", mfaEnv,
 		"editors and admins must enrol a second factor (TOTP) at their next sign-in and can do nothing else until they have; tokens need it too (env ACCORD_REQUIRE_MFA=1)")
+	uploadLimit := fs.String("upload-limit", envOr(e, "ACCORD_UPLOAD_LIMIT", "8MB"),
+		"largest import upload accepted, such as 8MB, 512KB or a number of bytes (env ACCORD_UPLOAD_LIMIT)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -89,6 +91,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 	limits, err := commentLimits(*commentRate, *commentRateIP, *commentMin)
 	if err != nil {
 		return err
+	}
+	upload, err := parseSize(*uploadLimit)
+	if err != nil {
+		return fmt.Errorf("--upload-limit: %w", err)
 	}
 	trusted, err := parseProxies(*proxies)
 	if err != nil {
@@ -144,7 +150,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		base = localBaseURL(ln.Addr())
 	}
 	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits,
-		MetricsAllow: allowed, MetricsElsewhere: *metricsAddr != "", RequireMFA: *requireMFA})
+		MetricsAllow: allowed, MetricsElsewhere: *metricsAddr != "", RequireMFA: *requireMFA, UploadLimit: upload})
 	// Scheduled work (telling subscribers that a consultation opened) runs
 	// beside the server and stops before the database closes.
 	tickCtx, stopTicks := context.WithCancel(ctx)
@@ -304,4 +310,23 @@ func localBaseURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// parseSize reads a size such as 8MB, 8M, 512KB, 512K or 1048576 (bytes);
+// K and M are 1024 and 1024².
+func parseSize(v string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(v))
+	mult := int64(1)
+	t = strings.TrimSuffix(t, "B")
+	switch {
+	case strings.HasSuffix(t, "K"):
+		mult, t = 1<<10, strings.TrimSuffix(t, "K")
+	case strings.HasSuffix(t, "M"):
+		mult, t = 1<<20, strings.TrimSuffix(t, "M")
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 8MB, 512KB or a number of bytes", v)
+	}
+	return n * mult, nil
 }

@@ -174,3 +174,24 @@ func TestServeSendsTheOutbox(t *testing.T) {
 		t.Errorf("the message was delivered but not marked sent: %+v", m)
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+	}{
+		{"8MB", 8 << 20}, {"8M", 8 << 20}, {"512KB", 512 << 10}, {"512k", 512 << 10}, {"1048576", 1 << 20},
+		{"", 0}, {"0", 0}, {"-1MB", 0}, {"eight", 0}, {"8GB", 0},
+	} {
+		got, err := parseSize(tt.in)
+		if tt.want == 0 {
+			if err == nil {
+				t.Errorf("parseSize(%q) = %d, want an error", tt.in, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+}
