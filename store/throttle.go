@@ -141,3 +141,23 @@ func (db *DB) LoginSucceeded(ctx context.Context, keys []ThrottleKey) error {
 		return nil
 	})
 }
+
+// LoginFailures lists the throttle table: failures counted by key, for
+// an admin's look at an attack in progress (and for tests).
+func (db *DB) LoginFailures(ctx context.Context) (map[string]int, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT key, failures FROM login_failures")
+	if err != nil {
+		return nil, fmt.Errorf("list sign-in failures: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("list sign-in failures: %w", err)
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}

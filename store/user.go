@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"sync"
 	"time"
@@ -52,8 +51,8 @@ func (u *User) DisplayName() string {
 func (u *User) Validate() error {
 	pr := problems{}
 	u.Email = strings.TrimSpace(u.Email)
-	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
-		pr.add("email", "Enter an email address, such as name@example.org")
+	if msg := CheckEmail(u.Email); msg != "" {
+		pr.add("email", msg)
 	}
 	checkText(pr, "name", u.Name, 200)
 	checkText(pr, "organisation", u.Organisation, 200)

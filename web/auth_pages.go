@@ -77,9 +77,16 @@ func (s *Server) login(c echo.Context) error {
 	show := func(status int) error {
 		return s.render(c, status, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: next}))
 	}
-	email, password := f.Get("email"), f.Get("password")
-	if email == "" {
+	email, password := strings.TrimSpace(f.Get("email")), f.Get("password")
+	// The address is checked before it reaches the throttle table or the
+	// audit log, so that neither stores what an attacker typed.
+	switch {
+	case email == "":
 		f.Errors["email"] = "Enter your email address"
+	case store.CheckEmail(email) != "":
+		f.Errors["email"] = store.CheckEmail(email)
+		// What was typed is not shown back: it may be megabytes of junk.
+		f.Set("email", "")
 	}
 	if password == "" {
 		f.Errors["password"] = "Enter your password"
