@@ -67,3 +67,24 @@ func TestLoginRefusesBadEmailBeforeLogging(t *testing.T) {
 	}
 	wantStatus(t, "a good sign-in still works", e.signedIn("").post("/login", url.Values{"email": {"editor@example.org"}, "password": {testPassword}}), http.StatusSeeOther)
 }
+
+// TestRegisterRefusesGuessablePasswords: common passwords and the
+// person's own email or name are refused with a message on the field.
+func TestRegisterRefusesGuessablePasswords(t *testing.T) {
+	e := newEnv(t)
+	for _, pw := range []string{"sunshine", "1qaz2wsx", "Summer2024", "password1", "amara.obi2024", "Amara Obi"} {
+		t.Run(pw, func(t *testing.T) {
+			c := e.signedIn("")
+			w := c.post("/register", url.Values{"email": {"amara.obi@example.org"}, "password": {pw}, "name": {"Amara Obi"},
+				"stakeholder_group": {store.StakeholderGroups[0]}, "country": {"KE"}})
+			wantStatus(t, "register", w, http.StatusUnprocessableEntity)
+			if msg := doc(t, w).Find("#f-password-error").Text(); msg == "" {
+				t.Errorf("no message on the password field")
+			}
+		})
+	}
+	c := e.signedIn("")
+	w := c.post("/register", url.Values{"email": {"amara.obi@example.org"}, "password": {"river kettle orbit lantern"}, "name": {"Amara Obi"},
+		"stakeholder_group": {store.StakeholderGroups[0]}, "country": {"KE"}})
+	wantStatus(t, "register with a passphrase", w, http.StatusSeeOther)
+}

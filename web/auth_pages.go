@@ -190,7 +190,7 @@ func (s *Server) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if msg := store.CheckPassword(f.Get("password")); msg != "" {
+	if msg := store.CheckPassword(f.Get("password"), f.Get("email"), f.Get("name")); msg != "" {
 		f.Errors["password"] = msg
 	}
 	if f.Get("name") == "" {
@@ -289,7 +289,7 @@ func (s *Server) setup(c echo.Context) error {
 	show := func() error {
 		return s.render(c, unprocessable, views.SetupView(views.SetupPage{Base: s.noindex(c, "Set up Accord"), Form: f}))
 	}
-	if msg := store.CheckPassword(f.Get("password")); msg != "" {
+	if msg := store.CheckPassword(f.Get("password"), f.Get("email"), f.Get("name")); msg != "" {
 		f.Errors["password"] = msg
 	}
 	if f.Get("name") == "" {
@@ -418,7 +418,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	u := userFrom(c)
 	ctx := actorCtx(c)
 	status := unprocessable
-	if msg := store.CheckPassword(f.Get("new_password")); msg != "" {
+	if msg := store.CheckPassword(f.Get("new_password"), u.Email, u.Name); msg != "" {
 		f.Errors["new_password"] = msg
 	}
 	// The current password is checked with the sign-in throttle, so this

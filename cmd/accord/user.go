@@ -56,7 +56,7 @@ func userAdd(ctx context.Context, e *env, args []string) error {
 		}
 		password, generated = base64.RawURLEncoding.EncodeToString(b), true
 	}
-	if msg := store.CheckPassword(password); msg != "" {
+	if msg := store.CheckPassword(password, pos[0], *name); msg != "" {
 		return fmt.Errorf("user add: password: %s", msg)
 	}
 	hash, err := store.HashPassword(password)
