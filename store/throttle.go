@@ -53,9 +53,14 @@ type ThrottleKey struct {
 // (by lowercased email) and the client address.
 func LoginKeys(email, ip string) []ThrottleKey {
 	return []ThrottleKey{
-		{Key: "account:" + strings.ToLower(strings.TrimSpace(email)), Rule: AccountThrottle},
+		{Key: accountKey(email), Rule: AccountThrottle},
 		{Key: "ip:" + ip, Rule: AddressThrottle},
 	}
+}
+
+// accountKey is the throttle key of an account, by email.
+func accountKey(email string) string {
+	return "account:" + strings.ToLower(strings.TrimSpace(email))
 }
 
 // RecordLoginFailure counts one failed sign-in against every key; failures

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dc-isss/accord/store"
 )
@@ -87,4 +88,62 @@ func TestRegisterRefusesGuessablePasswords(t *testing.T) {
 	w := c.post("/register", url.Values{"email": {"amara.obi@example.org"}, "password": {"river kettle orbit lantern"}, "name": {"Amara Obi"},
 		"stakeholder_group": {store.StakeholderGroups[0]}, "country": {"KE"}})
 	wantStatus(t, "register with a passphrase", w, http.StatusSeeOther)
+}
+
+// TestPasswordChangeRevokesTokens: the box is ticked by default and ends
+// the tokens; unticked, they keep working.
+func TestPasswordChangeRevokesTokens(t *testing.T) {
+	for _, tick := range []bool{true, false} {
+		e := newEnv(t)
+		c := e.signedIn("editor")
+		if got := doc(t, c.get("/account")).Find("#f-revoke-tokens[checked]").Length(); got != 1 {
+			t.Errorf("the revoke box is not ticked by default")
+		}
+		tok, err := e.db.CreateToken(context.Background(), e.users["editor"].ID, "ci", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"current_password": {testPassword}, "new_password": {"river kettle orbit lantern"}}
+		if tick {
+			form.Set("revoke_tokens", "1")
+		}
+		wantStatus(t, "password change", c.post("/account/password", form), http.StatusSeeOther)
+		api := e.client()
+		api.bearer = tok
+		want := http.StatusOK
+		if tick {
+			want = http.StatusUnauthorized
+		}
+		wantStatus(t, "token after the change", api.get("/api/v1/policies"), want)
+	}
+}
+
+// TestTokenExpiryAndLimitOnAccount: a token with an expiry stops working
+// then; the 21st active token is refused on the form.
+func TestTokenExpiryAndLimitOnAccount(t *testing.T) {
+	e := newEnv(t)
+	c := e.signedIn("stakeholder")
+	w := c.post("/account/tokens", url.Values{"token_name": {"ci"}, "token_expires": {"next year"}})
+	wantStatus(t, "bad expiry", w, http.StatusUnprocessableEntity)
+	if doc(t, w).Find("#f-token-expires-error").Length() == 0 {
+		t.Errorf("no error on the expiry field")
+	}
+	w = c.post("/account/tokens", url.Values{"token_name": {"ci"}, "token_expires": {"2026-03-02"}})
+	wantStatus(t, "token with expiry", w, http.StatusOK)
+	api := e.client()
+	api.bearer = doc(t, w).Find("[data-testid=new-token] code.token").Text()
+	wantStatus(t, "fresh token", api.get("/api/v1/policies"), http.StatusOK)
+	e.advance(13 * time.Hour) // past the expiry, within the session's idle time
+	wantStatus(t, "expired token", api.get("/api/v1/policies"), http.StatusUnauthorized)
+	if got := doc(t, c.get("/account")).Find("[data-testid=token-status]").First().Text(); !strings.Contains(got, "Expired") {
+		t.Errorf("status of the expired token: got %q, want Expired", got)
+	}
+	for i := range store.MaxTokens {
+		wantStatus(t, "token "+itoa(int64(i+1)), c.post("/account/tokens", url.Values{"token_name": {"t"}}), http.StatusOK)
+	}
+	w = c.post("/account/tokens", url.Values{"token_name": {"one too many"}})
+	wantStatus(t, "21st token", w, http.StatusUnprocessableEntity)
+	if msg := doc(t, w).Find("#f-token-name-error").Text(); !strings.Contains(msg, "revoke") {
+		t.Errorf("21st token: message %q, want one asking to revoke", msg)
+	}
 }

@@ -321,8 +321,8 @@ func (s *Server) setup(c echo.Context) error {
 
 var (
 	profileFields  = []string{"name", "organisation", "stakeholder_group", "country", "consent_publish"}
-	passwordFields = []string{"current_password", "new_password"}
-	tokenFields    = []string{"token_name"}
+	passwordFields = []string{"current_password", "new_password", "revoke_tokens"}
+	tokenFields    = []string{"token_name", "token_expires"}
 )
 
 // accountPage builds the account page with the given forms; nil forms
@@ -343,6 +343,9 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 	}
 	if password == nil {
 		f := views.NewForm(passwordFields...)
+		// Ending the tokens with the password is the safe default: a
+		// password changed because it leaked should not leave a way in.
+		f.Set("revoke_tokens", "1")
 		password = &f
 	}
 	if token == nil {
@@ -360,8 +363,11 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 	if err != nil {
 		return p, err
 	}
+	now := s.now()
 	for _, t := range tokens {
-		p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Created: t.Created, LastUsed: t.LastUsed, Revoked: t.Revoked})
+		row := views.TokenRow{ID: t.ID, Name: t.Name, Created: t.Created, Expires: t.Expires, Revoked: t.Revoked, Active: t.Active(now)}
+		row.LastUsed, _ = time.Parse(time.RFC3339, t.LastUsed)
+		p.Tokens = append(p.Tokens, row)
 	}
 	if p.SubscribedConsultations, err = s.db.Subscribed(c.Request().Context(), u.ID, store.TopicConsultations); err != nil {
 		return p, err
@@ -464,7 +470,7 @@ func (s *Server) changePassword(c echo.Context) error {
 		return err
 	}
 	keep, _ := c.Get(ctxSession).(string)
-	if err := s.db.SetPassword(ctx, u.ID, hash, keep); err != nil {
+	if err := s.db.SetPassword(ctx, u.ID, hash, keep, f.Get("revoke_tokens") == "1"); err != nil {
 		return err
 	}
 	return s.redirectFlash(c, "/account", "password")
@@ -482,14 +488,22 @@ func (s *Server) createToken(c echo.Context) error {
 	case len([]rune(name)) > 100:
 		f.Errors["token_name"] = "Use at most 100 characters"
 	}
+	expires, err := store.ParseTokenExpiry(f.Get("token_expires"), s.now())
+	if err != nil {
+		f.Errors["token_expires"] = "Enter when the token expires: " + err.Error()
+	}
 	newToken := ""
 	status := unprocessable
 	if !f.Invalid() {
-		if newToken, err = s.db.CreateToken(actorCtx(c), userFrom(c).ID, name); err != nil {
+		newToken, err = s.db.CreateToken(actorCtx(c), userFrom(c).ID, name, expires)
+		if setErrors(f, err, func(string) string { return "token_name" }) {
+			newToken = ""
+		} else if err != nil {
 			return err
+		} else {
+			status = http.StatusOK
+			f = views.NewForm(tokenFields...)
 		}
-		status = http.StatusOK
-		f = views.NewForm(tokenFields...)
 	}
 	p, err := s.accountPage(c, nil, nil, &f, newToken)
 	if err != nil {
