@@ -274,8 +274,10 @@ func (t *Tx) audit(ctx context.Context, action, object, detail string) error {
 	if a.UserID != 0 {
 		uid = a.UserID
 	}
+	// Every field may carry text a visitor typed (an email, a name), so
+	// each is bounded and its control characters escaped.
 	_, err := t.execCached(ctx, qInsertAudit,
-		t.stamp(), uid, a.Name(), action, object, detail, a.IP)
+		t.stamp(), uid, auditText(a.Name()), auditText(action), auditText(object), auditText(detail), auditText(a.IP))
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, object, err)
 	}

@@ -3,10 +3,13 @@ package store
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed" // the list of common passwords
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -27,24 +30,71 @@ const (
 	MaxPassword = 128
 )
 
-// commonPasswords are refused outright: the most used passwords of public
-// breach lists, and words an Accord user might reach for.
-var commonPasswords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, p := range strings.Fields(`password password1 password12 password123 password1234 passw0rd p@ssw0rd
-	12345678 123456789 1234567890 12345678910 87654321 11111111 00000000 123123123 11223344 12341234 1q2w3e4r
-	1q2w3e4r5t qwertyui qwerty123 qwertyuiop asdfghjk asdfghjkl zxcvbnm1 iloveyou iloveyou1 princess1 sunshine1
-	football baseball superman letmein1 welcome1 welcome123 trustno1 dragon12 monkey12 abc12345 abcd1234
-	aa123456 qwer1234 admin123 administrator changeme changeme1 default1 security internet computer
-	accord123 accordaccord iotsecurity`) {
-		m[p] = true
+// SiteName is a word every Accord user might reach for in a password.
+const SiteName = "accord"
+
+// commonList is the list of common passwords, copied with its licence
+// from zxcvbn's frequency data (see passwords/README.md). It is copied
+// rather than imported: the module is a strength estimator we would use
+// only for its list, and a file in the repository cannot change under us.
+//
+//go:embed passwords/common.txt
+var commonList string
+
+// commonPasswords is commonList as a set, built at the first check so
+// that commands which never check a password do not pay for it.
+var commonPasswords = sync.OnceValue(func() map[string]bool {
+	words := strings.Fields(commonList)
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[strings.ToLower(w)] = true
 	}
 	return m
-}()
+})
 
-// CheckPassword says what is wrong with a new password, or "" when it is
-// acceptable.
-func CheckPassword(pw string) string {
+// stem is a password lowercased without what people add at the end to
+// pass a rule: digits and symbols ("Summer2024!" is "summer").
+func stem(pw string) string {
+	return strings.TrimRightFunc(strings.ToLower(pw), func(r rune) bool {
+		return !unicode.IsLetter(r)
+	})
+}
+
+// contextWords are the words a guesser tries first against one account:
+// the site's name, the email, its local part and domain words, and the
+// name, whole and word by word; all lowercase, none shorter than three
+// letters (those would refuse too much).
+func contextWords(email, name string) map[string]bool {
+	words := map[string]bool{SiteName: true}
+	add := func(w string) {
+		if w = strings.ToLower(strings.TrimSpace(w)); utf8.RuneCountInString(w) >= 3 {
+			words[w] = true
+		}
+	}
+	notLetter := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+	add(email)
+	local, domain, _ := strings.Cut(email, "@")
+	add(local)
+	for _, w := range strings.FieldsFunc(local, notLetter) {
+		add(w)
+	}
+	for _, w := range strings.FieldsFunc(domain, notLetter) {
+		add(w)
+	}
+	add(name)
+	add(strings.Join(strings.Fields(name), ""))
+	for _, w := range strings.FieldsFunc(name, notLetter) {
+		add(w)
+	}
+	return words
+}
+
+// CheckPassword says what is wrong with a new password for the account
+// with this email and name, or "" when it is acceptable. It is the one
+// place that judges passwords: long enough, not on the list of common
+// passwords, and not the site's name or the account's own email or name,
+// ignoring case and trailing digits and symbols.
+func CheckPassword(pw, email, name string) string {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case !utf8.ValidString(pw):
@@ -53,8 +103,15 @@ func CheckPassword(pw string) string {
 		return fmt.Sprintf("Use at least %d characters", MinPassword)
 	case n > MaxPassword:
 		return fmt.Sprintf("Use at most %d characters", MaxPassword)
-	case commonPasswords[strings.ToLower(pw)]:
-		return "This password is too common; choose one that is harder to guess"
+	}
+	lower, base := strings.ToLower(pw), stem(pw)
+	ctx := contextWords(email, name)
+	if ctx[lower] || ctx[base] || ctx[strings.Join(strings.Fields(base), "")] {
+		return "Do not use the site's name or your own email address or name as your password"
+	}
+	common := commonPasswords()
+	if common[lower] || common[base] {
+		return "This password is too common; choose one that is harder to guess, such as a few unrelated words"
 	}
 	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -116,23 +117,80 @@ type Token struct {
 	ID       int64
 	Name     string
 	Created  time.Time
-	LastUsed string
-	Revoked  bool
+	LastUsed string // RFC 3339 UTC, or "" when never used
+	// Expires is zero for a token that does not expire.
+	Expires time.Time
+	Revoked bool
+}
+
+// Active reports whether the token still works at now.
+func (t Token) Active(now time.Time) bool {
+	return !t.Revoked && (t.Expires.IsZero() || now.Before(t.Expires))
 }
 
 // TokenPrefix starts every API token so that leaked ones are easy to find.
 const TokenPrefix = "accord_"
 
-// CreateToken issues an API token for a user and returns its secret.
-func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (string, error) {
+// MaxTokens is how many active tokens one account may hold: enough for
+// every script a person runs, and a bound on what a stolen session can mint.
+const MaxTokens = 20
+
+// ParseTokenExpiry reads when a new token should expire: "" for never, a
+// number of days such as "90d", or a date (YYYY-MM-DD, the token ending at
+// the start of that day, UTC). The time must be after now.
+func ParseTokenExpiry(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	var t time.Time
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 || n > 3660 {
+			return time.Time{}, fmt.Errorf("give a number of days from 1 to 3660, such as 90d")
+		}
+		t = now.UTC().Add(time.Duration(n) * 24 * time.Hour).Truncate(time.Second)
+	} else {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("give a number of days such as 90d, or a date such as 2027-01-31")
+		}
+		t = d
+	}
+	if !t.After(now) {
+		return time.Time{}, fmt.Errorf("give a date in the future")
+	}
+	return t, nil
+}
+
+// CreateToken issues an API token for a user and returns its secret. The
+// token stops working at expires (zero: never). An account that already
+// holds MaxTokens active tokens gets a *ValidationError on "token".
+func (db *DB) CreateToken(ctx context.Context, userID int64, name string, expires time.Time) (string, error) {
 	secret, err := newSecret()
 	if err != nil {
 		return "", err
 	}
 	secret = TokenPrefix + secret
+	exp := ""
+	if !expires.IsZero() {
+		exp = expires.UTC().Format(time.RFC3339)
+	}
 	err = db.update(ctx, func(t *Tx) error {
-		_, err := t.exec(ctx, "INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?)",
-			userID, name, hashSecret(secret), t.stamp())
+		var n int
+		// Counted in the write transaction, so parallel requests cannot
+		// all pass the check.
+		err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_tokens
+			WHERE user_id = ? AND NOT revoked AND (expires_at = '' OR expires_at > ?)`, userID, t.stamp()).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("count tokens: %w", err)
+		}
+		if n >= MaxTokens {
+			return &ValidationError{Fields: map[string]string{"token": fmt.Sprintf(
+				"You have %d active tokens, the most allowed; revoke one you no longer use first", n)}}
+		}
+		_, err = t.exec(ctx, "INSERT INTO api_tokens (user_id, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+			userID, name, hashSecret(secret), t.stamp(), exp)
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
@@ -141,32 +199,66 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (strin
 	return secret, err
 }
 
-// qTokenUser reads the user of an unrevoked token, by the token's hash.
-const qTokenUser = "SELECT " + userColumns + " FROM users WHERE id = (SELECT user_id FROM api_tokens WHERE hash = ? AND NOT revoked)"
+// qTokenUser reads the user of an unrevoked token, with the token's id,
+// last use and expiry, by the token's hash.
+var qTokenUser = "SELECT " + prefixed("users.", userColumns) + `, t.id, t.last_used, t.expires_at
+	FROM api_tokens t JOIN users ON users.id = t.user_id WHERE t.hash = ? AND NOT t.revoked`
 
-// TokenUser returns the user an unrevoked token belongs to.
+// TokenUser returns the user a live token belongs to: unrevoked, not
+// expired, of an enabled account. It records the token's use, at most
+// once a minute, so that API traffic does not turn into a write per call.
 func (db *DB) TokenUser(ctx context.Context, secret string) (User, error) {
-	u, err := scanUser(db.readRowCached(ctx, qTokenUser, hashSecret(secret)))
+	var id int64
+	var lastUsed, expires string
+	u, err := scanUserExtra(db.readRowCached(ctx, qTokenUser, hashSecret(secret)), &id, &lastUsed, &expires)
 	if err != nil {
 		return User{}, fmt.Errorf("token: %w", ErrNotFound)
 	}
 	if u.Disabled {
 		return User{}, fmt.Errorf("token of a disabled user: %w", ErrNotFound)
 	}
+	now := db.Now().UTC()
+	if expires != "" {
+		if at, err := time.Parse(time.RFC3339, expires); err != nil || !now.Before(at) {
+			return User{}, fmt.Errorf("expired token: %w", ErrNotFound)
+		}
+	}
+	if last, err := time.Parse(time.RFC3339, lastUsed); err != nil || now.Sub(last) >= time.Minute {
+		err := db.update(ctx, func(t *Tx) error {
+			_, err := t.exec(ctx, "UPDATE api_tokens SET last_used = ? WHERE id = ?", t.stamp(), id)
+			return err
+		})
+		if err != nil {
+			return User{}, fmt.Errorf("record token use: %w", err)
+		}
+	}
 	return u, nil
+}
+
+// scanUserExtra scans a user's columns followed by extra ones.
+func scanUserExtra(r *sql.Row, extra ...any) (User, error) {
+	var u User
+	var created string
+	err := r.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Organisation, &u.StakeholderGroup, &u.Country, &u.Role,
+		&u.ConsentPublish, &u.Disabled, &created}, extra...)...)
+	u.CreatedAt, _ = time.Parse(time.RFC3339, created)
+	return u, err
 }
 
 // Tokens lists a user's tokens.
 func (db *DB) Tokens(ctx context.Context, userID int64) ([]Token, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT id, name, created_at, last_used, revoked FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
+	rows, err := db.read.QueryContext(ctx, "SELECT id, name, created_at, last_used, expires_at, revoked FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return collect(rows, func(r *sql.Rows) (Token, error) {
 		var t Token
-		var created string
-		err := r.Scan(&t.ID, &t.Name, &created, &t.LastUsed, &t.Revoked)
+		var created, expires string
+		err := r.Scan(&t.ID, &t.Name, &created, &t.LastUsed, &expires, &t.Revoked)
 		t.Created, _ = time.Parse(time.RFC3339, created)
+		if expires != "" {
+			t.Expires, _ = time.Parse(time.RFC3339, expires)
+		}
 		return t, err
 	})
 }
@@ -183,4 +275,15 @@ func (db *DB) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 		}
 		return t.audit(ctx, "token.revoke", fmt.Sprintf("user/%d", userID), fmt.Sprintf("token %d", tokenID))
 	})
+}
+
+// revokeTokens revokes every token of a user, inside the caller's
+// transaction, and says how many it revoked.
+func (t *Tx) revokeTokens(ctx context.Context, userID int64) (int64, error) {
+	res, err := t.exec(ctx, "UPDATE api_tokens SET revoked = 1 WHERE user_id = ? AND NOT revoked", userID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens of user %d: %w", userID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"sync"
 	"time"
@@ -52,8 +51,8 @@ func (u *User) DisplayName() string {
 func (u *User) Validate() error {
 	pr := problems{}
 	u.Email = strings.TrimSpace(u.Email)
-	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
-		pr.add("email", "Enter an email address, such as name@example.org")
+	if msg := CheckEmail(u.Email); msg != "" {
+		pr.add("email", msg)
 	}
 	checkText(pr, "name", u.Name, 200)
 	checkText(pr, "organisation", u.Organisation, 200)
@@ -265,16 +264,34 @@ func (db *DB) UpdateProfile(ctx context.Context, u User) error {
 }
 
 // SetPassword stores a new password hash and ends the account's other
-// sessions (keepSession, the one in use, survives).
-func (db *DB) SetPassword(ctx context.Context, id int64, hash, keepSession string) error {
+// sessions (keepSession, the one in use, survives). With revokeTokens,
+// the account's API tokens end too, as the owner asked on the form, or
+// always after a reset. The account's sign-in throttle is cleared: the
+// owner has proved who they are.
+func (db *DB) SetPassword(ctx context.Context, id int64, hash, keepSession string, revokeTokens bool) error {
 	return db.update(ctx, func(t *Tx) error {
+		var email string
+		if err := t.tx.QueryRowContext(ctx, "SELECT email FROM users WHERE id = ?", id).Scan(&email); err != nil {
+			return fmt.Errorf("set password of user %d: %w", id, err)
+		}
 		if _, err := t.exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, t.stamp(), id); err != nil {
 			return fmt.Errorf("set password of user %d: %w", id, err)
 		}
 		if _, err := t.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", id, hashSecret(keepSession)); err != nil {
 			return fmt.Errorf("end sessions of user %d: %w", id, err)
 		}
-		return t.audit(ctx, "user.password", fmt.Sprintf("user/%d", id), "")
+		if _, err := t.exec(ctx, "DELETE FROM login_failures WHERE key = ?", accountKey(email)); err != nil {
+			return fmt.Errorf("clear sign-in failures of user %d: %w", id, err)
+		}
+		detail := ""
+		if revokeTokens {
+			n, err := t.revokeTokens(ctx, id)
+			if err != nil {
+				return err
+			}
+			detail = fmt.Sprintf("%d API tokens revoked", n)
+		}
+		return t.audit(ctx, "user.password", fmt.Sprintf("user/%d", id), detail)
 	})
 }
 

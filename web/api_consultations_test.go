@@ -47,7 +47,7 @@ func newConsultEnv(t *testing.T) *consultEnv {
 		t.Fatal(err)
 	}
 	bearer := func(id int64) *client {
-		tok, err := ce.db.CreateToken(ctx, id, "test")
+		tok, err := ce.db.CreateToken(ctx, id, "test", time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestAPIConsultationWrites(t *testing.T) {
 			`"questions":["Is the scope right?",{"text":"Are the rules clear?","section":"2"}]}`
 	}
 	stakeholder := ce.client()
-	stakeholder.bearer, _ = ce.db.CreateToken(context.Background(), ce.users["stakeholder"].ID, "s")
+	stakeholder.bearer, _ = ce.db.CreateToken(context.Background(), ce.users["stakeholder"].ID, "s", time.Time{})
 	tests := []struct {
 		name, body string
 		who        *client

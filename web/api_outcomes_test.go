@@ -39,10 +39,10 @@ func TestAPIPublish(t *testing.T) {
 	ctx := context.Background()
 	editor, stake := e.client(), e.client()
 	var err error
-	if editor.bearer, err = e.db.CreateToken(ctx, e.users["editor"].ID, "test"); err != nil {
+	if editor.bearer, err = e.db.CreateToken(ctx, e.users["editor"].ID, "test", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if stake.bearer, err = e.db.CreateToken(ctx, e.users["stakeholder"].ID, "test"); err != nil {
+	if stake.bearer, err = e.db.CreateToken(ctx, e.users["stakeholder"].ID, "test", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	path := "/api/v1/documents/rec/publish"

@@ -14,7 +14,7 @@ import (
 func TestAPIPolicyWrites(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	tok, err := e.db.CreateToken(ctx, e.users["editor"].ID, "test")
+	tok, err := e.db.CreateToken(ctx, e.users["editor"].ID, "test", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestAPIPolicyWrites(t *testing.T) {
 func TestAPIMappings(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	tok, _ := e.db.CreateToken(ctx, e.users["editor"].ID, "test")
+	tok, _ := e.db.CreateToken(ctx, e.users["editor"].ID, "test", time.Time{})
 	c := e.client()
 	c.bearer = tok
 	before, _ := e.db.Policies(ctx, store.PolicyFilter{Facets: map[string][]string{"challenge": {"RQ2"}}})
@@ -128,7 +128,7 @@ func TestAPIMappings(t *testing.T) {
 		})
 	}
 	stake := e.client()
-	stake.bearer, _ = e.db.CreateToken(ctx, e.users["stakeholder"].ID, "s")
+	stake.bearer, _ = e.db.CreateToken(ctx, e.users["stakeholder"].ID, "s", time.Time{})
 	wantStatus(t, "delete as stakeholder", stake.json("DELETE", "/api/v1/mappings/"+itoa(int64(id)), ""), http.StatusForbidden)
 	wantStatus(t, "delete", c.json("DELETE", "/api/v1/mappings/"+itoa(int64(id)), ""), http.StatusNoContent)
 	wantStatus(t, "delete again", c.json("DELETE", "/api/v1/mappings/"+itoa(int64(id)), ""), http.StatusNotFound)

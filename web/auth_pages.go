@@ -72,9 +72,16 @@ func (s *Server) login(c echo.Context) error {
 	show := func(status int) error {
 		return s.render(c, status, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: next}))
 	}
-	email, password := f.Get("email"), f.Get("password")
-	if email == "" {
+	email, password := strings.TrimSpace(f.Get("email")), f.Get("password")
+	// The address is checked before it reaches the throttle table or the
+	// audit log, so that neither stores what an attacker typed.
+	switch {
+	case email == "":
 		f.Errors["email"] = "Enter your email address"
+	case store.CheckEmail(email) != "":
+		f.Errors["email"] = store.CheckEmail(email)
+		// What was typed is not shown back: it may be megabytes of junk.
+		f.Set("email", "")
 	}
 	if password == "" {
 		f.Errors["password"] = "Enter your password"
@@ -182,7 +189,7 @@ func (s *Server) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if msg := store.CheckPassword(f.Get("password")); msg != "" {
+	if msg := store.CheckPassword(f.Get("password"), f.Get("email"), f.Get("name")); msg != "" {
 		f.Errors["password"] = msg
 	}
 	if f.Get("name") == "" {
@@ -281,7 +288,7 @@ func (s *Server) setup(c echo.Context) error {
 	show := func() error {
 		return s.render(c, unprocessable, views.SetupView(views.SetupPage{Base: s.noindex(c, "Set up Accord"), Form: f}))
 	}
-	if msg := store.CheckPassword(f.Get("password")); msg != "" {
+	if msg := store.CheckPassword(f.Get("password"), f.Get("email"), f.Get("name")); msg != "" {
 		f.Errors["password"] = msg
 	}
 	if f.Get("name") == "" {
@@ -313,8 +320,8 @@ func (s *Server) setup(c echo.Context) error {
 
 var (
 	profileFields  = []string{"name", "organisation", "stakeholder_group", "country", "consent_publish"}
-	passwordFields = []string{"current_password", "new_password"}
-	tokenFields    = []string{"token_name"}
+	passwordFields = []string{"current_password", "new_password", "revoke_tokens"}
+	tokenFields    = []string{"token_name", "token_expires"}
 )
 
 // accountPage builds the account page with the given forms; nil forms
@@ -335,6 +342,9 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 	}
 	if password == nil {
 		f := views.NewForm(passwordFields...)
+		// Ending the tokens with the password is the safe default: a
+		// password changed because it leaked should not leave a way in.
+		f.Set("revoke_tokens", "1")
 		password = &f
 	}
 	if token == nil {
@@ -352,8 +362,11 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 	if err != nil {
 		return p, err
 	}
+	now := s.now()
 	for _, t := range tokens {
-		p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Created: t.Created, LastUsed: t.LastUsed, Revoked: t.Revoked})
+		row := views.TokenRow{ID: t.ID, Name: t.Name, Created: t.Created, Expires: t.Expires, Revoked: t.Revoked, Active: t.Active(now)}
+		row.LastUsed, _ = time.Parse(time.RFC3339, t.LastUsed)
+		p.Tokens = append(p.Tokens, row)
 	}
 	if p.SubscribedConsultations, err = s.db.Subscribed(c.Request().Context(), u.ID, store.TopicConsultations); err != nil {
 		return p, err
@@ -413,7 +426,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	u := userFrom(c)
 	ctx := actorCtx(c)
 	status := unprocessable
-	if msg := store.CheckPassword(f.Get("new_password")); msg != "" {
+	if msg := store.CheckPassword(f.Get("new_password"), u.Email, u.Name); msg != "" {
 		f.Errors["new_password"] = msg
 	}
 	// The current password is checked with the sign-in throttle, so this
@@ -459,7 +472,7 @@ func (s *Server) changePassword(c echo.Context) error {
 		return err
 	}
 	keep, _ := c.Get(ctxSession).(string)
-	if err := s.db.SetPassword(ctx, u.ID, hash, keep); err != nil {
+	if err := s.db.SetPassword(ctx, u.ID, hash, keep, f.Get("revoke_tokens") == "1"); err != nil {
 		return err
 	}
 	return s.redirectFlash(c, "/account", "password")
@@ -477,14 +490,22 @@ func (s *Server) createToken(c echo.Context) error {
 	case len([]rune(name)) > 100:
 		f.Errors["token_name"] = "Use at most 100 characters"
 	}
+	expires, err := store.ParseTokenExpiry(f.Get("token_expires"), s.now())
+	if err != nil {
+		f.Errors["token_expires"] = "Enter when the token expires: " + err.Error()
+	}
 	newToken := ""
 	status := unprocessable
 	if !f.Invalid() {
-		if newToken, err = s.db.CreateToken(actorCtx(c), userFrom(c).ID, name); err != nil {
+		newToken, err = s.db.CreateToken(actorCtx(c), userFrom(c).ID, name, expires)
+		if setErrors(f, err, func(string) string { return "token_name" }) {
+			newToken = ""
+		} else if err != nil {
 			return err
+		} else {
+			status = http.StatusOK
+			f = views.NewForm(tokenFields...)
 		}
-		status = http.StatusOK
-		f = views.NewForm(tokenFields...)
 	}
 	p, err := s.accountPage(c, nil, nil, &f, newToken)
 	if err != nil {

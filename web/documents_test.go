@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/dc-isss/accord/content"
@@ -51,7 +52,7 @@ func newDocServer(t *testing.T) *docServer {
 	if s.editorSession, err = db.CreateSession(ctx, ed.ID, "127.0.0.1", ""); err != nil {
 		t.Fatal(err)
 	}
-	if s.token, err = db.CreateToken(ctx, ed.ID, "test"); err != nil {
+	if s.token, err = db.CreateToken(ctx, ed.ID, "test", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := db.CreateUser(ctx, store.User{Email: "sh@example.org", Name: "Stake Holder", Role: "stakeholder"}, "")

@@ -43,7 +43,7 @@ func (ce *consultEnv) campaign(t *testing.T, from, to int) []int64 {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, err := ce.db.CreateToken(ctx, u.ID, "test")
+		tok, err := ce.db.CreateToken(ctx, u.ID, "test", time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}

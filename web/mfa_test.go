@@ -283,7 +283,7 @@ func TestRequireMFA(t *testing.T) {
 		t.Fatalf("a token was made without MFA: %v", toks)
 	}
 	// A token made before the flag was set stops working for writes and reads.
-	secretTok, err := e.db.CreateToken(ctx, e.users["editor"].ID, "old")
+	secretTok, err := e.db.CreateToken(ctx, e.users["editor"].ID, "old", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

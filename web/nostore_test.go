@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNoStoreForSignedIn: every answer to a signed-in user or an API
@@ -14,7 +15,7 @@ func TestNoStoreForSignedIn(t *testing.T) {
 	const draft = "/documents/iot-security-by-design/versions/1"
 	admin := e.signedIn("admin")
 	editor := e.signedIn("editor")
-	secret, err := e.db.CreateToken(context.Background(), e.users["editor"].ID, "no-store test")
+	secret, err := e.db.CreateToken(context.Background(), e.users["editor"].ID, "no-store test", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

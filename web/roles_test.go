@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRoleMatrix tries every write route and private page as each role
@@ -105,7 +106,7 @@ func TestRoleMatrixTokens(t *testing.T) {
 	e := newEnv(t)
 	tokens := map[string]string{}
 	for role, u := range e.users {
-		s, err := e.db.CreateToken(ctx, u.ID, "test")
+		s, err := e.db.CreateToken(ctx, u.ID, "test", time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -108,7 +108,7 @@ func setupCommentSite(t testing.TB, data string, paragraphs, stakeholders, appro
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, err := db.CreateToken(ctx, u.ID, "load")
+		tok, err := db.CreateToken(ctx, u.ID, "load", time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dc-isss/accord/store"
 )
@@ -56,7 +58,7 @@ func userAdd(ctx context.Context, e *env, args []string) error {
 		}
 		password, generated = base64.RawURLEncoding.EncodeToString(b), true
 	}
-	if msg := store.CheckPassword(password); msg != "" {
+	if msg := store.CheckPassword(password, pos[0], *name); msg != "" {
 		return fmt.Errorf("user add: password: %s", msg)
 	}
 	hash, err := store.HashPassword(password)
@@ -132,16 +134,21 @@ func userDisable(ctx context.Context, e *env, verb string, args []string) error 
 
 func tokenCmd(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("token: use token create EMAIL [--name NAME]")
+		return fmt.Errorf("token: use token create EMAIL [--name NAME] [--expires 90d|YYYY-MM-DD]")
 	}
-	fs, data := newFlags(e, "token create", "token create EMAIL [--name NAME] [--data DIR]")
+	fs, data := newFlags(e, "token create", "token create EMAIL [--name NAME] [--expires 90d|YYYY-MM-DD] [--data DIR]")
 	name := fs.String("name", "cli", "a name to recognise the token by")
+	expiresIn := fs.String("expires", "", "when the token stops working: a number of days such as 90d, or a date such as 2027-01-31 (UTC); empty for never")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("token create: give exactly one EMAIL")
+	}
+	expires, err := store.ParseTokenExpiry(*expiresIn, time.Now())
+	if err != nil {
+		return fmt.Errorf("token create: --expires: %w", err)
 	}
 	db, err := openData(ctx, *data)
 	if err != nil {
@@ -155,9 +162,13 @@ func tokenCmd(ctx context.Context, e *env, args []string) error {
 	if u.Disabled {
 		return fmt.Errorf("token create: %s is disabled", u.Email)
 	}
-	secret, err := db.CreateToken(cliContext(ctx), u.ID, *name)
+	secret, err := db.CreateToken(cliContext(ctx), u.ID, *name, expires)
+	var ve *store.ValidationError
+	if errors.As(err, &ve) {
+		return fmt.Errorf("token create: %s", ve.Fields["token"])
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("token create: %w", err)
 	}
 	// Only the token on stdout, so that scripts can capture it.
 	fmt.Fprintln(e.stdout, secret)

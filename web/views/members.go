@@ -56,8 +56,11 @@ type TokenRow struct {
 	ID       int64
 	Name     string
 	Created  time.Time
-	LastUsed string
+	LastUsed time.Time // zero: never used
+	Expires  time.Time // zero: never expires
 	Revoked  bool
+	// Active is neither revoked nor expired.
+	Active bool
 }
 
 // AccountPage is one's own profile, password and API tokens.
