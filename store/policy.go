@@ -210,6 +210,10 @@ func (p *Policy) Validate() error {
 	refs := map[string]bool{}
 	for i, v := range p.Provisions {
 		field := fmt.Sprintf("provisions[%d]", i)
+		// The same text check as every other field first: the reference
+		// reaches public pages, anchors and the JSON export, where NUL,
+		// escapes or broken UTF-8 would not survive a round trip.
+		checkText(pr, field+".ref", v.Ref, 50)
 		switch {
 		case strings.TrimSpace(v.Ref) == "":
 			pr.add(field+".ref", "Enter the provision's number, such as 5.1-1")

@@ -124,6 +124,12 @@ const TokenPrefix = "accord_"
 
 // CreateToken issues an API token for a user and returns its secret.
 func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (string, error) {
+	// The name is shown on the account page and in the audit log.
+	pr := problems{}
+	checkText(pr, "name", name, 100)
+	if err := pr.err(); err != nil {
+		return "", fmt.Errorf("create token: %w", err)
+	}
 	secret, err := newSecret()
 	if err != nil {
 		return "", err
