@@ -85,6 +85,17 @@ func ParseFile(name string, b []byte) ([]Record, error) {
 	return nil, &FileError{File: name, Problems: []Problem{{Message: "use a .csv, .json, .md or .zip file"}}}
 }
 
+// MaxZipEntries bounds the entries (files and folders) of a zip archive to
+// import: a 4 MB archive can list some 90,000 empty entries, each costing a
+// header to read and a file to open, while an export of every policy has a
+// few hundred.
+const MaxZipEntries = 5000
+
+// MaxZipEntry bounds the unpacked size of one .md file in a zip archive;
+// a larger one refuses the archive with a message naming it, rather than
+// being read in part.
+const MaxZipEntry = 2 * MaxImportFile
+
 // parseZip reads every .md file of an archive; the problems of all its
 // files are reported together, each prefixed with the member's name.
 func parseZip(name string, b []byte) ([]Record, error) {
@@ -92,11 +103,19 @@ func parseZip(name string, b []byte) ([]Record, error) {
 	if err != nil {
 		return nil, &FileError{File: name, Problems: []Problem{{Message: "not a readable zip archive"}}}
 	}
+	if len(zr.File) > MaxZipEntries {
+		return nil, &FileError{File: name, Problems: []Problem{{Message: fmt.Sprintf(
+			"the archive has %d entries; import at most %d at a time", len(zr.File), MaxZipEntries)}}}
+	}
 	var out []Record
 	fe := &FileError{File: name}
 	var total int64
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() || !strings.EqualFold(path.Ext(f.Name), ".md") {
+			continue
+		}
+		if f.UncompressedSize64 > MaxZipEntry {
+			fe.Problems = append(fe.Problems, Problem{Message: tooLarge(f.Name)})
 			continue
 		}
 		total += int64(f.UncompressedSize64)
@@ -108,10 +127,16 @@ func parseZip(name string, b []byte) ([]Record, error) {
 			fe.Problems = append(fe.Problems, Problem{Message: f.Name + ": " + err.Error()})
 			continue
 		}
-		data, err := io.ReadAll(io.LimitReader(rc, 2*MaxImportFile))
+		// One byte more than the limit tells a file that is too large
+		// from one that fits exactly, whatever its header claims.
+		data, err := io.ReadAll(io.LimitReader(rc, MaxZipEntry+1))
 		rc.Close()
 		if err != nil {
 			fe.Problems = append(fe.Problems, Problem{Message: f.Name + ": " + err.Error()})
+			continue
+		}
+		if len(data) > MaxZipEntry {
+			fe.Problems = append(fe.Problems, Problem{Message: tooLarge(f.Name)})
 			continue
 		}
 		r, err := ParseMarkdown(f.Name, data)
@@ -135,6 +160,11 @@ func parseZip(name string, b []byte) ([]Record, error) {
 		return nil, &FileError{File: name, Problems: []Problem{{Message: "the archive holds no .md policy files"}}}
 	}
 	return out, nil
+}
+
+// tooLarge is the problem of an archive member over MaxZipEntry.
+func tooLarge(member string) string {
+	return fmt.Sprintf("%s: unpacks to more than %d MB; split it or import it on its own", member, MaxZipEntry>>20)
 }
 
 // problemsOf turns a validation error into problems on one line, sorted by

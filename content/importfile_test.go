@@ -1,9 +1,12 @@
 package content_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -235,5 +238,95 @@ func TestMarkdownZipRoundTrip(t *testing.T) {
 		if diff := cmp.Diff(b.Policies[i].Title, r.Policy.Title); diff != "" {
 			t.Errorf("%s: %s", r.Policy.Slug, diff)
 		}
+	}
+}
+
+// zipOf writes an archive of the named files, in order.
+func zipOf(t *testing.T, files []zipFile) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(f.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+type zipFile struct {
+	name string
+	data []byte
+}
+
+// onePolicyMarkdown is one shipped policy as its exported .md file.
+func onePolicyMarkdown(t *testing.T) zipFile {
+	t.Helper()
+	b, err := content.ReadBundle(content.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := content.WriteMarkdownZip(&buf, b.Policies[:1]); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil || len(zr.File) != 1 {
+		t.Fatalf("export of one policy: %v, %d files", err, len(zr.File))
+	}
+	rc, err := zr.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zipFile{zr.File[0].Name, data}
+}
+
+func TestZipImportLimits(t *testing.T) {
+	md := onePolicyMarkdown(t)
+	filler := func(n int) []zipFile {
+		fs := make([]zipFile, n)
+		for i := range fs {
+			fs[i] = zipFile{name: fmt.Sprintf("notes/%05d.txt", i)}
+		}
+		return fs
+	}
+	big := bytes.Repeat([]byte("a"), content.MaxZipEntry+1)
+	exact := append(append([]byte{}, md.data...), bytes.Repeat([]byte("\n"), content.MaxZipEntry-len(md.data))...)
+	tests := []struct {
+		name    string
+		files   []zipFile
+		want    int    // policies read, when accepted
+		wantErr string // a part of the problem, when refused
+	}{
+		{"entries at the limit", append(filler(content.MaxZipEntries-1), md), 1, ""},
+		{"one entry too many", append(filler(content.MaxZipEntries), md), 0, fmt.Sprintf("has %d entries; import at most %d", content.MaxZipEntries+1, content.MaxZipEntries)},
+		{"entry at the size limit", []zipFile{{md.name, exact}}, 1, ""},
+		{"entry over the size limit", []zipFile{md, {"huge.md", big}}, 0, "huge.md: unpacks to more than 8 MB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, err := content.ParseFile("policies.zip", zipOf(t, tt.files))
+			if tt.wantErr == "" {
+				if err != nil || len(recs) != tt.want {
+					t.Fatalf("got %d policies, %v; want %d and no error", len(recs), err, tt.want)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"html/template"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,11 +84,16 @@ func TestRenderComment(t *testing.T) {
 	}
 }
 
-// FuzzRenderComment: whatever a commenter types, rendering does not fail
-// and lets no script, event handler or javascript: link through.
+// FuzzRenderComment: whatever a commenter or a member types, rendering
+// (RenderComment for comments and replies, Render for documents and
+// notes) does not fail and lets no script, event handler or javascript:
+// or data: address through.
 func FuzzRenderComment(f *testing.F) {
 	for _, s := range []string{"*a* [b](https://x.org)", "<script>alert(1)</script>", "[x](javascript:alert(1))",
-		"<img src=x onerror=alert(1)>", "- a\n- b\n\n> q", "[@uk-psti-act-2022 §1]"} {
+		"<img src=x onerror=alert(1)>", "- a\n- b\n\n> q", "[@uk-psti-act-2022 §1]",
+		"[x](data:text/html;base64,PHNjcmlwdD4=)", "![i](data:image/svg+xml,<svg onload=alert(1)>)",
+		"<a href=\"jav&#x09;ascript:alert(1)\">x</a>", "[x](JaVaScRiPt:alert(1))", "<div onclick=\"x()\">d</div>",
+		"| a |\n|---|\n| <script>x</script> |\n", "[x]: javascript:alert(1)\n\n[y][x]"} {
 		f.Add(s)
 	}
 	md := NewMarkdown()
@@ -95,18 +101,24 @@ func FuzzRenderComment(f *testing.F) {
 		if len(src) > 4000 {
 			return
 		}
-		out, err := md.RenderComment(src)
-		if err != nil {
-			t.Fatalf("RenderComment(%q): %v", src, err)
-		}
-		// Text may say "javascript:" or "<script>" (escaped); markup may not
-		// carry them.
-		if m := unsafeMarkup.FindString(string(out)); m != "" {
-			t.Errorf("RenderComment(%q) = %q: contains %q", src, out, m)
+		for name, render := range map[string]func(string) (template.HTML, error){"RenderComment": md.RenderComment, "Render": md.Render} {
+			out, err := render(src)
+			if err != nil {
+				t.Fatalf("%s(%q): %v", name, src, err)
+			}
+			// Text may say "javascript:" or "<script>" (escaped); markup may
+			// not carry them.
+			if m := unsafeMarkup.FindString(string(out)); m != "" {
+				t.Errorf("%s(%q) = %q: contains %q", name, src, out, m)
+			}
+			// Comments carry no images at all.
+			if name == "RenderComment" && strings.Contains(strings.ToLower(string(out)), "<img") {
+				t.Errorf("%s(%q) = %q: contains an image", name, src, out)
+			}
 		}
 	})
 }
 
 // unsafeMarkup finds a script, image or frame element, an event handler
 // attribute, or a javascript: address in an attribute.
-var unsafeMarkup = regexp.MustCompile(`(?i)<(script|img|iframe|object|embed)\b|<[^>]*\son[a-z]+\s*=|(href|src)\s*=\s*["']?\s*javascript:`)
+var unsafeMarkup = regexp.MustCompile(`(?i)<(script|iframe|object|embed)\b|<[^>]*\son[a-z]+\s*=|(href|src|action|formaction)\s*=\s*["']?\s*(javascript|data|vbscript):`)

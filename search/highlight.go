@@ -56,6 +56,11 @@ func fragment(text string, spans []span, maxLen int) string {
 		if s.start < at || s.end > to || s.start >= s.end || s.end > len(text) {
 			continue
 		}
+		// bleve's term locations fall between characters; a span that
+		// did not would cut one in two (found by FuzzFragment).
+		if !utf8.RuneStart(text[s.start]) || s.end < len(text) && !utf8.RuneStart(text[s.end]) {
+			continue
+		}
 		b.WriteString(html.EscapeString(text[at:s.start]))
 		b.WriteString("<mark>")
 		b.WriteString(html.EscapeString(text[s.start:s.end]))

@@ -170,6 +170,7 @@ func (c *Consultation) Validate() error {
 			pr.add(field, fmt.Sprintf("Question %d is empty: write it or remove it", q.Number))
 		}
 		checkText(pr, field, q.Text, 1000)
+		checkText(pr, field+".section", q.Section, 100)
 		if strings.ContainsAny(q.Text, "\r\n") {
 			pr.add(field, fmt.Sprintf("Write question %d on one line", q.Number))
 		}

@@ -46,6 +46,9 @@ func (m *Mapping) Validate() error {
 	if strings.TrimSpace(m.Rationale) == "" {
 		pr.add("rationale", "Say why the policy relates to this item")
 	}
+	checkText(pr, "framework", m.Framework, 100)
+	checkText(pr, "item", m.Item, 100)
+	checkText(pr, "provision", m.Provision, 50)
 	checkText(pr, "rationale", m.Rationale, 5000)
 	checkText(pr, "evidence", m.Evidence, 5000)
 	return pr.err()

@@ -210,6 +210,10 @@ func (p *Policy) Validate() error {
 	refs := map[string]bool{}
 	for i, v := range p.Provisions {
 		field := fmt.Sprintf("provisions[%d]", i)
+		// The same text check as every other field first: the reference
+		// reaches public pages, anchors and the JSON export, where NUL,
+		// escapes or broken UTF-8 would not survive a round trip.
+		checkText(pr, field+".ref", v.Ref, 50)
 		switch {
 		case strings.TrimSpace(v.Ref) == "":
 			pr.add(field+".ref", "Enter the provision's number, such as 5.1-1")
@@ -247,20 +251,30 @@ var jurisdictionRE = regexp.MustCompile(`^([A-Z]{2}|INT)$`)
 // checkText refuses invalid UTF-8, control characters other than newlines
 // and tabs, and text over max characters.
 func checkText(pr problems, field, s string, max int) {
-	if !utf8.ValidString(s) {
-		pr.add(field, "Contains bytes that are not UTF-8 text")
+	if msg := TextProblem(s); msg != "" {
+		pr.add(field, msg)
 		return
 	}
 	if utf8.RuneCountInString(s) > max {
 		pr.add(field, fmt.Sprintf("Use at most %d characters", max))
-		return
+	}
+}
+
+// TextProblem says what makes s unfit to store as typed text, or "" when
+// nothing does: invalid UTF-8, or control characters other than newlines,
+// carriage returns and tabs. Every typed field of every write goes through
+// it (the forms in web use it too), so that such bytes reach neither pages
+// nor exports.
+func TextProblem(s string) string {
+	if !utf8.ValidString(s) {
+		return "Contains bytes that are not UTF-8 text"
 	}
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
-			pr.add(field, "Contains control characters")
-			return
+			return "Contains control characters"
 		}
 	}
+	return ""
 }
 
 // strictUnmarshal is json.Unmarshal refusing unknown fields and trailing

@@ -167,6 +167,12 @@ func ParseTokenExpiry(s string, now time.Time) (time.Time, error) {
 // token stops working at expires (zero: never). An account that already
 // holds MaxTokens active tokens gets a *ValidationError on "token".
 func (db *DB) CreateToken(ctx context.Context, userID int64, name string, expires time.Time) (string, error) {
+	// The name is shown on the account page and in the audit log.
+	pr := problems{}
+	checkText(pr, "name", name, 100)
+	if err := pr.err(); err != nil {
+		return "", fmt.Errorf("create token: %w", err)
+	}
 	secret, err := newSecret()
 	if err != nil {
 		return "", err

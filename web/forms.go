@@ -14,21 +14,36 @@ import (
 // formOf reads the posted values of the named fields, trimmed, into a
 // form that keeps them for a page shown again after an error.
 func formOf(c echo.Context, order ...string) (views.Form, error) {
-	f := views.NewForm(order...)
 	params, err := c.FormParams()
 	if err != nil {
-		return f, badRequest("", "The form could not be read.")
+		return views.NewForm(order...), badRequest("", "The form could not be read.")
 	}
+	return decodeForm(params, order...), nil
+}
+
+// decodeForm keeps the named fields of params, trimmed, and marks as an
+// error any field holding invalid UTF-8 or control characters, the same
+// check the store runs on every typed field: a handler that checks
+// f.Invalid() before writing shows the field's error at once.
+func decodeForm(params url.Values, order ...string) views.Form {
+	f := views.NewForm(order...)
 	for _, name := range order {
+		// Passwords keep their spaces and are never shown or stored as
+		// typed, so their bytes are the password's business.
+		password := strings.Contains(name, "password")
 		for _, v := range params[name] {
-			// Passwords keep their spaces; everything else is trimmed.
-			if !strings.Contains(name, "password") {
+			if !password {
 				v = strings.TrimSpace(v)
+				if msg := store.TextProblem(v); msg != "" {
+					if _, dup := f.Errors[name]; !dup {
+						f.Errors[name] = msg
+					}
+				}
 			}
 			f.Values[name] = append(f.Values[name], v)
 		}
 	}
-	return f, nil
+	return f
 }
 
 // setErrors copies a validation error's fields into the form, renaming
