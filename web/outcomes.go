@@ -208,13 +208,16 @@ func (s *Server) outcomeBody(ctx context.Context, page *views.OutcomePage, view 
 			Opens: whenText(cr.OpensAt, loc), Closes: whenText(cr.ClosesAt, loc),
 			Approved: cr.Stats.Approved, Answered: cr.Stats.Answered, Redline: content.Diff(from, published), PublishedAfter: ed.Version}
 		if cr.Stats.Approved > 0 {
-			rec.AnsweredShare = strconv.Itoa(cr.Stats.Answered*100/cr.Stats.Approved) + "%"
+			rec.AnsweredShare = percent(cr.Stats.Answered, cr.Stats.Approved)
+		}
+		row := func(label string, n int) views.StatRow {
+			return views.StatRow{Label: label, Count: n, Share: percent(n, cr.Stats.Approved)}
 		}
 		for _, g := range store.StakeholderGroups {
-			rec.ByGroup = append(rec.ByGroup, views.Count{Label: store.Label(g), Count: cr.Stats.ByGroup[g]})
+			rec.ByGroup = append(rec.ByGroup, row(store.Label(g), cr.Stats.ByGroup[g]))
 		}
 		for _, cc := range cr.Stats.ByCountry {
-			rec.ByCountry = append(rec.ByCountry, views.Count{Label: l.value("jurisdiction", cc.Country), Count: cc.Count})
+			rec.ByCountry = append(rec.ByCountry, row(l.value("jurisdiction", cc.Country), cc.Count))
 		}
 		page.Record = append(page.Record, rec)
 	}

@@ -137,12 +137,6 @@ type TextPart struct {
 	Rec  *Recommendation
 }
 
-// Count is one row of a counting table.
-type Count struct {
-	Label string
-	Count int
-}
-
 // ConsultationRecord is one consultation as the edition records it.
 type ConsultationRecord struct {
 	Slug, Title    string
@@ -151,8 +145,8 @@ type ConsultationRecord struct {
 	Approved       int
 	Answered       int
 	AnsweredShare  string // "80%"
-	ByGroup        []Count
-	ByCountry      []Count
+	ByGroup        []StatRow
+	ByCountry      []StatRow
 	Redline        content.Redline
 	PublishedAfter int // the edition's version, for the diff heading
 }
