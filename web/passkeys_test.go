@@ -303,6 +303,14 @@ func TestPasskeysNotOfferedWithoutAName(t *testing.T) {
 	if d.Find("form[data-passkey-register]").Length() != 1 {
 		t.Fatal("no passkey form on localhost")
 	}
+	// Without JavaScript the form cannot work: it stays hidden until the
+	// script shows it, and the page says why.
+	if _, hidden := d.Find("form[data-passkey-register]").Parent().Attr("hidden"); !hidden {
+		t.Error("the passkey form is shown before the script runs")
+	}
+	if !strings.Contains(d.Find("noscript").Text(), "needs JavaScript") {
+		t.Error("no word for readers without JavaScript")
+	}
 }
 
 func TestPasskeyCountsForRequireMFAAndReset(t *testing.T) {
