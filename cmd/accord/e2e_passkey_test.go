@@ -21,7 +21,6 @@ func TestE2EPasskey(t *testing.T) {
 	requireE2E(t)
 	data := t.TempDir()
 	base := strings.Replace(startServer(t, data), "://127.0.0.1:", "://localhost:", 1)
-	t.Logf("site at %s", base)
 	const email, name, password = "pat@example.org", "Pat Editor", "a long and unlikely phrase"
 	addUser(t, data, email, name, "editor", password)
 
