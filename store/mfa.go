@@ -265,20 +265,33 @@ func (db *DB) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) 
 	return n, nil
 }
 
-// HasMFA reports whether the user has a second factor enabled.
-func (db *DB) HasMFA(ctx context.Context, userID int64) (bool, error) {
+// HasTOTP reports whether the user has TOTP enabled (which is what
+// brings recovery codes).
+func (db *DB) HasTOTP(ctx context.Context, userID int64) (bool, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM user_totp WHERE user_id = ? AND enabled = 1", userID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("read TOTP of user %d: %w", userID, err)
+	}
+	return n > 0, nil
+}
+
+// HasMFA reports whether the user has a second factor: TOTP enabled, or
+// a passkey.
+func (db *DB) HasMFA(ctx context.Context, userID int64) (bool, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM user_totp WHERE user_id = ? AND enabled = 1)
+		+ (SELECT COUNT(*) FROM passkeys WHERE user_id = ?)`, userID, userID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("read MFA of user %d: %w", userID, err)
 	}
 	return n > 0, nil
 }
 
-// MFAUsers is the set of users with a second factor enabled, for the
-// admins' list.
+// MFAUsers is the set of users with a second factor (TOTP enabled or a
+// passkey), for the admins' list.
 func (db *DB) MFAUsers(ctx context.Context) (map[int64]bool, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT user_id FROM user_totp WHERE enabled = 1")
+	rows, err := db.read.QueryContext(ctx, "SELECT user_id FROM user_totp WHERE enabled = 1 UNION SELECT user_id FROM passkeys")
 	if err != nil {
 		return nil, fmt.Errorf("list MFA users: %w", err)
 	}
@@ -296,33 +309,47 @@ func (db *DB) MFAUsers(ctx context.Context) (map[int64]bool, error) {
 	return out, nil
 }
 
-// DisableMFA removes the user's second factors (TOTP, pending or enabled,
-// and recovery codes). The caller has checked the user's password and a
-// current code; an admin's reset is ResetMFA.
+// DisableMFA removes the user's TOTP (pending or enabled) and recovery
+// codes; their passkeys stay, each removed on its own (RemovePasskey).
+// The caller has checked the user's password and a current code; an
+// admin's reset is ResetMFA.
 func (db *DB) DisableMFA(ctx context.Context, userID int64) error {
-	return db.removeMFA(ctx, userID, "mfa.disable")
+	return db.removeMFA(ctx, userID, "mfa.disable", false)
 }
 
-// ResetMFA is an admin's removal of another user's second factors, for a
-// user who lost both their app and their recovery codes. It is
+// ResetMFA is an admin's removal of all another user's second factors
+// (TOTP, recovery codes and passkeys), for a user who lost them. It is
 // ErrNotFound when the user has none.
 func (db *DB) ResetMFA(ctx context.Context, userID int64) error {
-	return db.removeMFA(ctx, userID, "mfa.reset")
+	return db.removeMFA(ctx, userID, "mfa.reset", true)
 }
 
-func (db *DB) removeMFA(ctx context.Context, userID int64, action string) error {
+func (db *DB) removeMFA(ctx context.Context, userID int64, action string, passkeys bool) error {
 	return db.update(ctx, func(t *Tx) error {
 		res, err := t.exec(ctx, "DELETE FROM user_totp WHERE user_id = ?", userID)
 		if err != nil {
 			return fmt.Errorf("remove TOTP of user %d: %w", userID, err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("MFA of user %d: %w", userID, ErrNotFound)
-		}
+		removed, _ := res.RowsAffected()
 		if _, err := t.exec(ctx, "DELETE FROM mfa_recovery_codes WHERE user_id = ?", userID); err != nil {
 			return fmt.Errorf("remove recovery codes of user %d: %w", userID, err)
 		}
-		return t.audit(ctx, action, fmt.Sprintf("user/%d", userID), "")
+		detail := ""
+		if passkeys {
+			res, err := t.exec(ctx, "DELETE FROM passkeys WHERE user_id = ?", userID)
+			if err != nil {
+				return fmt.Errorf("remove passkeys of user %d: %w", userID, err)
+			}
+			n, _ := res.RowsAffected()
+			removed += n
+			if n > 0 {
+				detail = fmt.Sprintf("%d passkeys removed", n)
+			}
+		}
+		if removed == 0 {
+			return fmt.Errorf("MFA of user %d: %w", userID, ErrNotFound)
+		}
+		return t.audit(ctx, action, fmt.Sprintf("user/%d", userID), detail)
 	})
 }
 

@@ -87,13 +87,36 @@ func (s *Server) mfaChallenge(c echo.Context, u store.User, next string) (bool, 
 	if err := s.db.RecordEvent(ctx, "login.password", fmt.Sprintf("user/%d", u.ID), "awaiting second factor"); err != nil {
 		return true, err
 	}
-	return true, s.showMFALogin(c, http.StatusOK, views.NewForm("code"), token, next)
+	return true, s.showMFALogin(c, http.StatusOK, views.NewForm("code"), token, next, u.ID)
 }
 
-func (s *Server) showMFALogin(c echo.Context, status int, f views.Form, token, next string) error {
+// showMFALogin shows the second step with the factors the account has:
+// the code form for an authenticator app, the passkey button (for the
+// script to reveal) for a passkey.
+func (s *Server) showMFALogin(c echo.Context, status int, f views.Form, token, next string, userID int64) error {
 	// The page carries the pending sign-in: no cache may keep it.
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return s.render(c, status, views.MFALoginView(views.MFALoginPage{Base: s.noindex(c, "Two-factor sign-in"), Form: f, Token: token, Next: next}))
+	p := views.MFALoginPage{Base: s.noindex(c, "Two-factor sign-in"), Form: f, Token: token, Next: next}
+	ctx := c.Request().Context()
+	var err error
+	if p.TOTP, err = s.db.HasTOTP(ctx, userID); err != nil {
+		return err
+	}
+	keys, err := s.db.Passkeys(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if len(keys) > 0 {
+		rp, err := s.relyingParty(c)
+		if err != nil {
+			return err
+		}
+		p.Passkey = rp != nil
+		if rp == nil {
+			p.PasskeyOff = passkeysUnavailable
+		}
+	}
+	return s.render(c, status, views.MFALoginView(p))
 }
 
 // mfaLoginPage: the second step has nothing to show without the pending
@@ -146,7 +169,7 @@ func (s *Server) mfaLogin(c echo.Context) error {
 	code := f.Get("code")
 	if code == "" {
 		f.Errors["code"] = "Enter the 6-digit code from your authenticator app, or a recovery code"
-		return s.showMFALogin(c, unprocessable, f, token, next)
+		return s.showMFALogin(c, unprocessable, f, token, next, u.ID)
 	}
 	ctx := store.WithActor(actorCtx(c), store.Actor{UserID: u.ID, Email: u.Email, IP: c.RealIP()})
 	// Wrong codes count against the sign-in throttle: the account, the
@@ -161,7 +184,7 @@ func (s *Server) mfaLogin(c echo.Context) error {
 			return err
 		}
 		f.Errors["code"] = fmt.Sprintf("Too many failed attempts to sign in. Wait %s and try again.", retryAfter(c, wait))
-		return s.showMFALogin(c, http.StatusTooManyRequests, f, token, next)
+		return s.showMFALogin(c, http.StatusTooManyRequests, f, token, next, u.ID)
 	}
 	how, err := s.checkSecondFactor(c, u.ID, code)
 	if errors.Is(err, store.ErrBadCode) {
@@ -169,7 +192,7 @@ func (s *Server) mfaLogin(c echo.Context) error {
 			return err
 		}
 		f.Errors["code"] = "Enter a correct code: this one is wrong, expired or already used"
-		return s.showMFALogin(c, http.StatusUnauthorized, f, token, next)
+		return s.showMFALogin(c, http.StatusUnauthorized, f, token, next, u.ID)
 	}
 	if err != nil {
 		return err
@@ -223,8 +246,19 @@ func (s *Server) showMFA(c echo.Context, status int, p views.MFAPage) error {
 	// The page shows the TOTP secret: no cache may keep it.
 	c.Response().Header().Set("Cache-Control", "no-store")
 	p.Base = s.noindex(c, "Two-factor sign-in")
-	var err error
-	if p.Enabled, err = s.db.HasMFA(ctx, u.ID); err != nil {
+	keys, err := s.db.Passkeys(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	p.Passkeys = passkeyRows(keys)
+	rp, err := s.relyingParty(c)
+	if err != nil {
+		return err
+	}
+	if rp == nil {
+		p.PasskeyOff = passkeysUnavailable
+	}
+	if p.Enabled, err = s.db.HasTOTP(ctx, u.ID); err != nil {
 		return err
 	}
 	if p.Enabled {
@@ -233,7 +267,7 @@ func (s *Server) showMFA(c echo.Context, status int, p views.MFAPage) error {
 		}
 		return s.render(c, status, views.MFAView(p))
 	}
-	p.Required = s.requireMFA && u.HasRole("editor")
+	p.Required = s.requireMFA && u.HasRole("editor") && len(keys) == 0
 	fresh, err := totp.Generate(totp.GenerateOpts{Issuer: totpIssuer, AccountName: u.Email})
 	if err != nil {
 		return fmt.Errorf("make TOTP secret: %w", err)

@@ -62,6 +62,13 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/account/mfa", s.confirmMFA, member)
 	e.POST("/account/mfa/disable", s.disableMFA, member)
 	e.POST("/admin/users/:id/mfa/reset", s.resetUserMFA, admin)
+	// Passkeys (passkeys.go): the ceremonies' JSON calls, made by
+	// static/js/passkey.js, and the plain form that removes one.
+	e.POST("/account/mfa/passkeys/options", s.passkeyRegisterOptions, member)
+	e.POST("/account/mfa/passkeys", s.addPasskey, member)
+	e.POST("/account/mfa/passkeys/:id/remove", s.removePasskey, member)
+	e.POST("/login/mfa/passkey/options", s.passkeyLoginOptions)
+	e.POST("/login/mfa/passkey", s.passkeyLogin)
 	e.Use(s.mfaGate)
 
 	// Editing the knowledge base.

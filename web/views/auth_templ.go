@@ -356,7 +356,7 @@ func AccountView(p AccountPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, ".</p><p><a href=\"/account/comments\">Your comments</a>: everything you have written in consultations, with its state.</p><p><a href=\"/account/mfa\">Two-factor sign-in</a>: a code from an authenticator app after your password.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, ".</p><p><a href=\"/account/comments\">Your comments</a>: everything you have written in consultations, with its state.</p><p><a href=\"/account/mfa\">Two-factor sign-in</a>: a code from an authenticator app, or a passkey, after your password.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,5 +1,7 @@
 package views
 
+import "strconv"
+
 // MFALoginPage is the second step of signing in: the code from the
 // authenticator app, or a recovery code.
 type MFALoginPage struct {
@@ -9,6 +11,12 @@ type MFALoginPage struct {
 	// the password step issued; it is not a session.
 	Token string
 	Next  string
+	// TOTP is true when the account has an authenticator app (and so
+	// recovery codes); Passkey when it has a passkey this site can use.
+	TOTP    bool
+	Passkey bool
+	// PasskeyOff says why the account's passkeys cannot be used here.
+	PasskeyOff string
 }
 
 // MFAPage is /account/mfa: enrolment, the recovery codes once, or the
@@ -31,4 +39,21 @@ type MFAPage struct {
 	Required bool
 	// Disabled says that the second factor was just turned off.
 	Disabled bool
+	// Passkeys are the account's passkeys; PasskeyOff, when set, says
+	// why passkeys cannot be added on this site.
+	Passkeys   []PasskeyRow
+	PasskeyOff string
+}
+
+// PasskeyRow is one of the account's passkeys as /account/mfa lists it.
+type PasskeyRow struct {
+	ID       int64
+	Name     string
+	Created  string
+	LastUsed string
+}
+
+// PasskeyRemoveURL is the form action that removes the account's passkey id.
+func PasskeyRemoveURL(id int64) string {
+	return "/account/mfa/passkeys/" + strconv.FormatInt(id, 10) + "/remove"
 }
