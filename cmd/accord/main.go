@@ -56,6 +56,7 @@ func commands() map[string]command {
 		"export": {"accord export --format json|csv|markdown [--out PATH]  export every policy (markdown: a zip of .md files)\n" +
 			"  accord export --site DIR --base-url URL [--force]      write every public page into DIR as a static site", exportCmd},
 		"user": {"accord user add EMAIL --role ROLE [--password-stdin]   create an account\n" +
+			"  accord user password EMAIL [--password-stdin]           set a new password; ends sessions, revokes tokens\n" +
 			"  accord user role EMAIL ROLE | disable EMAIL | enable EMAIL", userCmd},
 		"token": {"accord token create EMAIL [--name NAME]                print a new API token, once", tokenCmd},
 		"resolution": {"accord resolution import SLUG FILE [--apply]           check a filled resolution table (.csv or .xlsx) and print\n" +
