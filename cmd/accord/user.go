@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -191,9 +192,19 @@ func tokenCmd(ctx context.Context, e *env, args []string) error {
 	fs, data := newFlags(e, "token create", "token create EMAIL [--name NAME] [--expires 90d|YYYY-MM-DD] [--data DIR]")
 	name := fs.String("name", "cli", "a name to recognise the token by")
 	expiresIn := fs.String("expires", "", "when the token stops working: a number of days such as 90d, or a date such as 2027-01-31 (UTC); empty for never")
+	// The CLI does not run inside the server, so it cannot see serve's
+	// --require-mfa: it reads the same environment variable, and takes the
+	// same flag, so that one setting governs both.
+	mfaEnv := envOr(e, "ACCORD_REQUIRE_MFA", "false")
+	mfaDefault, mfaErr := strconv.ParseBool(mfaEnv)
+	requireMFA := fs.Bool("require-mfa", mfaDefault,
+		"refuse a token to an editor or admin without a second factor, as serve --require-mfa does (env ACCORD_REQUIRE_MFA=1)")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
+	}
+	if mfaErr != nil {
+		return fmt.Errorf("ACCORD_REQUIRE_MFA: want true or false (1 or 0), got %q", mfaEnv)
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("token create: give exactly one EMAIL")
@@ -213,6 +224,15 @@ func tokenCmd(ctx context.Context, e *env, args []string) error {
 	}
 	if u.Disabled {
 		return fmt.Errorf("token create: %s is disabled", u.Email)
+	}
+	if *requireMFA && u.HasRole("editor") {
+		has, err := db.HasMFA(ctx, u.ID)
+		if err != nil {
+			return fmt.Errorf("token create: %w", err)
+		}
+		if !has {
+			return fmt.Errorf("token create: two-factor sign-in is required for editors and administrators, and %s (%s) has not set it up; they set it up at /account/mfa after signing in", u.Email, u.Role)
+		}
 	}
 	secret, err := db.CreateToken(cliContext(ctx), u.ID, *name, expires)
 	var ve *store.ValidationError
