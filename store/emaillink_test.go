@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +135,49 @@ func TestPendingRegistrations(t *testing.T) {
 	}
 	if _, _, err := db.ConfirmRegistration(ctx, tokens[2]); !errors.Is(err, store.ErrLinkInvalid) {
 		t.Errorf("confirmation of a taken address: err %v, want ErrLinkInvalid", err)
+	}
+}
+
+// TestSentResetLinkIsNotKept: once sent, a reset message keeps its body
+// without the token, so a copy of the database holds no working link;
+// other messages are kept whole.
+func TestSentResetLinkIsNotKept(t *testing.T) {
+	db, _, u := tokenEnv(t)
+	ctx := context.Background()
+	var token string
+	if _, err := db.RequestPasswordReset(ctx, u.Email, func(u store.User, tok string) store.Message {
+		token = tok
+		return store.Message{Kind: "password-reset", Subject: "Reset", Body: "open https://accord.example.org/password/reset?token=" + tok + " within an hour"}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Enqueue(ctx, store.Message{To: u.Email, Kind: "comment-receipt", Subject: "Receipt", Body: "see /x?token=abc"}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, err := db.Outbox(ctx, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if err := db.MarkSent(ctx, m.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs, _, _ = db.Outbox(ctx, 1, 10)
+	for _, m := range msgs {
+		switch m.Kind {
+		case "password-reset":
+			if strings.Contains(m.Body, token) || !strings.Contains(m.Body, "token=(removed) within an hour") {
+				t.Errorf("sent reset body = %q, want the token removed", m.Body)
+			}
+		case "comment-receipt":
+			if m.Body != "see /x?token=abc" {
+				t.Errorf("another kind's body changed: %q", m.Body)
+			}
+		}
+	}
+	// The link itself still works: only the copy in the outbox is gone.
+	if _, err := db.ResetLinkUser(ctx, token); err != nil {
+		t.Errorf("link after sending: %v", err)
 	}
 }

@@ -104,6 +104,11 @@ func TestForgotPasswordAnswersAlike(t *testing.T) {
 	if strings.Contains(msgs[0].Body, "example.com") {
 		t.Error("the message uses the request's Host header")
 	}
+	// An admin reading the outbox does not see the link's token.
+	tok := strings.TrimPrefix(linkIn(t, msgs[0].Body, "/password/reset"), "/password/reset?token=")
+	if body := e.signedIn("admin").get("/admin/outbox").Body.String(); strings.Contains(body, tok) || !strings.Contains(body, "token=(removed)") {
+		t.Error("the admins' outbox shows the reset token")
+	}
 }
 
 func TestForgotPasswordFormErrors(t *testing.T) {
@@ -206,6 +211,9 @@ func TestPasswordReset(t *testing.T) {
 	wantStatus(t, "reset", w, http.StatusSeeOther)
 	if loc := w.Header().Get("Location"); loc != "/login" {
 		t.Errorf("reset leads to %q, want /login", loc)
+	}
+	if got := doc(t, c.get("/login")).Find("[data-testid=flash]").Text(); !strings.Contains(got, "Sign in with the new password") {
+		t.Errorf("flash after reset = %q", got)
 	}
 	// Single use.
 	wantStatus(t, "used link", c.get(link), http.StatusGone)
