@@ -44,8 +44,9 @@ func (s *Server) forgot(c echo.Context) error {
 	case email == "":
 		f.Errors["email"] = "Enter your email address"
 	case store.CheckEmail(email) != "":
+		// Shown back as typed, to be corrected; it reaches neither the
+		// throttle table nor the audit log.
 		f.Errors["email"] = store.CheckEmail(email)
-		f.Set("email", "")
 	}
 	if f.Invalid() {
 		return s.forgotView(c, unprocessable, f, "")

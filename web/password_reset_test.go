@@ -123,6 +123,9 @@ func TestForgotPasswordFormErrors(t *testing.T) {
 		if got := doc(t, w).Find("#f-email-error").Text(); !strings.Contains(strings.ToLower(got), strings.ToLower(tc.want)) {
 			t.Errorf("email %q: error %q, want it to contain %q", tc.email, got, tc.want)
 		}
+		if got := doc(t, w).Find("input[name=email]").AttrOr("value", ""); got != tc.email {
+			t.Errorf("email %q shown back as %q, want as typed", tc.email, got)
+		}
 	}
 }
 
