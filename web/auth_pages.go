@@ -54,7 +54,8 @@ func (s *Server) loginPage(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
 	f := views.NewForm(loginFields...)
-	return s.render(c, http.StatusOK, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: safeNext(c.QueryParam("next"))}))
+	return s.render(c, http.StatusOK, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: safeNext(c.QueryParam("next")),
+		ForgotPassword: s.mailOn()}))
 }
 
 func (s *Server) noindex(c echo.Context, title string) views.Base {
@@ -70,7 +71,8 @@ func (s *Server) login(c echo.Context) error {
 	}
 	next := safeNext(c.FormValue("next"))
 	show := func(status int) error {
-		return s.render(c, status, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: next}))
+		return s.render(c, status, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: next,
+			ForgotPassword: s.mailOn()}))
 	}
 	email, password := strings.TrimSpace(f.Get("email")), f.Get("password")
 	// The address is checked before it reaches the throttle table or the
@@ -221,6 +223,9 @@ func (s *Server) register(c echo.Context) error {
 		f.Errors["email"] = fmt.Sprintf("Many accounts were created from your network today. Wait %s and try again.",
 			retryAfter(c, wait))
 		return s.showRegister(c, http.StatusTooManyRequests, f)
+	}
+	if s.mailOn() {
+		return s.registerByMail(c, f, u)
 	}
 	hash, err := s.hashPassword(c, f.Get("password"))
 	if err != nil {

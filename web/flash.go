@@ -21,6 +21,7 @@ var flashes = map[string]string{
 	"setup":             "The administrator account is ready and you are signed in.",
 	"profile":           "Your profile is saved.",
 	"password":          "Your password is changed; your other sessions were signed out.",
+	"password-reset":    "Your password is changed: every session was signed out and every API token revoked. Sign in with the new password.",
 	"token-revoked":     "The token is revoked.",
 	"session-ended":     "The session is ended; that browser is signed out.",
 	"sessions-ended":    "Every session of the account is ended; the account and its API tokens still work.",

@@ -47,6 +47,15 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/account/tokens/:id/revoke", s.revokeToken, member)
 	e.POST("/account/sessions/:id/end", s.endSession, member)
 	e.POST("/account/subscriptions", s.saveSubscriptions, member)
+	// A forgotten password and a registration confirmed by email
+	// (password_reset.go, register_confirm.go): the emailed link is the
+	// credential; without --smtp-url the pages say so and send nothing.
+	e.GET("/password/forgot", s.forgotPage)
+	e.POST("/password/forgot", s.forgot)
+	e.GET("/password/reset", s.resetPage)
+	e.POST("/password/reset", s.reset)
+	e.GET("/register/confirm", s.confirmRegistrationPage)
+	e.POST("/register/confirm", s.confirmRegistration)
 	// The signed link is the credential: no session needed, and the POST
 	// (also mail clients' one-click unsubscribe) is exempt from CSRF.
 	e.GET("/unsubscribe", s.unsubscribePage)

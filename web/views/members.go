@@ -11,6 +11,9 @@ type LoginPage struct {
 	Base
 	Form Form
 	Next string
+	// ForgotPassword offers the reset by email, only where mail can be
+	// sent.
+	ForgotPassword bool
 }
 
 // RegisterPage is the stakeholder registration form.
