@@ -386,9 +386,17 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 }
 
 func (s *Server) account(c echo.Context) error {
-	p, err := s.accountPage(c, nil, nil, nil, "")
+	newToken := ""
+	if sid := s.cookieValue(c, sessionCookie); sid != "" {
+		newToken = s.newTokens.take(sid, s.now())
+	}
+	p, err := s.accountPage(c, nil, nil, nil, newToken)
 	if err != nil {
 		return err
+	}
+	if newToken != "" {
+		// The token is shown in this answer only; it must not be cached.
+		c.Response().Header().Set("Cache-Control", "no-store")
 	}
 	return s.render(c, http.StatusOK, views.AccountView(p))
 }
@@ -507,6 +515,11 @@ func (s *Server) createToken(c echo.Context) error {
 			newToken = ""
 		} else if err != nil {
 			return err
+		} else if sid := s.cookieValue(c, sessionCookie); sid != "" {
+			// POST, redirect, GET: the account page shows the token once,
+			// and refreshing it creates nothing.
+			s.newTokens.put(sid, newToken, s.now())
+			return c.Redirect(http.StatusSeeOther, "/account#new-token")
 		} else {
 			status = http.StatusOK
 			f = views.NewForm(tokenFields...)

@@ -68,6 +68,7 @@ func (s *Server) showPolicyForm(c echo.Context, status int, f views.Form, isNew 
 	if err != nil {
 		return err
 	}
+	f.Anchors["jurisdictions"] = views.FirstBoxID("jurisdictions")
 	f.Anchors["topics"] = views.FirstBoxID("topics")
 	f.Anchors["layers"] = views.FirstBoxID("layers")
 	title := "Add a policy"

@@ -74,9 +74,20 @@ func TestPolicyFormErrorsKeepInput(t *testing.T) {
 		t.Error("typed script became a script element")
 	}
 	var selected []string
-	d.Find("#f-jurisdictions option[selected]").Each(func(_ int, o *goquery.Selection) { selected = append(selected, o.AttrOr("value", "")) })
-	if got := strings.Join(selected, ","); !strings.Contains(got, "KE") || !strings.Contains(got, "INT") {
+	d.Find("#f-jurisdictions input[name=jurisdictions]").Each(func(_ int, o *goquery.Selection) {
+		if _, ok := o.Attr("checked"); ok {
+			selected = append(selected, o.AttrOr("value", ""))
+		}
+	})
+	// The chosen jurisdictions are kept, and listed first.
+	if got := strings.Join(selected, ","); got != "KE,INT" && got != "INT,KE" {
 		t.Errorf("jurisdictions kept as %q, want KE and INT", got)
+	}
+	if first := d.Find("#f-jurisdictions input[name=jurisdictions]").Slice(0, 2).Map(func(_ int, o *goquery.Selection) string { return o.AttrOr("value", "") }); strings.Join(first, ",") != strings.Join(selected, ",") {
+		t.Errorf("first two jurisdictions listed = %q, want the chosen %q first", first, selected)
+	}
+	if n := d.Find("select[name=jurisdictions]").Length(); n != 0 {
+		t.Errorf("jurisdictions still a select (%d)", n)
 	}
 	var checked []string
 	d.Find("input[name=topics][checked]").Each(func(_ int, o *goquery.Selection) { checked = append(checked, o.AttrOr("value", "")) })

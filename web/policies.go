@@ -141,35 +141,28 @@ func (s *Server) policies(c echo.Context) error {
 		page.Sorts = append(page.Sorts, views.Option{Value: o.v, Label: o.l, Selected: f.Sort == o.v || (f.Sort == "" && o.v == "title")})
 	}
 	base := filterQuery(f)
+	page.Keep = keptParams(base, "sort")
+	formControls := []string{"q"}
+	for _, fl := range facetLabels {
+		formControls = append(formControls, fl.name)
+	}
+	page.FormKeep = keptParams(base, formControls...)
 	for _, fl := range facetLabels {
 		counts := list.Facets[fl.name]
 		if fl.name == "year" {
 			counts = slices.Clone(counts)
 			sort.Slice(counts, func(i, j int) bool { return counts[i].Value > counts[j].Value })
 		}
-		facet := views.Facet{Name: fl.name, Label: fl.label}
-		for _, fc := range counts {
-			v := cloneValues(base)
-			v.Set(fl.name, fc.Value)
-			facet.Options = append(facet.Options, views.Option{Value: fc.Value, Label: l.value(fl.name, fc.Value),
-				Count: fc.Count, Href: listURL("/policies", v), Selected: slices.Contains(f.Facets[fl.name], fc.Value)})
-		}
-		page.Facets = append(page.Facets, facet)
-		for _, sel := range f.Facets[fl.name] {
-			v := cloneValues(base)
-			v.Del(fl.name)
-			for _, other := range f.Facets[fl.name] {
-				if other != sel {
-					v.Add(fl.name, other)
-				}
-			}
-			page.Chips = append(page.Chips, views.Chip{Label: fl.label + ": " + l.value(fl.name, sel), Href: listURL("/policies", v)})
-		}
+		labelOf := func(v string) string { return l.value(fl.name, v) }
+		page.Facets = append(page.Facets, views.Facet{Name: fl.name, Label: fl.label,
+			Options: facetOptions("/policies", base, fl.name, counts, f.Facets[fl.name], labelOf)})
+		page.Chips = append(page.Chips, facetChips("/policies", base, fl.name, fl.label, f.Facets[fl.name], labelOf)...)
 	}
 	if f.Query != "" {
-		v := cloneValues(base)
-		v.Del("q")
-		page.Chips = append([]views.Chip{{Label: "Words: " + f.Query, Href: listURL("/policies", v)}}, page.Chips...)
+		page.Chips = append([]views.Chip{{Label: "Words: " + f.Query, Href: listURL("/policies", without(base, "q", f.Query))}}, page.Chips...)
+	}
+	if f.Reviewed {
+		page.Chips = append(page.Chips, views.Chip{Label: "Reviewed mappings only", Href: listURL("/policies", without(base, "reviewed", "1"))})
 	}
 	pages := int(math.Ceil(float64(list.Total) / float64(f.PerPage)))
 	page.Pager = views.Pager{Page: f.Page, Pages: pages, Total: list.Total, Href: func(n int) string {

@@ -36,7 +36,7 @@ func TestRoleMatrix(t *testing.T) {
 		{"GET", "/api/v1/policies/eu-cra", nil, "", anon, 200},
 		{"GET", "/account", nil, "", stake, 200},
 		{"POST", "/account", url.Values{"name": {"N"}}, "", stake, 303},
-		{"POST", "/account/tokens", url.Values{"token_name": {"t"}}, "", stake, 200},
+		{"POST", "/account/tokens", url.Values{"token_name": {"t"}}, "", stake, 303},
 		{"GET", "/policies/new", nil, "", edit, 200},
 		{"POST", "/policies/new", newPolicyForm(), "", edit, 303},
 		{"GET", "/policies/eu-cra/edit", nil, "", edit, 200},

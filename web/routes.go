@@ -23,14 +23,14 @@ func (s *Server) routes(e *echo.Echo) {
 	// (which trails the database) must not be cached.
 	cached := s.cached
 	e.GET("/", s.home, cached)
-	e.GET("/policies", s.policies, cached)
+	e.GET("/policies", s.policies, canonicalList, cached)
 	e.GET("/policies/:slug", s.policy, cached)
 	e.GET("/jurisdictions/:code", s.jurisdiction, cached)
 	e.GET("/frameworks/:slug", s.framework, cached)
 	e.GET("/frameworks/:slug/items/:code", s.item, cached)
 	e.GET("/coverage", s.coverage, cached)
 	e.GET("/map", s.worldMap, cached)
-	e.GET("/search", s.searchPage)
+	e.GET("/search", s.searchPage, canonicalList)
 
 	// Accounts.
 	e.GET("/login", s.loginPage)

@@ -182,29 +182,16 @@ func (s *Server) searchPage(c echo.Context) error {
 	}
 	base := c.QueryParams()
 	base.Del("page")
-	selected := func(name, v string) bool {
-		if name == "kind" {
-			return slices.Contains(q.Kinds, v)
-		}
-		return slices.Contains(q.Filters[name], v)
-	}
 	for _, fl := range searchFacets {
-		facet := views.Facet{Name: fl.name, Label: fl.label}
-		for _, fc := range res.Facets[fl.name] {
-			v := cloneValues(base)
-			v.Set(fl.name, fc.Value)
-			label := l.value(fl.name, fc.Value)
-			if fl.name == "kind" {
-				label = kindLabels[fc.Value]
-			}
-			facet.Options = append(facet.Options, views.Option{Value: fc.Value, Label: label, Count: fc.Count,
-				Href: listURL("/search", v), Selected: selected(fl.name, fc.Value)})
-			if selected(fl.name, fc.Value) {
-				rm := cloneValues(base)
-				rm.Del(fl.name)
-				page.Chips = append(page.Chips, views.Chip{Label: fl.label + ": " + label, Href: listURL("/search", rm)})
-			}
+		chosen := q.Filters[fl.name]
+		labelOf := func(v string) string { return l.value(fl.name, v) }
+		if fl.name == "kind" {
+			chosen = q.Kinds
+			labelOf = func(v string) string { return kindLabels[v] }
 		}
+		facet := views.Facet{Name: fl.name, Label: fl.label,
+			Options: facetOptions("/search", base, fl.name, res.Facets[fl.name], chosen, labelOf)}
+		page.Chips = append(page.Chips, facetChips("/search", base, fl.name, fl.label, chosen, labelOf)...)
 		if len(facet.Options) > 0 {
 			page.Facets = append(page.Facets, facet)
 		}

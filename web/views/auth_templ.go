@@ -384,7 +384,7 @@ func AccountView(p AccountPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.NewToken != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"notice\" role=\"status\" data-testid=\"new-token\"><h2>Your new API token</h2><p>Copy it now: it is shown only this once, and Accord keeps only a hash of it.</p><p><code class=\"token\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"notice\" role=\"status\" id=\"new-token\" data-testid=\"new-token\"><h2>Your new API token</h2><p>Copy it now: it is shown only this once, and Accord keeps only a hash of it.</p><p><code class=\"token\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

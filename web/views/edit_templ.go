@@ -169,8 +169,8 @@ func PolicyFormView(p PolicyFormPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select(p.Form, Field{Name: "jurisdictions", Label: "Jurisdictions", Required: true, Multiple: true, Choices: p.Jurisdictions,
-				Hint: "Choose one or more: hold Ctrl (Cmd on a Mac) to choose several. Use International for bodies such as ISO or ITU."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = CheckList(p.Form, Field{Name: "jurisdictions", Label: "Jurisdictions", Required: true, Choices: p.Jurisdictions,
+				Hint: "Tick one or more; those chosen are listed first. Use International for bodies such as ISO or ITU."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

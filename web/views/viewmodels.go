@@ -152,15 +152,19 @@ type HomePage struct {
 // PoliciesPage is the browsable, filterable list of policies.
 type PoliciesPage struct {
 	Base
-	Q       string
-	Sort    string
-	Sorts   []Option
-	Facets  []Facet
-	Chips   []Chip
-	Rows    []PolicyRow
-	Total   int
-	Pager   Pager
-	Summary string
+	Q     string
+	Sort  string
+	Sorts []Option
+	// Keep are the filters the sort form carries, so a new sort keeps them.
+	Keep []Param
+	// FormKeep are the parameters the filter form has no control for.
+	FormKeep []Param
+	Facets   []Facet
+	Chips    []Chip
+	Rows     []PolicyRow
+	Total    int
+	Pager    Pager
+	Summary  string
 }
 
 // MappingRow is one mapping as a policy page shows it.
