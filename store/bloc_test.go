@@ -112,3 +112,36 @@ func TestJurisdictionCountsByScope(t *testing.T) {
 		t.Errorf("scope everything: err = %v, want a validation error on scope", err)
 	}
 }
+
+// TestCoverageScopeRows checks that the applicable scope adds the EU's and
+// the international policies to an EU member's row, leaves other
+// groupings alone, and refuses an unknown scope.
+func TestCoverageScopeRows(t *testing.T) {
+	ctx := context.Background()
+	db := mustSeeded(t)
+	rows := func(by, scope string) map[string]store.CoverageRow {
+		cv, err := db.Coverage(ctx, store.CoverageOptions{Framework: "dc-isss-iot", By: by, Scope: scope})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]store.CoverageRow{}
+		for _, r := range cv.Rows {
+			out[r.Key] = r
+		}
+		return out
+	}
+	nat, app := rows("jurisdiction", ""), rows("jurisdiction", store.ScopeApplicable)
+	if got, want := app["FI"].Policies, nat["FI"].Policies+nat["EU"].Policies+nat["INT"].Policies; got != want {
+		t.Errorf("Finland applicable: %d policies, want its own, the EU's and INT's %d", got, want)
+	}
+	if app["EU"].Policies != nat["EU"].Policies {
+		t.Errorf("the EU's own row changed with the scope: %d, was %d", app["EU"].Policies, nat["EU"].Policies)
+	}
+	if r1, r2 := rows("region", ""), rows("region", store.ScopeApplicable); r1["Europe"].Policies != r2["Europe"].Policies {
+		t.Errorf("rows by region changed with the scope")
+	}
+	var ve *store.ValidationError
+	if _, err := db.Coverage(ctx, store.CoverageOptions{Framework: "dc-isss-iot", Scope: "bloc"}); !errors.As(err, &ve) || ve.Fields["scope"] == "" {
+		t.Errorf("scope bloc: err = %v, want a validation error on scope", err)
+	}
+}

@@ -131,6 +131,7 @@ type coverageJSON struct {
 	Framework string         `json:"framework"`
 	By        string         `json:"by"`
 	Reviewed  bool           `json:"reviewed"`
+	Scope     string         `json:"scope"`
 	Items     []string       `json:"items"`
 	Totals    map[string]int `json:"totals"`
 	Rows      []struct {

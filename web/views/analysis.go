@@ -69,14 +69,19 @@ type CoveragePage struct {
 	Caption       string
 	Views         []Option // links switching the rows, Selected for the current one
 	Toggle        Option   // link switching reviewed-only on or off
-	Cols          []MatrixCol
-	Rows          []MatrixRow
-	Totals        MatrixRow // the whole knowledge base
-	Legend        []LegendEntry
-	Least         []GapItem
-	RegionGaps    []GapLine
-	JurisGaps     []GapLine
-	Downloads     []NavItem
+	// ScopeToggle switches jurisdiction rows between national and
+	// applicable counts; no Href when the rows are not jurisdictions.
+	ScopeToggle Option
+	// Applicable is set when jurisdiction rows count what applies there.
+	Applicable bool
+	Cols       []MatrixCol
+	Rows       []MatrixRow
+	Totals     MatrixRow // the whole knowledge base
+	Legend     []LegendEntry
+	Least      []GapItem
+	RegionGaps []GapLine
+	JurisGaps  []GapLine
+	Downloads  []NavItem
 }
 
 // MapShape is one country of the world map.

@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -74,5 +77,78 @@ func TestJurisdictionPageScope(t *testing.T) {
 	rec := anGet(t, h, "/jurisdictions/DE?scope=all", false)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "scope must be one of national, applicable") {
 		t.Errorf("/jurisdictions/DE?scope=all: status %d, want 400 naming scope", rec.Code)
+	}
+}
+
+// TestCoverageScope checks that scope=applicable makes each jurisdiction
+// row count its own, its blocs' and the international policies, every
+// number still the total of the list it names; that the default stays
+// national (so the JSON keeps its numbers); and that a bad scope is a 400
+// naming it.
+func TestCoverageScope(t *testing.T) {
+	h, db := analysisServer(t)
+	var national, applicable coverageJSON
+	anJSON(t, h, "/api/v1/coverage?by=jurisdiction", http.StatusOK, &national)
+	anJSON(t, h, "/api/v1/coverage?by=jurisdiction&scope=applicable", http.StatusOK, &applicable)
+	if national.Scope != "national" || applicable.Scope != "applicable" {
+		t.Errorf("scope fields: %q and %q, want national and applicable", national.Scope, applicable.Scope)
+	}
+	grew := false
+	for i, r := range applicable.Rows {
+		a, err := db.ApplicableIn(context.Background(), r.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := ""
+		for _, c := range a.Codes(r.Key) {
+			q += "&jurisdiction=" + url.QueryEscape(c)
+		}
+		for _, code := range applicable.Items {
+			if want := anListTotal(t, h, "/policies?challenge="+code+q); r.Counts[code] != want {
+				t.Errorf("applicable %s × %s: got %d, want %d", r.Key, code, r.Counts[code], want)
+			}
+		}
+		if want := anListTotal(t, h, "/policies?"+q[1:]); r.Policies != want {
+			t.Errorf("applicable %s: %d policies, want %d", r.Key, r.Policies, want)
+		}
+		if national.Rows[i].Key != r.Key {
+			t.Fatalf("row %d: %s national, %s applicable; want the same rows", i, national.Rows[i].Key, r.Key)
+		}
+		if r.Key == "FI" && r.Policies > national.Rows[i].Policies {
+			grew = true
+		}
+	}
+	if !grew {
+		t.Error("Finland, an EU member, counts no more policies in the applicable scope")
+	}
+	var body struct {
+		Error struct {
+			Code   string
+			Fields map[string]string
+		}
+	}
+	anJSON(t, h, "/api/v1/coverage?scope=bloc", http.StatusBadRequest, &body)
+	if body.Error.Fields["scope"] == "" {
+		t.Errorf("scope=bloc: error %+v, want one naming scope", body.Error)
+	}
+	// The page: every cell links to the list it counts, and the switch
+	// offers the other scope.
+	doc := anPage(t, h, "/coverage?scope=applicable")
+	checked := 0
+	doc.Find(`table[data-testid="coverage-matrix"] tbody td a`).Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		if n, _ := strconv.Atoi(strings.TrimSpace(a.Text())); n != anListTotal(t, h, href) {
+			t.Errorf("cell %s reads %d, not its list's total", href, n)
+		}
+		checked++
+	})
+	if checked == 0 {
+		t.Error("checked no cell")
+	}
+	if href, ok := doc.Find(`[data-testid="scope-toggle"]`).Attr("href"); !ok || strings.Contains(href, "scope=") {
+		t.Errorf("the switch back to national leads to %q", href)
+	}
+	if anPage(t, h, "/coverage?by=region").Find(`[data-testid="scope-toggle"]`).Length() != 0 {
+		t.Error("rows by region offer a scope switch that changes nothing")
 	}
 }
