@@ -160,6 +160,51 @@ func (s *Server) jurisdiction(c echo.Context) error {
 			page.Missing = append(page.Missing, it)
 		}
 	}
+	// Applicable by default: the instruments of the blocs and of
+	// international bodies are listed apart from the national ones, so
+	// showing them cannot be mistaken for the country's own.
+	scope, err := parseScope(c, store.ScopeApplicable)
+	if err != nil {
+		return err
+	}
+	a, err := s.db.ApplicableIn(ctx, j.Code)
+	if err != nil {
+		return err
+	}
+	if len(a.Blocs)+len(a.International) > 0 {
+		page.ScopeSwitch = views.Option{Label: "Show only the national policies of " + j.Name,
+			Href: views.JurisdictionScopeURL(j.Code, store.ScopeNational)}
+		if scope == store.ScopeNational {
+			page.ScopeSwitch = views.Option{Label: "Show also the bloc and international instruments that apply in " + j.Name,
+				Href: views.JurisdictionURL(j.Code)}
+		}
+	}
+	if scope == store.ScopeApplicable {
+		groups := make([][]store.Jurisdiction, 0, len(a.Blocs)+1)
+		for _, b := range a.Blocs {
+			groups = append(groups, []store.Jurisdiction{b})
+		}
+		if len(a.International) > 0 {
+			groups = append(groups, a.International)
+		}
+		for _, g := range groups {
+			var codes, kv []string
+			for _, gj := range g {
+				codes = append(codes, gj.Code)
+				kv = append(kv, "jurisdiction", gj.Code)
+			}
+			list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: maxPerPage, Facets: map[string][]string{"jurisdiction": codes}})
+			if err != nil {
+				return err
+			}
+			heading := g[0].Name + " instruments that apply in " + j.Name
+			if g[0].Kind == "international" {
+				heading = "International instruments that apply in " + j.Name
+			}
+			page.Applies = append(page.Applies, views.AppliesGroup{ID: anchorID("applies", g[0].Code), Heading: heading,
+				ListHref: policiesURL(false, kv...), Rows: l.rows(list.Items)})
+		}
+	}
 	page.Description = "IoT security policies of " + j.Name + " in the Accord knowledge base."
 	return s.render(c, http.StatusOK, views.JurisdictionView(page))
 }

@@ -202,6 +202,21 @@ type JurisdictionPage struct {
 	Addressed, Missing []ItemCount
 	MatrixHref         string // its row in the coverage matrix
 	MapHref            string
+	// Applies are the instruments of its blocs and of international
+	// bodies, each group apart, when the scope is applicable.
+	Applies []AppliesGroup
+	// ScopeSwitch links to the page in the other scope; "" for a
+	// jurisdiction in which nothing else applies.
+	ScopeSwitch Option
+}
+
+// AppliesGroup is the instruments of one bloc, or of the international
+// bodies, that apply in a country.
+type AppliesGroup struct {
+	ID       string // the heading's id
+	Heading  string // "European Union instruments that apply in Germany"
+	ListHref string // the policy list of the same instruments
+	Rows     []PolicyRow
 }
 
 // ItemCount is a framework item with how many policies map to it.
@@ -310,4 +325,10 @@ func Q(path string, kv ...string) string {
 		return path
 	}
 	return path + "?" + v.Encode()
+}
+
+// JurisdictionScopeURL is the address of a jurisdiction page in a scope
+// other than the default (applicable).
+func JurisdictionScopeURL(code, scope string) string {
+	return JurisdictionURL(code) + "?scope=" + url.QueryEscape(scope)
 }
