@@ -734,3 +734,53 @@ func dedupe(xs []string) []string {
 	}
 	return out
 }
+
+// PolicySlugs answers q's words for a policy list: the slugs of the
+// policies whose own record or one of whose provisions matches, best
+// first, each once. Kinds and filters of q are ignored (the list filters
+// by the database's facets); Private is honoured. It reads no stored
+// fields and builds no highlights, so it stays cheap for every match.
+func (ix *Index) PolicySlugs(ctx context.Context, q Query) (slugs []string, err error) {
+	q = Query{Q: q.Q, Private: q.Private, Kinds: []string{KindPolicy, KindProvision}, PerPage: MaxPerPage}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	bi, err := ix.current()
+	if err != nil {
+		return nil, err
+	}
+	if !ix.ready.Load() {
+		return nil, ErrNotReady
+	}
+	r, err := readerOf(bi)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	p, err := ix.plan(q, newReaderLexicon(r, ix.surfaceReader(ctx, bi, q.Private)))
+	if err != nil {
+		return nil, err
+	}
+	slugs = []string{}
+	if p.nothing || p.core == nil {
+		return slugs, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ix.log.Error("search panicked", "panic", r, "q", q.Q)
+			slugs, err = nil, fmt.Errorf("search %q: internal error: %v", q.Q, r)
+		}
+	}()
+	req := bleve.NewSearchRequestOptions(&facetQuery{inner: p.core, cache: ix.facets, pass: newFacetPass(p)}, maxDepth, 0, false)
+	sr, err := bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, h := range sr.Hits {
+		if _, slug, _ := splitID(h.ID); !seen[slug] {
+			seen[slug] = true
+			slugs = append(slugs, slug)
+		}
+	}
+	return slugs, nil
+}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -248,6 +249,43 @@ func TestNamedFacets(t *testing.T) {
 			for _, h := range res.Hits {
 				if !slices.Contains(carrying, h.Slug) {
 					t.Errorf("Search(%q) = %v: %s does not carry %s", tt.q, ids(res), h.Slug, tt.facet)
+				}
+			}
+		})
+	}
+}
+
+func TestPolicySlugs(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	ix.SetSynonyms(builtinSynonyms(t))
+	tests := []struct {
+		q     string
+		first string // "" for none
+	}{
+		{"SBOM", "eu-cra"},
+		{"5.1-1", "etsi-en-303-645"}, // a provision stands for its policy
+		{"qqqzzzxxx", ""},
+		{"the", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			got, err := ix.PolicySlugs(context.Background(), Query{Q: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.first == "" {
+				if len(got) != 0 || got == nil {
+					t.Errorf("PolicySlugs(%q) = %#v, want an empty list", tt.q, got)
+				}
+				return
+			}
+			if len(got) == 0 || got[0] != tt.first {
+				t.Errorf("PolicySlugs(%q) = %v, want %s first", tt.q, got, tt.first)
+			}
+			for i, s := range got {
+				if slices.Contains(got[:i], s) {
+					t.Errorf("PolicySlugs(%q) lists %s twice", tt.q, s)
 				}
 			}
 		})
