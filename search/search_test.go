@@ -154,8 +154,9 @@ func TestFirstHit(t *testing.T) {
 func TestTitleOutranksText(t *testing.T) {
 	db := mustOpen(t)
 	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
-	// "Strategy" is in three titles; other policies only mention it in
-	// their summaries.
+	// "Strategy" is in two titles; other policies only mention it in
+	// their summaries. ("Strategic" in a third title is another word, and
+	// a word the index holds is never taken for a typo of another.)
 	res := search(t, ix, Query{Q: "strategy", Kinds: []string{KindPolicy}})
 	for i, h := range res.Hits {
 		inTitle := strings.Contains(strings.ToLower(h.Title), "strateg")
@@ -168,8 +169,8 @@ func TestTitleOutranksText(t *testing.T) {
 			break
 		}
 	}
-	if len(res.Hits) < 3 {
-		t.Fatalf("Search(strategy) = %v, want at least the three strategies", ids(res))
+	if len(res.Hits) < 2 {
+		t.Fatalf("Search(strategy) = %v, want at least the two strategies", ids(res))
 	}
 }
 

@@ -23,7 +23,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// (which trails the database) must not be cached.
 	cached := s.cached
 	e.GET("/", s.home, cached)
-	e.GET("/policies", s.policies, canonicalList, cached)
+	e.GET("/policies", s.policies, canonicalList, s.cachedUnlessWords) // words: from the search index
 	e.GET("/policies/:slug", s.policy, cached)
 	e.GET("/jurisdictions/:code", s.jurisdiction, cached)
 	e.GET("/frameworks/:slug", s.framework, cached)
