@@ -351,7 +351,8 @@ func (l *ledger[K, V]) allows(k K, got V) bool {
 // TestSIGKILLKeepsAcknowledgedWrites runs concurrent clients with API
 // tokens against the real server: stakeholders posting comments, editors
 // creating and updating policies, editors creating documents and saving
-// new versions of them. It kills the server with SIGKILL while they write,
+// new versions of them, and `accord import` adding policies from another
+// process. It kills the server with SIGKILL while they write,
 // 20 times, and after each kill checks that
 //   - every write the server acknowledged (201 or 200) is in the database
 //     with the exact values sent; a write in flight at the kill may or may
@@ -373,12 +374,13 @@ func TestSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 	data := t.TempDir()
 	site := setupCommentSite(t, data, 8, commenters, 0)
 	client := newLoadClient(commenters + policyWriters + documentWriters)
-	var totals [3]int
+	var totals [4]int
 	for trial := range durabilityTrials {
 		srv := startChild(t, bin, data, "--comment-rate", "0", "--comment-rate-ip", "0")
 		comments := newLedger[int64, string]()
 		policies := newLedger[string, ackedPolicy]()
 		documents := newLedger[string, ackedDocument]()
+		imports := newLedger[string, ackedPolicy]()
 		var mu sync.Mutex
 		var refusals []string
 		refused := func(what string, status int, raw []byte) {
@@ -474,6 +476,28 @@ func TestSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 				}
 			})
 		}
+		// `accord import` of a JSON file of one policy, run while the
+		// server serves: a write from another process, which the server's
+		// index follows through the changes feed. The server's kill does
+		// not stop it, so the import under way finishes.
+		wg.Go(func() {
+			for n := 0; !stopped(); n++ {
+				slug := fmt.Sprintf("durability-import-%d-%d", trial, n)
+				want := ackedPolicy{title: fmt.Sprintf("Imported policy %d/%d", trial, n), summary: fmt.Sprintf("Imported in trial %d.", trial)}
+				raw, _ := json.Marshal([]map[string]any{{"slug": slug, "title": want.title, "summary": want.summary,
+					"jurisdictions": []string{"GB"}, "type": "law"}})
+				file := filepath.Join(t.TempDir(), slug+".json")
+				if err := os.WriteFile(file, raw, 0o600); err != nil {
+					refused("write the import file", 0, []byte(err.Error()))
+					return
+				}
+				if out, err := exec.Command(bin, "import", "--data", data, file).CombinedOutput(); err != nil {
+					refused("accord import "+slug, 0, append([]byte(err.Error()+": "), out...))
+					return
+				}
+				imports.ack(slug, want)
+			}
+		})
 		time.Sleep(1500 * time.Millisecond)
 		srv.kill()
 		close(stop)
@@ -481,9 +505,9 @@ func TestSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 		if len(refusals) > 0 {
 			t.Fatalf("trial %d: the server refused writes (%d), first: %s\nserver log:\n%s", trial, len(refusals), refusals[0], srv.stderr())
 		}
-		if len(comments.acked) == 0 || len(policies.acked) == 0 || len(documents.acked) == 0 {
-			t.Fatalf("trial %d: in 1.5 s the server acknowledged %d comments, %d policies, %d documents; want some of each\nserver log:\n%s",
-				trial, len(comments.acked), len(policies.acked), len(documents.acked), srv.stderr())
+		if len(comments.acked) == 0 || len(policies.acked) == 0 || len(documents.acked) == 0 || len(imports.acked) == 0 {
+			t.Fatalf("trial %d: in 1.5 s the server acknowledged %d comments, %d policies, %d documents, and %d imports ended; want some of each\nserver log:\n%s",
+				trial, len(comments.acked), len(policies.acked), len(documents.acked), len(imports.acked), srv.stderr())
 		}
 
 		// The process is gone; open its database as the next start would.
@@ -500,12 +524,14 @@ func TestSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 				t.Errorf("trial %d: acknowledged comment %d: got %q, %v; want body %q", trial, id, m.Body, err, body)
 			}
 		}
-		for slug := range policies.acked {
-			p, err := db.Policy(ctx, slug)
-			got := ackedPolicy{title: p.Title, summary: p.Summary}
-			if err != nil || !policies.allows(slug, got) || strings.Join(p.Jurisdictions, ",") != "GB" || p.Type != "law" {
-				lost++
-				t.Errorf("trial %d: acknowledged policy %s: got %+v (%v, %q), %v; want %+v", trial, slug, got, p.Jurisdictions, p.Type, err, policies.acked[slug])
+		for _, l := range []*ledger[string, ackedPolicy]{policies, imports} {
+			for slug := range l.acked {
+				p, err := db.Policy(ctx, slug)
+				got := ackedPolicy{title: p.Title, summary: p.Summary}
+				if err != nil || !l.allows(slug, got) || strings.Join(p.Jurisdictions, ",") != "GB" || p.Type != "law" {
+					lost++
+					t.Errorf("trial %d: acknowledged policy %s: got %+v (%v, %q), %v; want %+v", trial, slug, got, p.Jurisdictions, p.Type, err, l.acked[slug])
+				}
 			}
 		}
 		for slug := range documents.acked {
@@ -536,11 +562,12 @@ func TestSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 		totals[0] += comments.writes
 		totals[1] += policies.writes
 		totals[2] += documents.writes
-		t.Logf("trial %d: %d comments, %d policy writes, %d document versions acknowledged, all found after SIGKILL; index matches",
-			trial, comments.writes, policies.writes, documents.writes)
+		totals[3] += imports.writes
+		t.Logf("trial %d: %d comments, %d policy writes, %d document versions acknowledged, %d imports done, all found after SIGKILL; index matches",
+			trial, comments.writes, policies.writes, documents.writes, imports.writes)
 	}
-	t.Logf("%d trials: %d comments, %d policy writes (creations and updates), %d document versions (firsts included) acknowledged, none lost; the index matched the database every time",
-		durabilityTrials, totals[0], totals[1], totals[2])
+	t.Logf("%d trials: %d comments, %d policy writes (creations and updates), %d document versions (firsts included) acknowledged, %d imports done, none lost; the index matched the database every time",
+		durabilityTrials, totals[0], totals[1], totals[2], totals[3])
 }
 
 // integrityCheck runs PRAGMA integrity_check on the data folder's
