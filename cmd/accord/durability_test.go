@@ -505,9 +505,10 @@ func TestSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 		if len(refusals) > 0 {
 			t.Fatalf("trial %d: the server refused writes (%d), first: %s\nserver log:\n%s", trial, len(refusals), refusals[0], srv.stderr())
 		}
-		if len(comments.acked) == 0 || len(policies.acked) == 0 || len(documents.acked) == 0 || len(imports.acked) == 0 {
-			t.Fatalf("trial %d: in 1.5 s the server acknowledged %d comments, %d policies, %d documents, and %d imports ended; want some of each\nserver log:\n%s",
-				trial, len(comments.acked), len(policies.acked), len(documents.acked), len(imports.acked), srv.stderr())
+		// A busy machine may let a trial end before a slow writer's
+		// first answer; the totals below must have some of each kind.
+		if comments.writes+policies.writes+documents.writes == 0 {
+			t.Fatalf("trial %d: the server acknowledged no write in 1.5 s\nserver log:\n%s", trial, srv.stderr())
 		}
 
 		// The process is gone; open its database as the next start would.
@@ -565,6 +566,9 @@ func TestSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 		totals[3] += imports.writes
 		t.Logf("trial %d: %d comments, %d policy writes, %d document versions acknowledged, %d imports done, all found after SIGKILL; index matches",
 			trial, comments.writes, policies.writes, documents.writes, imports.writes)
+	}
+	if slices.Contains(totals[:], 0) {
+		t.Errorf("in %d trials: %d comments, %d policy writes, %d document versions, %d imports; want some of each", durabilityTrials, totals[0], totals[1], totals[2], totals[3])
 	}
 	t.Logf("%d trials: %d comments, %d policy writes (creations and updates), %d document versions (firsts included) acknowledged, %d imports done, none lost; the index matched the database every time",
 		durabilityTrials, totals[0], totals[1], totals[2], totals[3])
