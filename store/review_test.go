@@ -72,9 +72,15 @@ func TestMappingReviewRules(t *testing.T) {
 	}
 	// The author cannot review it, in either way.
 	for _, try := range []func() error{
-		func() error { _, err := db.ReviewMapping(author, m.ID, store.Review{Action: store.ReviewApprove}); return err },
+		func() error {
+			_, err := db.ReviewMapping(author, m.ID, store.Review{Action: store.ReviewApprove})
+			return err
+		},
 		func() error { m2 := m; m2.Reviewed = true; _, err := db.UpdateMapping(author, m.ID, m2); return err },
-		func() error { _, err := db.ReviewMapping(ctx, m.ID, store.Review{Action: store.ReviewApprove}); return err },
+		func() error {
+			_, err := db.ReviewMapping(ctx, m.ID, store.Review{Action: store.ReviewApprove})
+			return err
+		},
 	} {
 		if err := try(); fieldErr(err, "reviewed") == "" {
 			t.Errorf("review by the author or no member: err %v, want a field error on reviewed", err)
