@@ -148,11 +148,13 @@ func (s *Server) apiCoverage(c echo.Context) error {
 		return err
 	}
 	type rowJSON struct {
-		Key      string         `json:"key"`
-		Label    string         `json:"label"`
-		Counts   map[string]int `json:"counts"`
-		Total    int            `json:"total"`
-		Policies int            `json:"policies"`
+		Key    string         `json:"key"`
+		Label  string         `json:"label"`
+		Counts map[string]int `json:"counts"`
+		// ReviewedCounts count reviewed mappings only, beside counts.
+		ReviewedCounts map[string]int `json:"reviewed_counts"`
+		Total          int            `json:"total"`
+		Policies       int            `json:"policies"`
 	}
 	type itemJSON struct {
 		Item     string `json:"item"`
@@ -169,23 +171,28 @@ func (s *Server) apiCoverage(c echo.Context) error {
 		Reviewed  bool           `json:"reviewed"`
 		Items     []string       `json:"items"`
 		Totals    map[string]int `json:"totals"`
-		Rows      []rowJSON      `json:"rows"`
-		Gaps      struct {
+		// ReviewedTotals count reviewed mappings only, beside totals.
+		ReviewedTotals map[string]int     `json:"reviewed_totals"`
+		Mappings       store.MappingTally `json:"mappings"`
+		Rows           []rowJSON          `json:"rows"`
+		Gaps           struct {
 			LeastEvidence []itemJSON `json:"least_evidence"`
 			Regions       []gapJSON  `json:"regions"`
 			Jurisdictions []gapJSON  `json:"jurisdictions"`
 		} `json:"gaps"`
-	}{Framework: cv.Framework.Slug, By: cv.By, Reviewed: cv.Reviewed, Items: []string{}, Totals: map[string]int{}, Rows: []rowJSON{}}
+	}{Framework: cv.Framework.Slug, By: cv.By, Reviewed: cv.Reviewed, Items: []string{}, Totals: map[string]int{}, ReviewedTotals: map[string]int{}, Mappings: cv.Tally, Rows: []rowJSON{}}
 	for _, it := range cv.Items {
 		out.Items = append(out.Items, it.Code)
 		out.Totals[it.Code] = it.Policies
+		out.ReviewedTotals[it.Code] = it.ReviewedPolicies
 	}
 	for _, r := range cv.Rows {
-		counts := map[string]int{}
+		counts, reviewed := map[string]int{}, map[string]int{}
 		for _, code := range out.Items {
 			counts[code] = r.Counts[code]
+			reviewed[code] = r.ReviewedCounts[code]
 		}
-		out.Rows = append(out.Rows, rowJSON{Key: r.Key, Label: r.Label, Counts: counts, Total: r.Total, Policies: r.Policies})
+		out.Rows = append(out.Rows, rowJSON{Key: r.Key, Label: r.Label, Counts: counts, ReviewedCounts: reviewed, Total: r.Total, Policies: r.Policies})
 	}
 	out.Gaps.LeastEvidence = []itemJSON{}
 	for _, it := range cv.Gaps.Least {

@@ -71,3 +71,9 @@ type ReviewRow struct {
 	Note     string // what the reviewer typed, kept when refused
 	NoteErr  string
 }
+
+// TallyText says how many mappings a count is built from and how many of
+// them are reviewed: "104 mappings, 0 reviewed".
+func TallyText(t store.MappingTally) string {
+	return Plural(t.Mappings, "mapping", "mappings") + ", " + strconv.Itoa(t.Reviewed) + " reviewed"
+}

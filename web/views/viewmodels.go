@@ -236,6 +236,7 @@ type ItemPage struct {
 	MissingJurisdictions []NavItem
 	MatrixLinks          []NavItem // the item's column in each matrix
 	MapHref              string
+	Tally                store.MappingTally // the mappings to the item that count
 }
 
 // MappingGroup is the mappings to an item that share one relationship.
@@ -249,6 +250,7 @@ type ItemMappingRow struct {
 	Policy, PolicyTitle, Provision, Rationale string
 	Strength                                  int
 	Reviewed                                  bool
+	Review                                    string // who reviewed it and when; see ReviewState
 }
 
 // ErrorPage explains what went wrong.
