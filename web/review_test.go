@@ -69,7 +69,7 @@ func TestReviewAPI(t *testing.T) {
 		})
 	}
 	var m map[string]any
-	if err := json.Unmarshal(e.client().get("/api/v1/mappings/" + itoa(id)).Body.Bytes(), &m); err != nil {
+	if err := json.Unmarshal(e.client().get("/api/v1/mappings/"+itoa(id)).Body.Bytes(), &m); err != nil {
 		t.Fatal(err)
 	}
 	if m["reviewed"] != true || m["reviewed_by"] != "Test admin" || m["reviewed_at"] == nil || m["rejected"] != false {
