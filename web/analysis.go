@@ -250,9 +250,15 @@ func (s *Server) coverage(c echo.Context) error {
 	for _, by := range store.CoverageRows {
 		page.Views = append(page.Views, views.Option{Value: by, Label: byLabels[by].view, Href: coverageURL(by, rv), Selected: by == cv.By})
 	}
-	page.Toggle = views.Option{Label: "Count reviewed mappings only", Href: coverageURL(cv.By, true)}
-	if rv {
-		page.Toggle = views.Option{Label: "Count all mappings", Href: coverageURL(cv.By, false)}
+	page.Tally = cv.Tally
+	for _, it := range cv.Items {
+		if it.Policies == 0 {
+			page.Unmapped = append(page.Unmapped, views.NavItem{Href: views.ItemURL(fw.Slug, it.Code), Label: it.Code + " " + it.Title})
+		}
+	}
+	unmapped := map[string]bool{}
+	for _, it := range cv.Items {
+		unmapped[it.Code] = it.Policies == 0
 	}
 	var codes []string
 	for _, it := range cv.Items {
@@ -277,7 +283,8 @@ func (s *Server) coverage(c echo.Context) error {
 		for _, code := range codes {
 			n := r.Counts[code]
 			row.Cells = append(row.Cells, views.MatrixCell{Count: n, Shade: shade(n, top),
-				Href: policiesURL(rv, cv.By, r.Key, "challenge", code)})
+				Href:     policiesURL(rv, cv.By, r.Key, "challenge", code),
+				Reviewed: r.ReviewedCounts[code], ShowReviewed: !rv})
 		}
 		page.Rows = append(page.Rows, row)
 	}
@@ -293,7 +300,8 @@ func (s *Server) coverage(c echo.Context) error {
 		Total:    views.MatrixCell{Count: mapped.Total, Href: policiesURL(rv, withCodes(codes)...)},
 		Policies: views.MatrixCell{Count: all.Total, Href: "/policies"}}
 	for _, it := range cv.Items {
-		page.Totals.Cells = append(page.Totals.Cells, views.MatrixCell{Count: it.Policies, Href: policiesURL(rv, "challenge", it.Code)})
+		page.Totals.Cells = append(page.Totals.Cells, views.MatrixCell{Count: it.Policies, Href: policiesURL(rv, "challenge", it.Code),
+			Reviewed: it.ReviewedPolicies, ShowReviewed: !rv})
 	}
 	page.Legend = legend(top)
 	for _, it := range cv.Gaps.Least {
@@ -305,7 +313,7 @@ func (s *Server) coverage(c echo.Context) error {
 		titles[it.Code] = it.Title
 	}
 	for _, g := range cv.Gaps.Regions {
-		if len(g.Missing) == 0 {
+		if len(g.Missing) == 0 || unmapped[g.Item] {
 			continue
 		}
 		names := make([]string, len(g.Missing))
@@ -320,7 +328,7 @@ func (s *Server) coverage(c echo.Context) error {
 			Href: views.ItemURL(fw.Slug, g.Item), Where: where})
 	}
 	for _, g := range cv.Gaps.Jurisdictions {
-		if len(g.Missing) == 0 {
+		if len(g.Missing) == 0 || unmapped[g.Item] {
 			continue
 		}
 		names := make([]string, len(g.Missing))

@@ -1,6 +1,10 @@
 package views
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/dc-isss/accord/store"
+)
 
 // Shades is how many shade classes (.shade-1 … .shade-5 in site.css) the
 // coverage matrix and the map use above .shade-0, which means none.
@@ -28,6 +32,10 @@ type MatrixCell struct {
 	Count int
 	Href  string
 	Shade int
+	// Reviewed is how many of the Count policies a reviewed mapping
+	// supports, shown when ShowReviewed.
+	Reviewed     int
+	ShowReviewed bool
 }
 
 // MatrixRow is one jurisdiction, region or type of the matrix.
@@ -63,15 +71,17 @@ type CoveragePage struct {
 	Reviewed      bool
 	Caption       string
 	Views         []Option // links switching the rows, Selected for the current one
-	Toggle        Option   // link switching reviewed-only on or off
-	Cols          []MatrixCol
-	Rows          []MatrixRow
-	Totals        MatrixRow // the whole knowledge base
-	Legend        []LegendEntry
-	Least         []GapItem
-	RegionGaps    []GapLine
-	JurisGaps     []GapLine
-	Downloads     []NavItem
+	Tally         store.MappingTally
+	// Unmapped are the items no mapping addresses at all, explained once.
+	Unmapped   []NavItem
+	Cols       []MatrixCol
+	Rows       []MatrixRow
+	Totals     MatrixRow // the whole knowledge base
+	Legend     []LegendEntry
+	Least      []GapItem
+	RegionGaps []GapLine
+	JurisGaps  []GapLine
+	Downloads  []NavItem
 }
 
 // MapShape is one country of the world map.
