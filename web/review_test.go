@@ -99,6 +99,9 @@ func TestReviewAPI(t *testing.T) {
 	if !found || cv.Mappings.Reviewed != 1 || cv.Mappings.Mappings < 100 {
 		t.Errorf("coverage JSON: GB row found %v, mappings %+v", found, cv.Mappings)
 	}
+	if tally := doc(t, e.client().get("/map?challenge=RQ2")).Find(`[data-testid="map-tally"]`).Text(); !strings.Contains(tally, ", 1 reviewed") {
+		t.Errorf("map for RQ2 says %q, want one reviewed mapping", tally)
+	}
 	// Rejecting takes it out of every count.
 	wantStatus(t, "reject", admin.json("POST", path, `{"action":"reject","note":"RQ2 is a question, not a requirement."}`), http.StatusOK)
 	got, _ := e.db.Mapping(t.Context(), id)

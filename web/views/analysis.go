@@ -108,16 +108,18 @@ type MapPage struct {
 	Framework string
 	Challenge string // "" for all policies
 	Scope     string // "policies" or "policies mapped to C3 …", for sentences
-	Reviewed  bool
-	Items     []Option // the challenge chooser
-	ViewBox   string
-	Shapes    []MapShape
-	Blocs     []MapRow  // EU, INT and other jurisdictions that are no country
-	Rows      []MapRow  // countries with at least one policy
-	NotDrawn  []NavItem // countries with policies too small for the map, with their counts
-	Others    int       // countries with none
-	Legend    []LegendEntry
-	Caption   string
+	// Tally counts the mappings to Challenge, when one is chosen.
+	Tally    store.MappingTally
+	Reviewed bool
+	Items    []Option // the challenge chooser
+	ViewBox  string
+	Shapes   []MapShape
+	Blocs    []MapRow  // EU, INT and other jurisdictions that are no country
+	Rows     []MapRow  // countries with at least one policy
+	NotDrawn []NavItem // countries with policies too small for the map, with their counts
+	Others   int       // countries with none
+	Legend   []LegendEntry
+	Caption  string
 }
 
 // RegionCount is how many policies of one region address an item.
