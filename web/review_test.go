@@ -102,6 +102,9 @@ func TestReviewAPI(t *testing.T) {
 	if tally := doc(t, e.client().get("/map?challenge=RQ2")).Find(`[data-testid="map-tally"]`).Text(); !strings.Contains(tally, ", 1 reviewed") {
 		t.Errorf("map for RQ2 says %q, want one reviewed mapping", tally)
 	}
+	if tally := doc(t, e.client().get("/policies/uk-psti-act-2022")).Find(`[data-testid="policy-tally"]`).Text(); !strings.Contains(tally, ", 1 reviewed") {
+		t.Errorf("policy page says %q, want one reviewed mapping", tally)
+	}
 	// Rejecting takes it out of every count.
 	wantStatus(t, "reject", admin.json("POST", path, `{"action":"reject","note":"RQ2 is a question, not a requirement."}`), http.StatusOK)
 	got, _ := e.db.Mapping(t.Context(), id)

@@ -173,6 +173,8 @@ type MappingRow struct {
 	Rationale                  string
 	Evidence                   string
 	Reviewed                   bool
+	Rejected                   bool
+	Review                     string // who reviewed it and when; see ReviewState
 }
 
 // PolicyPage shows one policy in full.
@@ -184,6 +186,7 @@ type PolicyPage struct {
 	SummaryHTML   template.HTML
 	NotesHTML     template.HTML
 	Mappings      []MappingRow
+	Tally         store.MappingTally // of Mappings
 	Related       []PolicyRow
 }
 
