@@ -47,6 +47,9 @@ type Coverage struct {
 	Items     []CoverageItem
 	Rows      []CoverageRow
 	Gaps      CoverageGaps
+	// Tally counts the mappings to the framework's items and how many are
+	// reviewed: every count built from mappings says how many are.
+	Tally MappingTally
 }
 
 // CoverageItem is one column of the matrix: a framework item, with how many
@@ -57,6 +60,8 @@ type CoverageItem struct {
 	Kind     string
 	Depth    int
 	Policies int
+	// ReviewedPolicies counts only reviewed mappings, whatever Reviewed.
+	ReviewedPolicies int
 }
 
 // CoverageRow is one jurisdiction, region or type with its counts by item
@@ -68,6 +73,8 @@ type CoverageRow struct {
 	Counts   map[string]int
 	Total    int
 	Policies int
+	// ReviewedCounts count only reviewed mappings, whatever Reviewed.
+	ReviewedCounts map[string]int
 }
 
 // CoverageGaps name where the evidence is thin.
@@ -144,6 +151,12 @@ func (db *DB) Coverage(ctx context.Context, o CoverageOptions) (Coverage, error)
 	if cv.Rows, err = coverageRows(ctx, tx, o.By, facet, codes, o.Scope); err != nil {
 		return Coverage{}, fmt.Errorf("coverage of %s by %s: %w", fw.Slug, o.By, err)
 	}
+	if err := reviewedCounts(ctx, tx, &cv, codes); err != nil {
+		return Coverage{}, fmt.Errorf("reviewed coverage of %s: %w", fw.Slug, err)
+	}
+	if cv.Tally, err = frameworkTally(ctx, tx, fw.Slug); err != nil {
+		return Coverage{}, err
+	}
 	cv.Gaps.Least = leastCovered(cv.Items, LeastCovered)
 	for _, by := range []string{"region", "jurisdiction"} {
 		rows := cv.Rows
@@ -160,6 +173,33 @@ func (db *DB) Coverage(ctx context.Context, o CoverageOptions) (Coverage, error)
 		}
 	}
 	return cv, nil
+}
+
+// reviewedCounts fills in the counts of reviewed mappings beside the
+// counts asked for, so that a reader sees both apart.
+func reviewedCounts(ctx context.Context, q querier, cv *Coverage, codes []string) error {
+	totals, err := itemTotals(ctx, q, "reviewed", codes)
+	if err != nil {
+		return err
+	}
+	for i := range cv.Items {
+		cv.Items[i].ReviewedPolicies = totals[cv.Items[i].Code]
+	}
+	rows, err := coverageRows(ctx, q, cv.By, "reviewed", codes, cv.Scope)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]map[string]int{}
+	for _, r := range rows {
+		byKey[r.Key] = r.Counts
+	}
+	for i := range cv.Rows {
+		cv.Rows[i].ReviewedCounts = byKey[cv.Rows[i].Key]
+		if cv.Rows[i].ReviewedCounts == nil {
+			cv.Rows[i].ReviewedCounts = map[string]int{}
+		}
+	}
+	return nil
 }
 
 // itemTotals counts the policies addressing each code.

@@ -116,6 +116,11 @@ func (t *Tx) savePolicy(ctx context.Context, p Policy, mode SaveMode) (SaveResul
 	if p.Mappings == nil {
 		p.Mappings = old.Mappings
 	}
+	p.Mappings = slices.Clone(p.Mappings) // the caller's slice stays as given
+	if err := resolveReviews(ctx, old.Mappings, p.Mappings, t.stamp(),
+		func(i int) string { return fmt.Sprintf("mappings[%d].reviewed", i) }); err != nil {
+		return "", err
+	}
 	p.Jurisdictions = dedupe(p.Jurisdictions)
 	p.Topics = dedupe(p.Topics)
 	p.Layers = dedupe(p.Layers)
@@ -349,16 +354,21 @@ func (t *Tx) writeMappings(ctx context.Context, id int64, p Policy) error {
 			strength = m.Strength
 		}
 		var mid int64
+		// Authors and review state come from resolveReviews.
 		err := t.tx.QueryRowContext(ctx, `INSERT INTO mappings (policy_id, provision_id, item_id, relationship, strength,
-			rationale, evidence, reviewed, created_by, created_at, updated_at)
-			SELECT ?, (SELECT id FROM provisions WHERE policy_id = ? AND ref = ?), i.id, ?, ?, ?, ?, ?, ?, ?, ?
+			rationale, evidence, reviewed, rejected, reviewed_by, reviewed_at, review_note, created_by, updated_by,
+			created_at, updated_at)
+			SELECT ?, (SELECT id FROM provisions WHERE policy_id = ? AND ref = ?), i.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 			FROM items i JOIN frameworks f ON f.id = i.framework_id WHERE f.slug = ? AND i.code = ?
 			ON CONFLICT (policy_id, IFNULL(provision_id, 0), item_id) DO UPDATE SET relationship = excluded.relationship,
 			strength = excluded.strength, rationale = excluded.rationale, evidence = excluded.evidence,
-			reviewed = excluded.reviewed, updated_at = excluded.updated_at
+			reviewed = excluded.reviewed, rejected = excluded.rejected, reviewed_by = excluded.reviewed_by,
+			reviewed_at = excluded.reviewed_at, review_note = excluded.review_note, updated_by = excluded.updated_by,
+			updated_at = excluded.updated_at
 			RETURNING id`,
-			id, id, m.Provision, m.Relationship, strength, m.Rationale, m.Evidence, m.Reviewed,
-			nullID(ActorFrom(ctx).UserID), t.stamp(), t.stamp(), m.Framework, m.Item).Scan(&mid)
+			id, id, m.Provision, m.Relationship, strength, m.Rationale, m.Evidence, m.Reviewed, m.Rejected,
+			nullID(m.ReviewedByID), m.ReviewedAt, m.ReviewNote, nullID(m.CreatedBy), nullID(m.UpdatedBy),
+			t.stamp(), t.stamp(), m.Framework, m.Item).Scan(&mid)
 		if err != nil {
 			return fmt.Errorf("write mapping of %s to %s/%s: %w", p.Slug, m.Framework, m.Item, err)
 		}
@@ -397,9 +407,9 @@ func (t *Tx) refreshTerms(ctx context.Context, id int64) error {
 		UNION ALL SELECT policy_id, 'topic', topic FROM policy_topics WHERE policy_id = ?1
 		UNION ALL SELECT policy_id, 'layer', layer FROM policy_layers WHERE policy_id = ?1
 		UNION ALL SELECT m.policy_id, 'challenge', i.code FROM mappings m JOIN items i ON i.id = m.item_id
-			WHERE m.policy_id = ?1 AND m.relationship <> 'not-related'
+			WHERE m.policy_id = ?1 AND m.relationship <> 'not-related' AND NOT m.rejected
 		UNION ALL SELECT m.policy_id, 'reviewed', i.code FROM mappings m JOIN items i ON i.id = m.item_id
-			WHERE m.policy_id = ?1 AND m.relationship <> 'not-related' AND m.reviewed`, id)
+			WHERE m.policy_id = ?1 AND m.relationship <> 'not-related' AND m.reviewed AND NOT m.rejected`, id)
 	if err != nil {
 		return fmt.Errorf("write terms: %w", err)
 	}

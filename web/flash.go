@@ -34,6 +34,8 @@ var flashes = map[string]string{
 	"provision-deleted": "The provision is deleted.",
 	"mapping-saved":     "The mapping is saved.",
 	"mapping-deleted":   "The mapping is removed.",
+	"mapping-approved":  "The mapping is approved and counts as reviewed evidence.",
+	"mapping-rejected":  "The mapping is rejected: it is kept, and counted nowhere.",
 	"role-changed":      "The role is changed.",
 	"user-disabled":     "The account is disabled; its sessions and tokens no longer work.",
 	"user-enabled":      "The account is enabled again.",

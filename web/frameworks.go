@@ -109,17 +109,34 @@ func (s *Server) item(c echo.Context) error {
 		page.MatrixLinks = append(page.MatrixLinks, views.NavItem{Href: listURL("/coverage", v) + "#" + anchorID("col", it.Code),
 			Label: strings.ToLower(byLabels[by].view)})
 	}
+	page.Tally = store.Tally(mappings)
+	row := func(m store.Mapping) views.ItemMappingRow {
+		return views.ItemMappingRow{Policy: m.Policy, PolicyTitle: m.PolicyTitle, Provision: m.Provision,
+			Rationale: m.Rationale, Strength: m.Strength, Reviewed: m.Reviewed, Review: views.ReviewState(m)}
+	}
+	// Within each relationship, reviewed mappings come first, apart from
+	// those awaiting review; rejected ones are listed last, counted nowhere.
+	rejected := views.MappingGroup{Relationship: "rejected"}
 	for _, rel := range store.Relationships {
 		g := views.MappingGroup{Relationship: rel}
-		for _, m := range mappings {
-			if m.Relationship == rel {
-				g.Rows = append(g.Rows, views.ItemMappingRow{Policy: m.Policy, PolicyTitle: m.PolicyTitle, Provision: m.Provision,
-					Rationale: m.Rationale, Strength: m.Strength, Reviewed: m.Reviewed})
+		for _, reviewed := range []bool{true, false} {
+			for _, m := range mappings {
+				if m.Relationship == rel && m.Reviewed == reviewed && !m.Rejected {
+					g.Rows = append(g.Rows, row(m))
+				}
 			}
 		}
 		if len(g.Rows) > 0 {
 			page.Groups = append(page.Groups, g)
 		}
+	}
+	for _, m := range mappings {
+		if m.Rejected {
+			rejected.Rows = append(rejected.Rows, row(m))
+		}
+	}
+	if len(rejected.Rows) > 0 {
+		page.Groups = append(page.Groups, rejected)
 	}
 	return s.render(c, http.StatusOK, views.ItemView(page))
 }

@@ -265,8 +265,9 @@ func (s *Server) policy(c echo.Context) error {
 	for _, m := range p.Mappings {
 		page.Mappings = append(page.Mappings, views.MappingRow{ID: m.ID, Framework: m.Framework, Item: m.Item, ItemTitle: m.ItemTitle,
 			Provision: m.Provision, Relationship: m.Relationship, Strength: m.Strength, Rationale: m.Rationale,
-			Evidence: m.Evidence, Reviewed: m.Reviewed})
+			Evidence: m.Evidence, Reviewed: m.Reviewed, Review: views.ReviewState(m), Rejected: m.Rejected})
 	}
+	page.Tally = store.Tally(p.Mappings)
 	related, err := s.db.RelatedPolicies(ctx, p.Slug, 5)
 	if err != nil {
 		return err

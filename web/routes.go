@@ -103,6 +103,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/policies/:slug/mappings/:id/edit", s.saveMapping, editor)
 	e.GET("/policies/:slug/mappings/:id/delete", s.confirmDeleteMapping, editor)
 	e.POST("/policies/:slug/mappings/:id/delete", s.deleteMapping, editor)
+	e.GET("/review", s.reviewQueue, editor)
+	e.POST("/review/:id", s.reviewMapping, editor)
 
 	// Administration.
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/users") }, admin)
@@ -136,6 +138,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/mappings/:id", s.apiMapping)
 	api.POST("/mappings", s.apiCreateMapping, editor)
 	api.DELETE("/mappings/:id", s.apiDeleteMapping, editor)
+	api.POST("/mappings/:id/review", s.apiReviewMapping, editor)
 
 	// Documents (drafting): recommendation documents, their versions and
 	// redlines. Drafts are for members; handlers answer 404 to others.

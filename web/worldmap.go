@@ -59,6 +59,11 @@ func (s *Server) worldMap(c echo.Context) error {
 		return badRequest("challenge", fmt.Sprintf("challenge must be an item of %s, such as C3", s.fwSlug))
 	}
 	if challenge != "" {
+		ms, err := s.db.ItemMappings(ctx, s.fwSlug, challenge)
+		if err != nil {
+			return err
+		}
+		page.Tally = store.Tally(ms)
 		f.Facets["challenge"] = []string{challenge}
 		scope += " mapped to " + challenge
 		if reviewed {

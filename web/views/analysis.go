@@ -1,6 +1,10 @@
 package views
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/dc-isss/accord/store"
+)
 
 // Shades is how many shade classes (.shade-1 … .shade-5 in site.css) the
 // coverage matrix and the map use above .shade-0, which means none.
@@ -33,6 +37,10 @@ type MatrixCell struct {
 	Count int
 	Href  string
 	Shade int
+	// Reviewed is how many of the Count policies a reviewed mapping
+	// supports, shown when ShowReviewed.
+	Reviewed     int
+	ShowReviewed bool
 }
 
 // MatrixRow is one jurisdiction, region or type of the matrix.
@@ -68,12 +76,14 @@ type CoveragePage struct {
 	Reviewed      bool
 	Caption       string
 	Views         []Option // links switching the rows, Selected for the current one
-	Toggle        Option   // link switching reviewed-only on or off
 	// ScopeToggle switches jurisdiction rows between national and
 	// applicable counts; no Href when the rows are not jurisdictions.
 	ScopeToggle Option
 	// Applicable is set when jurisdiction rows count what applies there.
 	Applicable bool
+	Tally      store.MappingTally
+	// Unmapped are the items no mapping addresses at all, explained once.
+	Unmapped []NavItem
 	Cols       []MatrixCol
 	Rows       []MatrixRow
 	Totals     MatrixRow // the whole knowledge base
@@ -112,6 +122,8 @@ type MapPage struct {
 	Framework string
 	Challenge string // "" for all policies
 	Scope     string // "policies" or "policies mapped to C3 …", for sentences
+	// Tally counts the mappings to Challenge, when one is chosen.
+	Tally     store.MappingTally
 	Reviewed  bool
 	// Applicable counts what applies in a country (its own, its blocs'
 	// and international instruments) rather than its own alone.

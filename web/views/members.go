@@ -138,6 +138,9 @@ type MappingFormPage struct {
 	Items         []Choice
 	Provisions    []Choice
 	Relationships []Choice
+	// Review says where the mapping's review stands and that saving a
+	// change resets it; a second member reviews from the review queue.
+	Review string
 }
 
 // ConfirmPage asks before something is deleted.

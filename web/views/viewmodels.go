@@ -177,6 +177,8 @@ type MappingRow struct {
 	Rationale                  string
 	Evidence                   string
 	Reviewed                   bool
+	Rejected                   bool
+	Review                     string // who reviewed it and when; see ReviewState
 }
 
 // PolicyPage shows one policy in full.
@@ -188,6 +190,7 @@ type PolicyPage struct {
 	SummaryHTML   template.HTML
 	NotesHTML     template.HTML
 	Mappings      []MappingRow
+	Tally         store.MappingTally // of Mappings
 	Related       []PolicyRow
 }
 
@@ -255,6 +258,7 @@ type ItemPage struct {
 	MissingJurisdictions []NavItem
 	MatrixLinks          []NavItem // the item's column in each matrix
 	MapHref              string
+	Tally                store.MappingTally // the mappings to the item that count
 }
 
 // MappingGroup is the mappings to an item that share one relationship.
@@ -268,6 +272,7 @@ type ItemMappingRow struct {
 	Policy, PolicyTitle, Provision, Rationale string
 	Strength                                  int
 	Reviewed                                  bool
+	Review                                    string // who reviewed it and when; see ReviewState
 }
 
 // ErrorPage explains what went wrong.
