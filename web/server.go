@@ -108,6 +108,10 @@ type Server struct {
 	requireMFA bool
 	// uploadLimit bounds an import upload's body (Deps.UploadLimit).
 	uploadLimit int64
+	// apiDoc is the OpenAPI document of /api/v1 (api_index.go); apiDocErr
+	// says why it could not be read, which only a broken build can cause.
+	apiDoc    apiDescription
+	apiDocErr error
 }
 
 // New builds the echo router with every route and middleware.
@@ -137,6 +141,7 @@ func NewServer(d Deps) *Server {
 		s.uploadLimit = DefaultUploadLimit
 	}
 	s.world, s.worldErr = mapdata.Load()
+	s.apiDoc, s.apiDocErr = loadAPIDescription()
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
