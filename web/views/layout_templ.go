@@ -333,7 +333,7 @@ func Layout(b Base) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "</main><footer class=\"site-footer\"><div class=\"bar\"><p>Accord is the knowledge base of the IoT sub-group of Working Group 1 \"Security by Design\" of the IGF Dynamic Coalition on Internet Standards, Security and Safety (DC-ISSS). Summaries are the group's own words; follow each policy's link for the official text.</p><p><a href=\"/policies.atom\">Atom feed of policies</a> · <a href=\"/outcomes.atom\">Atom feed of outcomes</a> · <a href=\"/api/v1/policies\">JSON API</a> · <a href=\"/sitemap.xml\">Sitemap</a></p></div></footer></body></html>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "</main><footer class=\"site-footer\"><div class=\"bar\"><p>Accord is the knowledge base of the IoT sub-group of Working Group 1 \"Security by Design\" of the IGF Dynamic Coalition on Internet Standards, Security and Safety (DC-ISSS). Summaries are the group's own words; follow each policy's link for the official text.</p><p><a href=\"/policies.atom\">Atom feed of policies</a> · <a href=\"/outcomes.atom\">Atom feed of outcomes</a> · <a href=\"/api\">API</a> · <a href=\"/sitemap.xml\">Sitemap</a></p></div></footer></body></html>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
