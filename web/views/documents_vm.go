@@ -124,7 +124,7 @@ type DocumentPage struct {
 	Paragraph int // how many blocks
 	// TOC lists the section headings of a long version, nil for a short
 	// one.
-	TOC []TOCEntry
+	TOC       []TOCEntry
 	CanEdit   bool
 	Statuses  []Option
 	Cited     []CitedPolicy
