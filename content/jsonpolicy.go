@@ -62,11 +62,12 @@ func scanJSON(name string, r io.Reader, fn func(Record) error) error {
 	n := 0
 	for i := 0; dec.More(); i++ {
 		var raw json.RawMessage
+		before := dec.InputOffset()
 		if err := dec.Decode(&raw); err != nil {
 			if lr.badAt >= 0 {
 				return notUTF8()
 			}
-			fe.Problems, fe.fatal = append(fe.Problems, syntaxProblem(lr, dec, err, i)), true
+			fe.Problems, fe.fatal = append(fe.Problems, syntaxProblem(lr, dec, err, before, i)), true
 			return fe
 		}
 		line := lr.lineAt(dec.InputOffset() - int64(len(raw)))
@@ -105,7 +106,7 @@ func scanJSON(name string, r io.Reader, fn func(Record) error) error {
 		if lr.badAt >= 0 {
 			return notUTF8()
 		}
-		fe.Problems, fe.fatal = append(fe.Problems, syntaxProblem(lr, dec, err, -1)), true
+		fe.Problems, fe.fatal = append(fe.Problems, syntaxProblem(lr, dec, err, 0, -1)), true
 		return fe
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -124,12 +125,13 @@ func scanJSON(name string, r io.Reader, fn func(Record) error) error {
 }
 
 // syntaxProblem locates a JSON syntax error; the decoder cannot go on
-// after one.
-func syntaxProblem(lr *lineReader, dec *json.Decoder, err error, index int) Problem {
+// after one. A syntax error of Decode counts its offset from where the
+// value began (base); one of Token, from the start of the stream (base 0).
+func syntaxProblem(lr *lineReader, dec *json.Decoder, err error, base int64, index int) Problem {
 	off := dec.InputOffset()
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		off = se.Offset
+		off = base + se.Offset
 	}
 	msg := jsonMessage(err)
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {

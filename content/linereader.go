@@ -23,6 +23,10 @@ type lineReader struct {
 	passed int     // newlines before the last lineAt
 	carry  []byte  // an incomplete UTF-8 sequence at the end of the last read
 	badAt  int64   // offset of the first byte that is not UTF-8, or -1
+	// badLine is the line of badAt, counted when it is found: a parser
+	// may go on with what it had read ahead, and ask lineAt of later
+	// offsets, before it meets the error.
+	badLine int
 }
 
 // newLineReader reads r, skipping a UTF-8 byte order mark, so that the
@@ -64,16 +68,28 @@ func (l *lineReader) Read(p []byte) (int, error) {
 		}
 		r, size := utf8.DecodeRune(buf[i:])
 		if r == utf8.RuneError && size <= 1 {
-			l.badAt = start + int64(i)
+			l.setBad(start + int64(i))
 			return n, errNotUTF8
 		}
 		i += size
 	}
 	if errors.Is(err, io.EOF) && len(l.carry) > 0 {
-		l.badAt = l.off - int64(len(l.carry))
+		l.setBad(l.off - int64(len(l.carry)))
 		return n, errNotUTF8
 	}
 	return n, err
+}
+
+// setBad records the first byte that is not UTF-8 and its line. Every
+// offset lineAt was asked about so far was read before it.
+func (l *lineReader) setBad(off int64) {
+	l.badAt = off
+	l.badLine = l.passed + 1
+	for _, nl := range l.nls {
+		if nl < off {
+			l.badLine++
+		}
+	}
 }
 
 // lineAt is the 1-based line of byte offset off. Offsets must not go
@@ -98,5 +114,5 @@ func (l *lineReader) utf8Problem(msg string) (Problem, bool) {
 	if l.badAt < 0 {
 		return Problem{}, false
 	}
-	return Problem{Line: l.lineAt(l.badAt), Message: msg}, true
+	return Problem{Line: l.badLine, Message: msg}, true
 }
