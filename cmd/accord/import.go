@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
@@ -86,12 +87,23 @@ func importFile(ctx context.Context, e *env, db *store.DB, name string, quiet bo
 		return content.FileReport{}, fmt.Errorf("import: %w", err)
 	}
 	var opt content.ImportOptions
+	var p *progress
+	var saving time.Time
 	if !quiet {
-		p := newProgress(e.stderr, name, st.Size())
+		p = newProgress(e.stderr, name, st.Size())
 		opt.Progress = p.wrap
-		opt.Applying = func() { p.line("saving") }
+		opt.Applying = func() {
+			saving = time.Now()
+			p.line("saving")
+		}
 	}
-	return content.ImportFrom(ctx, db, name, f, st.Size(), opt)
+	rep, err := content.ImportFrom(ctx, db, name, f, st.Size(), opt)
+	if err == nil && !rep.Rejected && p != nil && !saving.IsZero() {
+		// How long the write transaction held the database, for whoever
+		// watches a server running beside the import.
+		p.line("saved in " + time.Since(saving).Round(time.Millisecond).String())
+	}
+	return rep, err
 }
 
 // readLimited reads a file, refusing one larger than max bytes.

@@ -80,7 +80,7 @@ func TestCLIImportProgress(t *testing.T) {
 	}
 	log := errOut.String()
 	for _, want := range []string{"import " + file + ": checking, 0.0 MB of", "checking, 3.0 MB of 3.0 MB (100%)",
-		"import " + file + ": staging, ", "staging, 3.0 MB of 3.0 MB (100%)", "import " + file + ": saving\n"} {
+		"import " + file + ": staging, ", "staging, 3.0 MB of 3.0 MB (100%)", "import " + file + ": saving\n", "import " + file + ": saved in "} {
 		if !strings.Contains(log, want) {
 			t.Errorf("standard error lacks %q:\n%s", want, log)
 		}
@@ -121,7 +121,7 @@ func TestE2EImportLarge(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	measure := func(bin, file string) (time.Duration, int64, string) {
+	measure := func(bin, file string) (time.Duration, int64, string, string) {
 		t.Helper()
 		data := filepath.Join(dir, fmt.Sprintf("data-%d", time.Now().UnixNano()))
 		// Seed first, so that the measure is of the import alone.
@@ -129,17 +129,23 @@ func TestE2EImportLarge(t *testing.T) {
 		if out, err := seed.CombinedOutput(); err != nil {
 			t.Fatalf("seed: %v\n%s", err, out)
 		}
-		cmd := exec.Command(bin, "import", "--quiet", file, "--data", data)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		cmd := exec.Command(bin, "import", file, "--data", data)
+		var out, progress bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &progress
 		start := time.Now()
 		err := cmd.Run()
 		took := time.Since(start)
 		if err != nil {
-			t.Fatalf("%s import %s: %v\n%.2000s", bin, file, err, out.String())
+			t.Fatalf("%s import %s: %v\n%.2000s%.2000s", bin, file, err, out.String(), progress.String())
 		}
 		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		return took, ru.Maxrss, strings.SplitN(out.String(), "\n", 2)[0]
+		saved := "no saving time reported"
+		for _, l := range strings.Split(progress.String(), "\n") {
+			if strings.Contains(l, ": saved in ") {
+				saved = l[strings.Index(l, "saved in "):]
+			}
+		}
+		return took, ru.Maxrss, strings.SplitN(out.String(), "\n", 2)[0], saved
 	}
 	small := filepath.Join(dir, "small.json")
 	nSmall := writeBulkJSON(t, small, 3900<<10)
@@ -150,14 +156,14 @@ func TestE2EImportLarge(t *testing.T) {
 		n    int
 	}{{small, nSmall}, {big, nBig}} {
 		st, _ := os.Stat(f.path)
-		took, rss, summary := measure(bin, f.path)
-		t.Logf("streaming import: %.1f MB, %d policies: %s, peak RSS %d MB (%.120s)", float64(st.Size())/(1<<20), f.n, took.Round(100*time.Millisecond), rss>>10, summary)
+		took, rss, summary, saved := measure(bin, f.path)
+		t.Logf("streaming import: %.1f MB, %d policies: %s, peak RSS %d MB, %s (%.120s)", float64(st.Size())/(1<<20), f.n, took.Round(100*time.Millisecond), rss>>10, saved, summary)
 		if f.path == big && rss > 400<<10 {
 			t.Errorf("peak RSS %d MB importing %.0f MB: memory does not look bounded", rss>>10, float64(st.Size())/(1<<20))
 		}
 	}
 	if old := os.Getenv("ACCORD_IMPORT_BASELINE"); old != "" {
-		took, rss, summary := measure(old, small)
+		took, rss, summary, _ := measure(old, small)
 		t.Logf("baseline import: %d policies: %s, peak RSS %d MB (%.120s)", nSmall, took.Round(100*time.Millisecond), rss>>10, summary)
 	}
 }
