@@ -313,9 +313,11 @@ func Import(ctx context.Context, db *store.DB, name string, b []byte) (FileRepor
 // when any record is bad, none, with every bad line reported. It reads the
 // file twice, so that its memory does not grow with the file: the first
 // pass checks every record (format, fields, known jurisdictions, topics
-// and framework items, slugs used twice); the second stages them in
-// transactions of ImportBatch records and applies them in one last write
-// transaction, with revisions, changes feed and audit as for any save.
+// and framework items, slugs used twice); the second writes them in one
+// transaction when they fit in one batch of ImportBatch, else stages them
+// in transactions of ImportBatch records and applies them in one last
+// write transaction; either way with revisions, changes feed and audit as
+// for any save.
 // Database failures are returned as errors; a bad file is a rejected
 // report, not an error.
 func ImportFrom(ctx context.Context, db *store.DB, name string, r io.ReaderAt, size int64, opt ImportOptions) (FileReport, error) {
@@ -361,23 +363,43 @@ func ImportFrom(ctx context.Context, db *store.DB, name string, r io.ReaderAt, s
 	}
 	chk = nil // its slugs are no longer needed
 
-	// Pass 2: stage in small transactions, then apply in one.
-	pi, err := db.BeginPolicyImport(ctx)
-	if err != nil {
-		return rep, err
-	}
-	defer pi.Discard(context.WithoutCancel(ctx))
-	batch := make([]store.StagedPolicy, 0, ImportBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	// Pass 2: a file of one batch is written in one transaction; a
+	// larger one is staged in transactions of ImportBatch records, then
+	// applied in one.
+	record := func(slug string, res store.SaveResult) {
+		switch res {
+		case store.Created:
+			rep.Created = append(rep.Created, slug)
+		case store.Updated:
+			rep.Updated = append(rep.Updated, slug)
+		default:
+			rep.Unchanged = append(rep.Unchanged, slug)
 		}
-		err := pi.Stage(ctx, batch)
-		clear(batch)
-		batch = batch[:0]
-		return err
 	}
+	batch := make([]store.StagedPolicy, 0, min(count, ImportBatch))
 	staged := 0
+	var flush func() error
+	var apply func() error
+	if count <= ImportBatch {
+		flush = func() error { return nil }
+		apply = func() error { return db.ApplyPolicies(ctx, batch, record) }
+	} else {
+		pi, err := db.BeginPolicyImport(ctx)
+		if err != nil {
+			return rep, err
+		}
+		defer pi.Discard(context.WithoutCancel(ctx))
+		flush = func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			err := pi.Stage(ctx, batch)
+			clear(batch)
+			batch = batch[:0]
+			return err
+		}
+		apply = func() error { return pi.Apply(ctx, record) }
+	}
 	err = scanFile(name, r, size, wrap("write"), func(rec Record) error {
 		staged++
 		batch = append(batch, store.StagedPolicy{Policy: rec.Policy, Line: rec.Line, KeepNotes: rec.Partial})
@@ -401,16 +423,7 @@ func ImportFrom(ctx context.Context, db *store.DB, name string, r io.ReaderAt, s
 	if opt.Applying != nil {
 		opt.Applying()
 	}
-	err = pi.Apply(ctx, func(slug string, res store.SaveResult) {
-		switch res {
-		case store.Created:
-			rep.Created = append(rep.Created, slug)
-		case store.Updated:
-			rep.Updated = append(rep.Updated, slug)
-		default:
-			rep.Unchanged = append(rep.Unchanged, slug)
-		}
-	})
+	err = apply()
 	var se *store.StagedError
 	if errors.As(err, &se) {
 		rep.Created, rep.Updated, rep.Unchanged = []string{}, []string{}, []string{}

@@ -117,18 +117,31 @@ func (pi *PolicyImport) Apply(ctx context.Context, done func(slug string, res Sa
 			if err != nil {
 				return fmt.Errorf("read import staging: %w", err)
 			}
-			for _, s := range page {
-				res, err := t.savePolicyKeeping(ctx, s.Policy, Upsert, s.KeepNotes)
-				if err != nil {
-					return &StagedError{Line: s.Line, Slug: s.Policy.Slug, Err: err}
-				}
-				if done != nil {
-					done(s.Policy.Slug, res)
-				}
+			if err := t.applyStaged(ctx, page, done); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// ApplyPolicies upserts a batch small enough to hold in memory in one
+// write transaction, as Apply does a staged import, without the staging.
+func (db *DB) ApplyPolicies(ctx context.Context, batch []StagedPolicy, done func(slug string, res SaveResult)) error {
+	return db.update(ctx, func(t *Tx) error { return t.applyStaged(ctx, batch, done) })
+}
+
+func (t *Tx) applyStaged(ctx context.Context, batch []StagedPolicy, done func(slug string, res SaveResult)) error {
+	for _, s := range batch {
+		res, err := t.savePolicyKeeping(ctx, s.Policy, Upsert, s.KeepNotes)
+		if err != nil {
+			return &StagedError{Line: s.Line, Slug: s.Policy.Slug, Err: err}
+		}
+		if done != nil {
+			done(s.Policy.Slug, res)
+		}
+	}
+	return nil
 }
 
 // Discard deletes the import's staged rows, applied or not.
