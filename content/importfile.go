@@ -96,7 +96,8 @@ func scanFile(name string, r io.ReaderAt, size int64, wrap func(io.Reader) io.Re
 		return scanJSON(name, stream(), fn)
 	case ".md", ".markdown":
 		if size > MaxZipEntry {
-			return &FileError{File: name, Problems: []Problem{{Message: tooLarge(name)}}, fatal: true}
+			return &FileError{File: name, Problems: []Problem{{Message: fmt.Sprintf(
+				"the file is larger than %d MB, too large for one policy", MaxZipEntry>>20)}}, fatal: true}
 		}
 		b, err := io.ReadAll(stream())
 		if err != nil {
