@@ -68,33 +68,47 @@ func splitList(s string) []string {
 // *FileError, the rows that did parse are returned too, so that callers
 // can check them further and report every problem at once.
 func ParseCSV(name string, b []byte) ([]Record, error) {
+	return collect(func(fn func(Record) error) error { return scanCSV(name, bytes.NewReader(b), fn) })
+}
+
+// scanCSV reads a CSV file row by row, handing each valid row to fn.
+// Problems come back as a *FileError; an error of fn stops the scan and is
+// returned as it is.
+func scanCSV(name string, in io.Reader, fn func(Record) error) error {
 	fe := &FileError{File: name}
-	if line := badUTF8Line(b); line > 0 {
-		fe.Problems = append(fe.Problems, Problem{Line: line, Message: "the file is not UTF-8 text; save it as CSV UTF-8"})
-		return nil, fe
+	lr := newLineReader(in)
+	notUTF8 := func() error {
+		p, _ := lr.utf8Problem("the file is not UTF-8 text; save it as CSV UTF-8")
+		return &FileError{File: name, Problems: []Problem{p}, fatal: true}
 	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	r := csv.NewReader(bytes.NewReader(b))
+	r := csv.NewReader(lr)
 	r.FieldsPerRecord = -1 // counted below, so the message can say which columns
+	r.ReuseRecord = true
 	header, err := r.Read()
+	if lr.badAt >= 0 {
+		return notUTF8()
+	}
 	if errors.Is(err, io.EOF) {
-		fe.Problems = append(fe.Problems, Problem{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(CSVHeader, ",")})
-		return nil, fe
+		fe.Problems, fe.fatal = append(fe.Problems, Problem{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(CSVHeader, ",")}), true
+		return fe
 	}
 	if err != nil {
-		fe.Problems = append(fe.Problems, csvProblem(err))
-		return nil, fe
+		fe.Problems, fe.fatal = append(fe.Problems, csvProblem(err)), true
+		return fe
 	}
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
 	}
 	if !slices.Equal(header, CSVHeader) {
-		fe.Problems = append(fe.Problems, Problem{Line: 1, Message: "the header must be exactly " + strings.Join(CSVHeader, ",")})
-		return nil, fe
+		fe.Problems, fe.fatal = append(fe.Problems, Problem{Line: 1, Message: "the header must be exactly " + strings.Join(CSVHeader, ",")}), true
+		return fe
 	}
-	var out []Record
+	n := 0
 	for {
 		row, err := r.Read()
+		if lr.badAt >= 0 {
+			return notUTF8()
+		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -105,6 +119,7 @@ func ParseCSV(name string, b []byte) ([]Record, error) {
 			break
 		}
 		line, _ := r.FieldPos(0)
+		lr.lineAt(r.InputOffset()) // forget the newlines behind
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue // a blank line
 		}
@@ -128,15 +143,18 @@ func ParseCSV(name string, b []byte) ([]Record, error) {
 			fe.Problems = append(fe.Problems, problemsOf(err, line, nil)...)
 			continue
 		}
-		out = append(out, Record{Policy: p, Line: line, Partial: true})
+		n++
+		if err := fn(Record{Policy: p, Line: line, Partial: true}); err != nil {
+			return err
+		}
 	}
 	if len(fe.Problems) > 0 {
-		return out, fe
+		return fe
 	}
-	if len(out) == 0 {
-		return nil, &FileError{File: name, Problems: []Problem{{Line: 2, Message: "the file has a header but no policies"}}}
+	if n == 0 {
+		return &FileError{File: name, Problems: []Problem{{Line: 2, Message: "the file has a header but no policies"}}, fatal: true}
 	}
-	return out, nil
+	return nil
 }
 
 func csvProblem(err error) Problem {

@@ -42,6 +42,10 @@ func (p Problem) String() string {
 type FileError struct {
 	File     string
 	Problems []Problem
+	// fatal says the file could not be read through (not UTF-8, not
+	// well-formed, not an archive): the records it did yield are not
+	// checked further, as their problems would only add noise.
+	fatal bool
 }
 
 func (e *FileError) Error() string {
@@ -68,21 +72,51 @@ const MaxImportFile = 4 << 20
 // .markdown), or a .zip archive of .md files as `accord export --format
 // markdown` writes. Any problem rejects the whole file.
 func ParseFile(name string, b []byte) ([]Record, error) {
+	return collect(func(fn func(Record) error) error {
+		return scanFile(name, bytes.NewReader(b), int64(len(b)), nil, fn)
+	})
+}
+
+// scanFile reads a policy file by its extension, handing each valid
+// record to fn. JSON and CSV are read as a stream through wrap (when not
+// nil; it may count the bytes for a progress bar); a .md file is read
+// whole, up to MaxZipEntry, and a zip archive entry by entry.
+func scanFile(name string, r io.ReaderAt, size int64, wrap func(io.Reader) io.Reader, fn func(Record) error) error {
+	stream := func() io.Reader {
+		var rd io.Reader = io.NewSectionReader(r, 0, size)
+		if wrap != nil {
+			rd = wrap(rd)
+		}
+		return rd
+	}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".csv":
-		return ParseCSV(name, b)
+		return scanCSV(name, stream(), fn)
 	case ".json":
-		return ParseJSON(name, b)
+		return scanJSON(name, stream(), fn)
 	case ".md", ".markdown":
-		r, err := ParseMarkdown(name, b)
-		if err != nil {
-			return nil, err
+		if size > MaxZipEntry {
+			return &FileError{File: name, Problems: []Problem{{Message: fmt.Sprintf(
+				"the file is larger than %d MB, too large for one policy", MaxZipEntry>>20)}}, fatal: true}
 		}
-		return []Record{r}, nil
+		b, err := io.ReadAll(stream())
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		rec, err := ParseMarkdown(name, b)
+		var fe *FileError
+		if errors.As(err, &fe) {
+			fe.fatal = true
+			return fe
+		}
+		if err != nil {
+			return err
+		}
+		return fn(rec)
 	case ".zip":
-		return parseZip(name, b)
+		return scanZip(name, r, size, fn)
 	}
-	return nil, &FileError{File: name, Problems: []Problem{{Message: "use a .csv, .json, .md or .zip file"}}}
+	return &FileError{File: name, Problems: []Problem{{Message: "use a .csv, .json, .md or .zip file"}}, fatal: true}
 }
 
 // MaxZipEntries bounds the entries (files and folders) of a zip archive to
@@ -96,20 +130,21 @@ const MaxZipEntries = 5000
 // being read in part.
 const MaxZipEntry = 2 * MaxImportFile
 
-// parseZip reads every .md file of an archive; the problems of all its
-// files are reported together, each prefixed with the member's name.
-func parseZip(name string, b []byte) ([]Record, error) {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+// scanZip reads every .md file of an archive; the problems of all its
+// files are reported together, each prefixed with the member's name. Any
+// problem is fatal: its records are not checked further.
+func scanZip(name string, ra io.ReaderAt, size int64, fn func(Record) error) error {
+	zr, err := zip.NewReader(ra, size)
 	if err != nil {
-		return nil, &FileError{File: name, Problems: []Problem{{Message: "not a readable zip archive"}}}
+		return &FileError{File: name, Problems: []Problem{{Message: "not a readable zip archive"}}, fatal: true}
 	}
 	if len(zr.File) > MaxZipEntries {
-		return nil, &FileError{File: name, Problems: []Problem{{Message: fmt.Sprintf(
-			"the archive has %d entries; import at most %d at a time", len(zr.File), MaxZipEntries)}}}
+		return &FileError{File: name, Problems: []Problem{{Message: fmt.Sprintf(
+			"the archive has %d entries; import at most %d at a time", len(zr.File), MaxZipEntries)}}, fatal: true}
 	}
-	var out []Record
-	fe := &FileError{File: name}
+	fe := &FileError{File: name, fatal: true}
 	var total int64
+	n := 0
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() || !strings.EqualFold(path.Ext(f.Name), ".md") {
 			continue
@@ -120,7 +155,7 @@ func parseZip(name string, b []byte) ([]Record, error) {
 		}
 		total += int64(f.UncompressedSize64)
 		if total > 8*MaxImportFile {
-			return nil, &FileError{File: name, Problems: []Problem{{Message: "the archive unpacks to more than 32 MB"}}}
+			return &FileError{File: name, Problems: []Problem{{Message: "the archive unpacks to more than 32 MB"}}, fatal: true}
 		}
 		rc, err := f.Open()
 		if err != nil {
@@ -148,18 +183,23 @@ func parseZip(name string, b []byte) ([]Record, error) {
 				fe.Problems = append(fe.Problems, p)
 			}
 		case err != nil:
-			return nil, err
+			return err
 		default:
-			out = append(out, r)
+			n++
+			if len(fe.Problems) == 0 {
+				if err := fn(r); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	if len(fe.Problems) > 0 {
-		return nil, fe
+		return fe
 	}
-	if len(out) == 0 {
-		return nil, &FileError{File: name, Problems: []Problem{{Message: "the archive holds no .md policy files"}}}
+	if n == 0 {
+		return &FileError{File: name, Problems: []Problem{{Message: "the archive holds no .md policy files"}}, fatal: true}
 	}
-	return out, nil
+	return nil
 }
 
 // tooLarge is the problem of an archive member over MaxZipEntry.
@@ -249,87 +289,175 @@ type FileReport struct {
 	Problems  []Problem `json:"problems,omitempty"`
 }
 
-// Import reads one file and upserts its policies by slug in one
-// transaction: all of them, or, when any row is bad, none, with every bad
-// line reported. Database failures are returned as errors; a bad file is a
-// rejected report, not an error.
+// ImportBatch is how many records go to the staging table in one write
+// transaction.
+const ImportBatch = 1000
+
+// ImportOptions tune ImportFrom.
+type ImportOptions struct {
+	// Progress, when set, wraps the stream each pass reads ("check", then
+	// "write"), to count its bytes. Zip archives are read entry by entry
+	// and do not report progress.
+	Progress func(pass string, r io.Reader) io.Reader
+	// Applying, when set, is called as the checked records start to be
+	// applied in the one write transaction.
+	Applying func()
+}
+
+// Import reads one file held in memory; see ImportFrom. Callers bound
+// its size (the web upload by --upload-limit).
 func Import(ctx context.Context, db *store.DB, name string, b []byte) (FileReport, error) {
+	return ImportFrom(ctx, db, name, bytes.NewReader(b), int64(len(b)), ImportOptions{})
+}
+
+// ImportFrom upserts the policies of one file by slug: all of them, or,
+// when any record is bad, none, with every bad line reported. It reads the
+// file twice, so that its memory does not grow with the file: the first
+// pass checks every record (format, fields, known jurisdictions, topics
+// and framework items, slugs used twice); the second writes them in one
+// transaction when they fit in one batch of ImportBatch, else stages them
+// in transactions of ImportBatch records and applies them in one last
+// write transaction; either way with revisions, changes feed and audit as
+// for any save.
+// Database failures are returned as errors; a bad file is a rejected
+// report, not an error.
+func ImportFrom(ctx context.Context, db *store.DB, name string, r io.ReaderAt, size int64, opt ImportOptions) (FileReport, error) {
 	rep := FileReport{File: name, Created: []string{}, Updated: []string{}, Unchanged: []string{}}
 	reject := func(ps []Problem) (FileReport, error) {
 		rep.Rejected, rep.Problems = true, ps
 		return rep, nil
 	}
-	if len(b) > MaxImportFile {
-		return reject([]Problem{{Message: fmt.Sprintf("the file is larger than %d MB", MaxImportFile>>20)}})
+	wrap := func(pass string) func(io.Reader) io.Reader {
+		if opt.Progress == nil {
+			return nil
+		}
+		return func(rd io.Reader) io.Reader { return opt.Progress(pass, rd) }
 	}
-	recs, err := ParseFile(name, b)
+
+	// Pass 1: check everything, writing nothing.
+	chk, err := newChecker(ctx, db)
+	if err != nil {
+		return rep, err
+	}
 	var problems []Problem
+	count := 0
+	err = scanFile(name, r, size, wrap("check"), func(rec Record) error {
+		count++
+		chk.check(rec)
+		return nil
+	})
 	var fe *FileError
 	switch {
 	case errors.As(err, &fe):
 		problems = fe.Problems
+		if !fe.fatal {
+			problems = append(problems, chk.problems...)
+		}
 	case err != nil:
 		return rep, err
+	default:
+		problems = chk.problems
 	}
-	more, err := checkRecords(ctx, db, recs)
-	if err != nil {
-		return rep, err
-	}
-	if problems = append(problems, more...); len(problems) > 0 {
+	if len(problems) > 0 {
 		slices.SortStableFunc(problems, func(a, b Problem) int { return a.Line - b.Line })
 		return reject(problems)
 	}
-	ps := make([]store.Policy, len(recs))
-	for i, r := range recs {
-		ps[i] = r.Policy
-		// An import never reviews: a mapping it leaves unchanged keeps its
-		// review, and a new or changed one is unreviewed.
-		ps[i].Mappings = slices.Clone(ps[i].Mappings)
-		for j := range ps[i].Mappings {
-			ps[i].Mappings[j].Reviewed = false
+	chk = nil // its slugs are no longer needed
+
+	// Pass 2: a file of one batch is written in one transaction; a
+	// larger one is staged in transactions of ImportBatch records, then
+	// applied in one.
+	record := func(slug string, res store.SaveResult) {
+		switch res {
+		case store.Created:
+			rep.Created = append(rep.Created, slug)
+		case store.Updated:
+			rep.Updated = append(rep.Updated, slug)
+		default:
+			rep.Unchanged = append(rep.Unchanged, slug)
 		}
-		if !r.Partial {
-			continue
-		}
-		old, err := db.Policy(ctx, r.Policy.Slug)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
+	}
+	batch := make([]store.StagedPolicy, 0, min(count, ImportBatch))
+	staged := 0
+	var flush func() error
+	var apply func() error
+	if count <= ImportBatch {
+		flush = func() error { return nil }
+		apply = func() error { return db.ApplyPolicies(ctx, batch, record) }
+	} else {
+		pi, err := db.BeginPolicyImport(ctx)
 		if err != nil {
 			return rep, err
 		}
-		ps[i].StatusNote, ps[i].Notes = old.StatusNote, old.Notes
+		defer pi.Discard(context.WithoutCancel(ctx))
+		flush = func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			err := pi.Stage(ctx, batch)
+			clear(batch)
+			batch = batch[:0]
+			return err
+		}
+		apply = func() error { return pi.Apply(ctx, record) }
 	}
-	res, err := db.SavePolicies(ctx, ps, store.Upsert)
-	var be *store.BatchError
-	if errors.As(err, &be) {
-		return reject(problemsOf(be.Err, recs[be.Index].Line, nil))
+	err = scanFile(name, r, size, wrap("write"), func(rec Record) error {
+		staged++
+		// An import never reviews: a mapping it leaves unchanged keeps its
+		// review, and a new or changed one is unreviewed.
+		p := rec.Policy
+		p.Mappings = slices.Clone(p.Mappings)
+		for j := range p.Mappings {
+			p.Mappings[j].Reviewed = false
+		}
+		batch = append(batch, store.StagedPolicy{Policy: p, Line: rec.Line, KeepNotes: rec.Partial})
+		if len(batch) == ImportBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil && staged != count {
+		err = fmt.Errorf("%s changed while it was imported (%d policies checked, %d read again); nothing was saved", name, count, staged)
+	}
+	if errors.As(err, &fe) {
+		return rep, fmt.Errorf("%s changed while it was imported; nothing was saved: %w", name, err)
 	}
 	if err != nil {
 		return rep, fmt.Errorf("import %s: %w", name, err)
 	}
-	for i, r := range res {
-		switch r {
-		case store.Created:
-			rep.Created = append(rep.Created, ps[i].Slug)
-		case store.Updated:
-			rep.Updated = append(rep.Updated, ps[i].Slug)
-		default:
-			rep.Unchanged = append(rep.Unchanged, ps[i].Slug)
-		}
+	if opt.Applying != nil {
+		opt.Applying()
+	}
+	err = apply()
+	var se *store.StagedError
+	if errors.As(err, &se) {
+		rep.Created, rep.Updated, rep.Unchanged = []string{}, []string{}, []string{}
+		return reject(problemsOf(se.Err, se.Line, nil))
+	}
+	if err != nil {
+		return rep, fmt.Errorf("import %s: %w", name, err)
 	}
 	return rep, nil
 }
 
-// checkRecords finds what the database would refuse, for every record at
-// once: unknown jurisdictions, topics and framework items, and a slug used
-// twice in one file.
-func checkRecords(ctx context.Context, db *store.DB, recs []Record) ([]Problem, error) {
+// checker finds what the database would refuse, record by record: unknown
+// jurisdictions, topics and framework items, and a slug used twice in one
+// file. It keeps the vocabularies and the file's slugs, not its records.
+type checker struct {
+	known    map[string]bool
+	seen     map[string]int
+	problems []Problem
+}
+
+func newChecker(ctx context.Context, db *store.DB) (*checker, error) {
+	known := map[string]bool{}
 	js, err := db.Jurisdictions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]bool{}
 	for _, j := range js {
 		known["j:"+j.Code] = true
 	}
@@ -351,39 +479,40 @@ func checkRecords(ctx context.Context, db *store.DB, recs []Record) ([]Problem, 
 		}
 		fw.Walk(func(it *store.Item) { known["i:"+f.Slug+"/"+it.Code] = true })
 	}
-	var out []Problem
-	seen := map[string]int{}
-	for _, r := range recs {
-		p := r.Policy
-		if first, ok := seen[p.Slug]; ok {
-			out = append(out, Problem{Line: r.Line, Field: "slug", Message: fmt.Sprintf("%s appears twice in the file (first on line %d)", p.Slug, first)})
-		} else {
-			seen[p.Slug] = r.Line
+	return &checker{known: known, seen: map[string]int{}}, nil
+}
+
+// check adds the problems of one record.
+func (c *checker) check(r Record) {
+	p := r.Policy
+	add := func(field, msg string) {
+		c.problems = append(c.problems, Problem{Line: r.Line, Field: field, Message: msg})
+	}
+	if first, ok := c.seen[p.Slug]; ok {
+		add("slug", fmt.Sprintf("%s appears twice in the file (first on line %d)", p.Slug, first))
+	} else {
+		c.seen[p.Slug] = r.Line
+	}
+	for _, j := range p.Jurisdictions {
+		if !c.known["j:"+j] {
+			add("jurisdictions", j+" is not a known jurisdiction")
 		}
-		for _, j := range p.Jurisdictions {
-			if !known["j:"+j] {
-				out = append(out, Problem{Line: r.Line, Field: "jurisdictions", Message: j + " is not a known jurisdiction"})
-			}
+	}
+	for _, t := range p.Topics {
+		if !c.known["t:"+t] {
+			add("topics", t+" is not a known topic")
 		}
-		for _, t := range p.Topics {
-			if !known["t:"+t] {
-				out = append(out, Problem{Line: r.Line, Field: "topics", Message: t + " is not a known topic"})
-			}
-		}
-		for i, v := range p.Provisions {
-			for _, t := range v.Topics {
-				if !known["t:"+t] {
-					out = append(out, Problem{Line: r.Line, Field: "provisions[" + strconv.Itoa(i) + "].topics", Message: t + " is not a known topic"})
-				}
-			}
-		}
-		for i, m := range p.Mappings {
-			if !known["i:"+m.Framework+"/"+m.Item] {
-				out = append(out, Problem{Line: r.Line, Field: "mappings[" + strconv.Itoa(i) + "].item",
-					Message: fmt.Sprintf("%s is not an item of framework %s", m.Item, m.Framework)})
+	}
+	for i, v := range p.Provisions {
+		for _, t := range v.Topics {
+			if !c.known["t:"+t] {
+				add("provisions["+strconv.Itoa(i)+"].topics", t+" is not a known topic")
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Problem) int { return a.Line - b.Line })
-	return out, nil
+	for i, m := range p.Mappings {
+		if !c.known["i:"+m.Framework+"/"+m.Item] {
+			add("mappings["+strconv.Itoa(i)+"].item", fmt.Sprintf("%s is not an item of framework %s", m.Item, m.Framework))
+		}
+	}
 }

@@ -18,30 +18,62 @@ import (
 // the line of the object, or of the field when it can be found. As with
 // ParseCSV, a *FileError comes with the objects that did parse.
 func ParseJSON(name string, b []byte) ([]Record, error) {
-	fe := &FileError{File: name}
-	if line := badUTF8Line(b); line > 0 {
-		fe.Problems = append(fe.Problems, Problem{Line: line, Message: "the file is not UTF-8 text"})
-		return nil, fe
-	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if d, ok := tok.(json.Delim); err != nil || !ok || d != '[' {
-		fe.Problems = append(fe.Problems, Problem{Line: 1, Message: "expected a JSON array of policy objects, starting with ["})
-		return nil, fe
-	}
+	return collect(func(fn func(Record) error) error { return scanJSON(name, bytes.NewReader(b), fn) })
+}
+
+// collect gathers what a scan finds: every record, and with a *FileError
+// whose problems leave the records worth checking further, those records.
+func collect(scan func(fn func(Record) error) error) ([]Record, error) {
 	var out []Record
+	err := scan(func(r Record) error {
+		out = append(out, r)
+		return nil
+	})
+	var fe *FileError
+	if errors.As(err, &fe) && fe.fatal {
+		return nil, err
+	}
+	if err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// scanJSON reads a JSON array of policy objects from r one object at a
+// time, handing each valid one to fn, so that a file of any size takes the
+// memory of its largest object. Problems come back as a *FileError; an
+// error of fn stops the scan and is returned as it is.
+func scanJSON(name string, r io.Reader, fn func(Record) error) error {
+	fe := &FileError{File: name}
+	lr := newLineReader(r)
+	notUTF8 := func() error {
+		p, _ := lr.utf8Problem("the file is not UTF-8 text")
+		return &FileError{File: name, Problems: []Problem{p}, fatal: true}
+	}
+	dec := json.NewDecoder(lr)
+	tok, err := dec.Token()
+	if lr.badAt >= 0 {
+		return notUTF8()
+	}
+	if d, ok := tok.(json.Delim); err != nil || !ok || d != '[' {
+		fe.Problems, fe.fatal = append(fe.Problems, Problem{Line: 1, Message: "expected a JSON array of policy objects, starting with ["}), true
+		return fe
+	}
+	n := 0
 	for i := 0; dec.More(); i++ {
 		var raw json.RawMessage
+		before := dec.InputOffset()
 		if err := dec.Decode(&raw); err != nil {
-			fe.Problems = append(fe.Problems, syntaxProblem(b, dec, err, i))
-			return nil, fe
+			if lr.badAt >= 0 {
+				return notUTF8()
+			}
+			fe.Problems, fe.fatal = append(fe.Problems, syntaxProblem(lr, dec, err, before, i)), true
+			return fe
 		}
-		start := int(dec.InputOffset()) - len(raw)
-		line := lineAt(b, start)
+		line := lr.lineAt(dec.InputOffset() - int64(len(raw)))
 		keyLine := func(field string) int {
 			if off := keyOffset(raw, topField(field)); off >= 0 {
-				return lineAt(b, start+off)
+				return line + bytes.Count(raw[:off], []byte("\n"))
 			}
 			return 0
 		}
@@ -65,31 +97,41 @@ func ParseJSON(name string, b []byte) ([]Record, error) {
 			}
 			continue
 		}
-		out = append(out, Record{Policy: p, Line: line})
+		n++
+		if err := fn(Record{Policy: p, Line: line}); err != nil {
+			return err
+		}
 	}
 	if _, err := dec.Token(); err != nil {
-		fe.Problems = append(fe.Problems, syntaxProblem(b, dec, err, -1))
-		return nil, fe
+		if lr.badAt >= 0 {
+			return notUTF8()
+		}
+		fe.Problems, fe.fatal = append(fe.Problems, syntaxProblem(lr, dec, err, 0, -1)), true
+		return fe
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		fe.Problems = append(fe.Problems, Problem{Line: lineAt(b, int(dec.InputOffset())), Message: "unexpected data after the closing ]"})
+		if lr.badAt >= 0 {
+			return notUTF8()
+		}
+		fe.Problems = append(fe.Problems, Problem{Line: lr.lineAt(dec.InputOffset()), Message: "unexpected data after the closing ]"})
 	}
 	if len(fe.Problems) > 0 {
-		return out, fe
+		return fe
 	}
-	if len(out) == 0 {
-		return nil, &FileError{File: name, Problems: []Problem{{Line: 1, Message: "the array holds no policies"}}}
+	if n == 0 {
+		return &FileError{File: name, Problems: []Problem{{Line: 1, Message: "the array holds no policies"}}, fatal: true}
 	}
-	return out, nil
+	return nil
 }
 
 // syntaxProblem locates a JSON syntax error; the decoder cannot go on
-// after one.
-func syntaxProblem(b []byte, dec *json.Decoder, err error, index int) Problem {
-	off := int(dec.InputOffset())
+// after one. A syntax error of Decode counts its offset from where the
+// value began (base); one of Token, from the start of the stream (base 0).
+func syntaxProblem(lr *lineReader, dec *json.Decoder, err error, base int64, index int) Problem {
+	off := dec.InputOffset()
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		off = int(se.Offset)
+		off = base + se.Offset
 	}
 	msg := jsonMessage(err)
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
@@ -98,7 +140,7 @@ func syntaxProblem(b []byte, dec *json.Decoder, err error, index int) Problem {
 	if index >= 0 {
 		msg = fmt.Sprintf("policy %d: %s", index+1, msg)
 	}
-	return Problem{Line: lineAt(b, off), Message: msg}
+	return Problem{Line: lr.lineAt(off), Message: msg}
 }
 
 // jsonMessage words a decoding error without Go type names.

@@ -95,10 +95,19 @@ func (db *DB) SavePolicies(ctx context.Context, ps []Policy, mode SaveMode) ([]S
 }
 
 func (t *Tx) savePolicy(ctx context.Context, p Policy, mode SaveMode) (SaveResult, error) {
+	return t.savePolicyKeeping(ctx, p, mode, false)
+}
+
+// savePolicyKeeping is savePolicy; with keepNotes, a policy that exists
+// keeps its stored status note and notes (a CSV row carries neither).
+func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, keepNotes bool) (SaveResult, error) {
 	old, err := loadPolicy(ctx, t.tx, p.Slug)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return "", err
+	}
+	if exists && keepNotes {
+		p.StatusNote, p.Notes = old.StatusNote, old.Notes
 	}
 	switch {
 	case exists && mode == CreateOnly:

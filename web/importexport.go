@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 
@@ -11,36 +10,45 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// maxUpload bounds one import upload, all its files together.
-const maxUpload = content.MaxImportFile
-
 func (s *Server) importPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.ImportView(views.ImportPage{Base: s.noindex(c, "Import policies"),
-		Form: views.NewForm("file"), MaxMB: maxUpload >> 20}))
+		Form: views.NewForm("file"), MaxMB: int(s.uploadLimit >> 20)}))
 }
 
-func tooLarge() *Error {
+// tooLarge refuses an upload over limit (--upload-limit, the same setting
+// as the body limit of the import routes).
+func tooLarge(limit int64) *Error {
 	return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
-		Message: fmt.Sprintf("The upload is larger than %d MB. Split it into smaller files; nothing was imported.", maxUpload>>20)}
+		Message: fmt.Sprintf("The upload is larger than %s. Split it into smaller files; nothing was imported.", sizeText(limit))}
+}
+
+// sizeText words a byte count for a message: whole megabytes when it is
+// one, else kilobytes.
+func sizeText(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", (n+1023)>>10)
 }
 
 func (s *Server) importUpload(c echo.Context) error {
 	// Multipart framing adds a little to the files' own size.
+	maxUpload := s.uploadLimit
 	if c.Request().ContentLength > maxUpload+64<<10 {
-		return tooLarge()
+		return tooLarge(maxUpload)
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
 		return badRequest("file", "The upload could not be read; choose the files again.")
 	}
 	files := form.File["file"]
-	page := views.ImportPage{Base: s.noindex(c, "Import policies"), Form: views.NewForm("file"), MaxMB: maxUpload >> 20}
+	page := views.ImportPage{Base: s.noindex(c, "Import policies"), Form: views.NewForm("file"), MaxMB: int(maxUpload >> 20)}
 	var total int64
 	for _, fh := range files {
 		total += fh.Size
 	}
 	if total > maxUpload {
-		return tooLarge()
+		return tooLarge(maxUpload)
 	}
 	if len(files) == 0 {
 		page.Form.Errors["file"] = "Choose at least one .csv, .json, .md or .zip file"
@@ -53,12 +61,10 @@ func (s *Server) importUpload(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		b, err := io.ReadAll(io.LimitReader(f, maxUpload+1))
+		// A part is a file on disk or bytes in memory, read twice by the
+		// streaming import (check, then write) and never copied whole.
+		rep, err := content.ImportFrom(ctx, s.db, fh.Filename, f, fh.Size, content.ImportOptions{})
 		f.Close()
-		if err != nil {
-			return err
-		}
-		rep, err := content.Import(ctx, s.db, fh.Filename, b)
 		if err != nil {
 			return err
 		}

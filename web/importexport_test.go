@@ -97,7 +97,7 @@ func TestImportUpload(t *testing.T) {
 	t.Run("oversized upload", func(t *testing.T) {
 		e := newEnv(t)
 		c := e.signedIn("editor")
-		big := []byte(csvHeader + strings.Repeat("x", content.MaxImportFile))
+		big := []byte(csvHeader + strings.Repeat("x", web.DefaultUploadLimit))
 		wantStatus(t, "upload", c.upload("/policies/import", map[string][]byte{"big.csv": big}), http.StatusRequestEntityTooLarge)
 	})
 	t.Run("no file", func(t *testing.T) {

@@ -276,7 +276,7 @@ func (s *Server) resolutionImportUpload(c echo.Context) error {
 		return err
 	}
 	if c.Request().ContentLength > maxResolutionUpload+64<<10 {
-		return tooLarge()
+		return tooLarge(maxResolutionUpload)
 	}
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxResolutionUpload+64<<10)
 	page := s.importPageFor(c, con)
@@ -287,7 +287,7 @@ func (s *Server) resolutionImportUpload(c echo.Context) error {
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) || (fh != nil && fh.Size > maxResolutionUpload) {
-		return tooLarge()
+		return tooLarge(maxResolutionUpload)
 	}
 	if err != nil {
 		return badRequest("file", "The upload could not be read; choose the file again.")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/store"
@@ -41,7 +42,8 @@ func cliContext(ctx context.Context) context.Context {
 }
 
 func importCmd(ctx context.Context, e *env, args []string) error {
-	fs, data := newFlags(e, "import", "import FILE... [--data DIR]")
+	fs, data := newFlags(e, "import", "import FILE... [--quiet] [--data DIR]")
+	quiet := fs.Bool("quiet", false, "do not show progress on standard error")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -57,11 +59,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	ctx = cliContext(ctx)
 	rejected := 0
 	for _, name := range files {
-		b, err := readLimited(name, content.MaxImportFile)
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		rep, err := content.Import(ctx, db, name, b)
+		rep, err := importFile(ctx, e, db, name, *quiet)
 		if err != nil {
 			return err
 		}
@@ -74,6 +72,38 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("import: %d of %d files rejected; nothing of them was saved", rejected, len(files))
 	}
 	return nil
+}
+
+// importFile streams one file into the database, showing progress on
+// standard error unless quiet.
+func importFile(ctx context.Context, e *env, db *store.DB, name string, quiet bool) (content.FileReport, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return content.FileReport{}, fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return content.FileReport{}, fmt.Errorf("import: %w", err)
+	}
+	var opt content.ImportOptions
+	var p *progress
+	var saving time.Time
+	if !quiet {
+		p = newProgress(e.stderr, name, st.Size())
+		opt.Progress = p.wrap
+		opt.Applying = func() {
+			saving = time.Now()
+			p.line("saving")
+		}
+	}
+	rep, err := content.ImportFrom(ctx, db, name, f, st.Size(), opt)
+	if err == nil && !rep.Rejected && p != nil && !saving.IsZero() {
+		// How long the write transaction held the database, for whoever
+		// watches a server running beside the import.
+		p.line("saved in " + time.Since(saving).Round(time.Millisecond).String())
+	}
+	return rep, err
 }
 
 // readLimited reads a file, refusing one larger than max bytes.
