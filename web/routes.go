@@ -234,6 +234,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// site_pages.go). The workspace and the finder depend on the reader or
 	// the search index, so neither is cached; the site pages depend on the
 	// operator's settings and privacy file, read at each request.
+	e.GET("/workspace", s.workspace, member)
 	e.GET("/cite", s.citeFinder)
 	e.GET("/about", s.about)
 	e.GET("/privacy", s.privacy)
