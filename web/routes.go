@@ -236,6 +236,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// operator's settings and privacy file, read at each request.
 	e.GET("/workspace", s.workspace, member)
 	e.GET("/cite", s.citeFinder)
+	e.GET("/account/delete", s.accountDeletePage, member)
+	e.POST("/account/delete", s.deleteAccount, member)
 	e.GET("/about", s.about)
 	e.GET("/privacy", s.privacy)
 	e.GET("/contact", s.contact)

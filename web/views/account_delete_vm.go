@@ -33,3 +33,12 @@ type WorkspaceEvent struct {
 	At                            time.Time
 	Actor, Action, Object, Detail string
 }
+
+// AccountDeletePage confirms the deletion of one's own account.
+type AccountDeletePage struct {
+	Base
+	Form Form
+	// LastAdmin is set when the account is the last administrator, who
+	// cannot be deleted.
+	LastAdmin bool
+}
