@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"time"
 
@@ -17,19 +18,22 @@ import (
 // Bundle is a set of content ready to load into a database.
 type Bundle struct {
 	Jurisdictions []store.Jurisdiction
-	Frameworks    []store.Framework
-	Policies      []store.Policy
+	// Blocs are the blocs of blocs.json with their member states, loaded
+	// after the jurisdictions they name.
+	Blocs      []store.Bloc
+	Frameworks []store.Framework
+	Policies   []store.Policy
 	// Documents are example drafts, loaded after the policies they cite.
 	Documents []DocumentSource
 }
 
-// extraJurisdictions are the codes that are not ISO 3166-1 countries.
+// extraJurisdictions are the codes that are neither ISO 3166-1 countries
+// nor blocs (blocs.json holds those).
 var extraJurisdictions = []store.Jurisdiction{
-	{Code: "EU", Name: "European Union", Kind: "bloc", Region: "Europe"},
 	{Code: "INT", Name: "International", Kind: "international", Region: "International"},
 }
 
-// ReadBundle reads jurisdictions.csv, frameworks/*.yaml, policies/*.md and
+// ReadBundle reads jurisdictions.csv, blocs.json, frameworks/*.yaml, policies/*.md and
 // documents/*/v*.md from fsys, failing on the first file that does not
 // parse or validate.
 func ReadBundle(fsys fs.FS) (Bundle, error) {
@@ -41,6 +45,13 @@ func ReadBundle(fsys fs.FS) (Bundle, error) {
 	b.Jurisdictions, err = ParseJurisdictions(f)
 	f.Close()
 	if err != nil {
+		return b, err
+	}
+	data, err := fs.ReadFile(fsys, "blocs.json")
+	if err != nil {
+		return b, fmt.Errorf("read blocs: %w", err)
+	}
+	if b.Blocs, err = ParseBlocs(data, b.Jurisdictions); err != nil {
 		return b, err
 	}
 	names, _ := fs.Glob(fsys, "frameworks/*.yaml")
@@ -77,7 +88,7 @@ func ReadBundle(fsys fs.FS) (Bundle, error) {
 }
 
 // ParseJurisdictions reads the code,name,region,subregion CSV of ISO
-// countries and adds the EU and INT.
+// countries and adds INT.
 func ParseJurisdictions(r io.Reader) ([]store.Jurisdiction, error) {
 	cr := csv.NewReader(r)
 	rows, err := cr.ReadAll()
@@ -93,6 +104,52 @@ func ParseJurisdictions(r io.Reader) ([]store.Jurisdiction, error) {
 	}
 	return append(out, extraJurisdictions...), nil
 }
+
+// ParseBlocs reads blocs.json: {"blocs": [{"code", "name", "region",
+// "members": [ISO codes]}]}, checking that each member is one of the
+// countries given and appears once.
+func ParseBlocs(data []byte, countries []store.Jurisdiction) ([]store.Bloc, error) {
+	var file struct {
+		About string `json:"about"`
+		Blocs []struct {
+			Code    string   `json:"code"`
+			Name    string   `json:"name"`
+			Region  string   `json:"region"`
+			Members []string `json:"members"`
+		} `json:"blocs"`
+	}
+	if err := decodeStrict(data, &file); err != nil {
+		return nil, fmt.Errorf("blocs.json: %w", err)
+	}
+	known := map[string]string{}
+	for _, j := range countries {
+		known[j.Code] = j.Kind
+	}
+	var out []store.Bloc
+	for _, b := range file.Blocs {
+		if !blocCodeRE.MatchString(b.Code) || b.Name == "" || known[b.Code] != "" {
+			return nil, fmt.Errorf("blocs.json: bloc %q %q needs a free code, EU or three or more capital letters, and a name", b.Code, b.Name)
+		}
+		if len(b.Members) == 0 {
+			return nil, fmt.Errorf("blocs.json: bloc %s has no member", b.Code)
+		}
+		seen := map[string]bool{}
+		for _, m := range b.Members {
+			if known[m] != "country" {
+				return nil, fmt.Errorf("blocs.json: member %q of %s is not a country of jurisdictions.csv", m, b.Code)
+			}
+			if seen[m] {
+				return nil, fmt.Errorf("blocs.json: %s lists %s twice", b.Code, m)
+			}
+			seen[m] = true
+		}
+		out = append(out, store.Bloc{Code: b.Code, Name: b.Name, Region: b.Region, Members: b.Members})
+	}
+	return out, nil
+}
+
+// blocCodeRE is the form of a bloc's code: EU, or three or more letters.
+var blocCodeRE = regexp.MustCompile(`^(EU|[A-Z]{3,12})$`)
 
 // ParseFramework reads a framework YAML file.
 func ParseFramework(b []byte) (store.Framework, error) {
@@ -126,6 +183,9 @@ const ShippedGroupName = "DC-ISSS WG1 IoT sub-group"
 func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) {
 	if err := db.UpsertJurisdictions(ctx, b.Jurisdictions); err != nil {
 		return false, fmt.Errorf("seed jurisdictions: %w", err)
+	}
+	if err := db.SaveBlocs(ctx, b.Blocs); err != nil {
+		return false, fmt.Errorf("seed blocs: %w", err)
 	}
 	if err := db.UpsertTopics(ctx, store.DefaultTopics); err != nil {
 		return false, fmt.Errorf("seed topics: %w", err)

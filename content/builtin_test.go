@@ -313,3 +313,35 @@ func TestExampleDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestParseBlocs checks the shipped blocs.json and that a member which is
+// no country, or a bloc code of the wrong form, is refused.
+func TestParseBlocs(t *testing.T) {
+	b, err := content.ReadBundle(content.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Blocs) != 1 || b.Blocs[0].Code != "EU" || len(b.Blocs[0].Members) != 27 {
+		t.Fatalf("shipped blocs = %+v, want the EU with 27 members", b.Blocs)
+	}
+	for _, j := range b.Jurisdictions {
+		if j.Code == "EU" {
+			t.Errorf("jurisdictions hold the EU; blocs.json alone should")
+		}
+	}
+	for name, data := range map[string]string{
+		"not a country":  `{"blocs":[{"code":"EU","name":"European Union","members":["DE","INT"]}]}`,
+		"unknown member": `{"blocs":[{"code":"EU","name":"European Union","members":["ZZ"]}]}`,
+		"twice":          `{"blocs":[{"code":"EU","name":"European Union","members":["DE","DE"]}]}`,
+		"two letters":    `{"blocs":[{"code":"XB","name":"A bloc","members":["DE"]}]}`,
+		"no members":     `{"blocs":[{"code":"ABC","name":"A bloc","members":[]}]}`,
+		"unknown field":  `{"blocs":[{"code":"ABC","name":"A bloc","members":["DE"],"size":1}]}`,
+	} {
+		if _, err := content.ParseBlocs([]byte(data), b.Jurisdictions); err == nil {
+			t.Errorf("%s: ParseBlocs accepted %s", name, data)
+		}
+	}
+	if got, err := content.ParseBlocs([]byte(`{"blocs":[{"code":"ASEAN","name":"ASEAN","members":["SG"]}]}`), b.Jurisdictions); err != nil || len(got) != 1 {
+		t.Errorf("a three-or-more-letter bloc: %v, %v", got, err)
+	}
+}

@@ -20,3 +20,9 @@ func Builtin() fs.FS {
 	}
 	return sub
 }
+
+// BuiltinSynonyms is the shipped search vocabulary, synonyms.txt: one
+// group of equivalent words per line (see search.ParseSynonyms).
+func BuiltinSynonyms() ([]byte, error) {
+	return fs.ReadFile(builtin, "builtin/synonyms.txt")
+}

@@ -282,6 +282,12 @@ func Import(ctx context.Context, db *store.DB, name string, b []byte) (FileRepor
 	ps := make([]store.Policy, len(recs))
 	for i, r := range recs {
 		ps[i] = r.Policy
+		// An import never reviews: a mapping it leaves unchanged keeps its
+		// review, and a new or changed one is unreviewed.
+		ps[i].Mappings = slices.Clone(ps[i].Mappings)
+		for j := range ps[i].Mappings {
+			ps[i].Mappings[j].Reviewed = false
+		}
 		if !r.Partial {
 			continue
 		}

@@ -40,6 +40,22 @@ title`, Jurisdictions: []string{"GB", "FR"}, Type: "guideline",
 	if _, err := db.SavePolicy(ctx, p, store.CreateOnly); err != nil {
 		t.Fatalf("SavePolicy: %v", err)
 	}
+	// A save by a process never reviews: a member approves C3.
+	u, err := db.CreateUser(ctx, store.User{Email: "reviewer@example.org", Role: "editor"}, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := db.Policy(ctx, p.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range saved.Mappings {
+		if m.Item == "C3" {
+			if _, err := db.ReviewMapping(store.WithActor(ctx, store.Actor{UserID: u.ID}), m.ID, store.Review{Action: store.ReviewApprove}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	set, err := db.FrameworkMappings(ctx, "dc-isss-iot")
 	if err != nil {
 		t.Fatalf("FrameworkMappings: %v", err)

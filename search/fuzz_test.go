@@ -31,7 +31,7 @@ func FuzzPlan(f *testing.F) {
 	}
 	defer ix.Close()
 	f.Fuzz(func(t *testing.T, q, facet, value string, page, perPage int, sort string) {
-		_, err := ix.plan(Query{Q: q, Filters: map[string][]string{facet: {value}}, Page: page, PerPage: perPage, Sort: sort})
+		_, err := ix.plan(Query{Q: q, Filters: map[string][]string{facet: {value}}, Page: page, PerPage: perPage, Sort: sort}, nil)
 		var qe *QueryError
 		if err != nil && (!errors.As(err, &qe) || qe.Field == "") {
 			t.Fatalf("plan(%q, %s=%q): got %v, want a QueryError naming a field", q, facet, value, err)

@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -81,6 +82,9 @@ type Index struct {
 	facets *facetCache // the facet ordinals of bi's segments
 
 	ready atomic.Bool
+	// synonyms is the vocabulary queries are expanded with (see
+	// SetSynonyms); nil means none.
+	synonyms atomic.Pointer[compiledSynonyms]
 
 	// writeMu makes Follow, CatchUp and Rebuild take turns; it guards the
 	// fields below.
@@ -187,6 +191,13 @@ func openExisting(dir string) (bi bleve.Index, seq int64, err error) {
 func closeQuietly(bi bleve.Index) {
 	defer func() { _ = recover() }() // closing a corrupt index may panic too
 	_ = bi.Close()
+}
+
+// SetSynonyms makes later queries expand with the vocabulary s (nil:
+// none). It is applied when queries are planned, so the index itself does
+// not change.
+func (ix *Index) SetSynonyms(s *Synonyms) {
+	ix.synonyms.Store(compileSynonyms(s, ix.mapping.AnalyzerNamed(en.AnalyzerName)))
 }
 
 // Ready reports whether searches can be answered: false from Open until

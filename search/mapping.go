@@ -15,7 +15,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-8"
+const schemaVersion = "accord-search-9"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
@@ -48,7 +48,9 @@ var textFields = []struct {
 //     tokenizer, which also splits CJK and Arabic sensibly; lowercase;
 //     English stop words; Porter stemming, so "labelling" finds "labels").
 //     Term vectors are kept because phrase queries need positions and
-//     highlights need offsets. Only title and text are stored.
+//     highlights need offsets. Title and text are stored for hits;
+//     context too, so that "Did you mean" can read how a place or issuer
+//     is written (see surfaceReader).
 //   - ids: identifier forms, one keyword term each (see identifiers).
 //   - slug: keyword, to find a record's docs on update; visibility:
 //     keyword, for inspection (queries read privateTerm instead).
@@ -86,7 +88,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt("title", text(true))
 	dm.AddFieldMappingsAt("short_title", text(false))
 	dm.AddFieldMappingsAt("text", text(true))
-	dm.AddFieldMappingsAt("context", text(false))
+	dm.AddFieldMappingsAt("context", text(true))
 	dm.AddFieldMappingsAt("ids", kw(false, false))
 	dm.AddFieldMappingsAt("slug", kw(false, false))
 	dm.AddFieldMappingsAt("visibility", kw(false, false))

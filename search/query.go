@@ -34,12 +34,6 @@ const (
 	maxTerms = 64
 	// maxFilterValues bounds the values of one filter.
 	maxFilterValues = 50
-	// fewHits is the total below which a query is run again forgiving one
-	// typo per word.
-	fewHits = 3
-	// fuzzyMinLen is the shortest word forgiven a typo: "iot" at distance
-	// one matches "io", "it", "not"... noise, not help.
-	fuzzyMinLen = 4
 )
 
 // Sort orders a Query accepts.
@@ -50,8 +44,9 @@ const (
 
 // Query is what a reader asks.
 type Query struct {
-	// Q is what the reader typed: words, which must all match (in any
-	// field), and "quoted phrases", which must match as phrases.
+	// Q is what the reader typed: words, of which a record must match
+	// most (see minShould) and ranks higher the more it matches, and
+	// "quoted phrases", which must match as phrases.
 	// Identifiers ("8259A", "EN 303 645", "5.1-1") match as typed. Empty
 	// means every record, newest first.
 	Q string
@@ -100,10 +95,15 @@ type Results struct {
 	// so each count says how many records choosing that value (instead)
 	// would give, as on the policy list.
 	Facets map[string][]store.FacetCount
-	// Fuzzy says the exact words found fewer than a few records, so the
-	// hits include words one letter away ("Singpore" finds "Singapore").
+	// Fuzzy says a word of the query is in no record, so the hits
+	// include words a few letters away ("Singpore" finds "Singapore").
 	Fuzzy bool
-	Took  time.Duration
+	// Suggestion is the query with each word that no record holds
+	// replaced by the closest word the records do hold ("Singpore
+	// labelling" gives "Singapore labelling"); empty when every word is
+	// known or none has a close neighbour.
+	Suggestion string
+	Took       time.Duration
 }
 
 // QueryError is a query the reader has to change; the web answers 400.
@@ -118,18 +118,20 @@ func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
 
 // plan is a validated query, ready to run.
 type plan struct {
-	core  query.Query // what the words and phrases ask, nil for "everything"
-	fuzzy query.Query // core forgiving a typo per word; nil when there are no words to forgive
-	// marks and fuzzyMarks find what to highlight in the hits of core and
-	// fuzzy: every word, phrases' words included, in any text field.
-	marks, fuzzyMarks query.Query
-	nothing           bool // the text held nothing searchable ("*", "the")
-	kinds             []string
-	filters           map[string][]string
-	from              int
-	size              int
-	newest            bool
-	private           bool
+	core query.Query // what the words and phrases ask, nil for "everything"
+	// marks finds what to highlight in the hits: every word, its synonyms
+	// and near words, phrases' words included, in any text field.
+	marks   query.Query
+	nothing bool   // the text held nothing searchable ("*", "the")
+	fuzzed  bool   // some word matches near words too
+	unknown []typo // the words no record holds
+	text    string // the query text, for the suggestion
+	kinds   []string
+	filters map[string][]string
+	from    int
+	size    int
+	newest  bool
+	private bool
 }
 
 // Search answers a query: ErrNotReady while the index is being built, a
@@ -137,18 +139,27 @@ type plan struct {
 // fault of ours.
 func (ix *Index) Search(ctx context.Context, q Query) (res Results, err error) {
 	start := time.Now()
-	p, err := ix.plan(q)
-	if err != nil {
-		return Results{}, err
-	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	bi, err := ix.current()
 	if err != nil {
+		if _, perr := ix.plan(q, nil); perr != nil {
+			return Results{}, perr // bad input is the reader's to fix first
+		}
 		return Results{}, err
 	}
 	if !ix.ready.Load() {
 		return Results{}, ErrNotReady
+	}
+	r, err := readerOf(bi)
+	if err != nil {
+		return Results{}, err
+	}
+	defer r.Close()
+	lex := newReaderLexicon(r, ix.surfaceReader(ctx, bi, q.Private))
+	p, err := ix.plan(q, lex)
+	if err != nil {
+		return Results{}, err
 	}
 	defer func() {
 		// bleve may panic on a damaged segment; a reader gets an error,
@@ -165,16 +176,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (res Results, err error) {
 	if err != nil {
 		return Results{}, err
 	}
-	if res.Total < fewHits && p.fuzzy != nil {
-		fz, err := ix.run(ctx, bi, p, p.fuzzy, p.fuzzyMarks)
-		if err != nil {
-			return Results{}, err
-		}
-		if fz.Total > res.Total {
-			res = fz
-			res.Fuzzy = true
-		}
-	}
+	res.Fuzzy = p.fuzzed && res.Total > 0
+	res.Suggestion = p.suggestion()
 	res.Took = time.Since(start)
 	return res, nil
 }
@@ -302,7 +305,7 @@ var phraseRE = regexp.MustCompile(`"([^"]*)"`)
 // reaches bleve's query-string syntax: it is analysed into terms and
 // phrases that become term, phrase and fuzzy queries built here, so no
 // input can be a syntax error.
-func (ix *Index) plan(q Query) (plan, error) {
+func (ix *Index) plan(q Query, lex lexicon) (plan, error) {
 	p := plan{private: q.Private, filters: map[string][]string{}}
 	if !utf8.ValidString(q.Q) {
 		return p, &QueryError{Field: "q", Message: "The query contains bytes that are not UTF-8 text"}
@@ -339,7 +342,8 @@ func (ix *Index) plan(q Query) (plan, error) {
 	if strings.TrimSpace(text) == "" {
 		return p, nil // everything, newest first
 	}
-	return p, ix.planText(&p, text)
+	p.text = text
+	return p, ix.planText(&p, text, lex)
 }
 
 func (p *plan) setFilters(q Query) error {
@@ -388,56 +392,128 @@ func (p *plan) setFilters(q Query) error {
 
 // planText builds the text queries from what the reader typed:
 //
-//   - every word (after English analysis: stop words dropped, stems) must
-//     match in some field — title, short title, text or context — so
-//     "Singapore labelling" matches a title with "Labelling" issued in
-//     Singapore; a match in a title weighs more (see the boosts);
+//   - each word, or each run of words that is an entry of the synonym
+//     vocabulary, is one clause: the word in any text field (title, short
+//     title, text, context; a title weighs more), or any entry of its
+//     synonym group ("SBOM" also finds "software bill of materials");
+//   - a record must match enough of the clauses (see minShould), and
+//     ranks higher the more it matches (bleve's disjunction scales its
+//     score by the share of clauses matched), so "consumer IoT law"
+//     finds consumer IoT laws first and the closest records after them;
+//   - a word that no record holds may be a typo: it also matches the
+//     indexed words written a few edits away (see resolveTypo), and
+//     names the replacement offered as "Did you mean". A word the index
+//     holds is only ever itself;
+//   - a word or words naming a policy type ("law", "code of practice") or
+//     a framework item ("C3", "RQ1b") also match the records carrying
+//     that type or mapping (a topic's name is in its records' text);
 //   - every "quoted phrase" must match as a phrase within one field;
 //   - identifier forms of the words (see identifiers) match the ids field
 //     as an alternative to all of the above, so "EN 303 645" or "5.1-1"
 //     find their record however the analyser splits them.
 //
-// The fuzzy variant lets each word of fuzzyMinLen or more letters be one
-// edit away (first letter fixed, which keeps the term scan fast); exact
-// matches still score above near ones.
-func (ix *Index) planText(p *plan, text string) error {
+// lex may be nil (no index yet): every word is then taken as typed.
+func (ix *Index) planText(p *plan, text string, lex lexicon) error {
 	an := ix.mapping.AnalyzerNamed(en.AnalyzerName)
 	var phrases []string
+	// Phrases are blanked out at their full length, so that the words'
+	// offsets stay those of text (for "Did you mean").
 	words := phraseRE.ReplaceAllStringFunc(text, func(m string) string {
 		if ph := strings.TrimSpace(strings.Trim(m, `"`)); ph != "" {
 			phrases = append(phrases, ph)
 		}
-		return " "
+		return strings.Repeat(" ", len(m))
 	})
 	words = strings.ReplaceAll(words, `"`, " ")
 
-	terms := analyse(an, words)
+	toks := an.Analyze([]byte(words))
 	ids := idRuns(strings.Fields(strings.ReplaceAll(text, `"`, " ")))
-	if len(terms)+len(ids) > maxTerms || len(phrases) > maxTerms/4 {
+	if len(toks)+len(ids) > maxTerms || len(phrases) > maxTerms/4 {
 		return &QueryError{Field: "q", Message: "The query has too many words; use fewer"}
 	}
+	terms := make([]string, len(toks))
+	for i, tok := range toks {
+		terms[i] = string(tok.Term)
+	}
+	syn := ix.synonyms.Load()
+	if syn == nil {
+		syn = &compiledSynonyms{}
+	}
+	routes := ix.routes(an, lex)
 
-	var must, fuzzyMust, marks, fuzzyMarks []query.Query
-	anyFuzz := false
-	for _, t := range terms {
-		must = append(must, acrossFields(t, false))
-		fuzz := forgivable(t)
-		fuzzyMust = append(fuzzyMust, acrossFields(t, fuzz))
-		anyFuzz = anyFuzz || fuzz
-		marks = append(marks, acrossFields(t, false))
-		fuzzyMarks = append(fuzzyMarks, acrossFields(t, fuzz))
+	var clauses, marks, should []query.Query
+	seen := map[string]bool{}
+	for i := 0; i < len(terms); {
+		if e, ok := syn.match(terms[i:]); ok {
+			key := strings.Join(e.terms, " ")
+			if !seen[key] {
+				seen[key] = true
+				// The words as typed, anywhere, weigh most; the
+				// group's other entries a little less.
+				var alts []query.Query
+				typed := make([]query.Query, len(e.terms))
+				for j, t := range e.terms {
+					typed[j] = acrossFields(t, 1)
+				}
+				alts = append(alts, conjunction(typed))
+				for _, other := range syn.groups[e.group] {
+					if other.text != e.text {
+						alts = append(alts, entryQuery(an, other, synonymWeight))
+					}
+					for _, w := range other.terms {
+						marks = append(marks, acrossFields(w, 1))
+					}
+				}
+				if len(e.terms) == 1 {
+					alts = append(alts, routeTerms(routes, e.terms[0])...)
+				}
+				clauses = append(clauses, query.NewDisjunctionQuery(alts))
+			}
+			i += len(e.terms)
+			continue
+		}
+		t, tok := terms[i], toks[i]
+		i++
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		alts := []query.Query{acrossFields(t, 1)}
+		if lex != nil && !lex.known(t) {
+			typed := words[tok.Start:tok.End]
+			match, sugg := resolveTypo(lex, t, typed)
+			p.unknown = append(p.unknown, typo{term: t, start: tok.Start, end: tok.End, suggestion: sugg})
+			for _, m := range match {
+				alts = append(alts, acrossFields(m, typoWeight))
+				p.fuzzed = true
+			}
+		}
+		alts = append(alts, routeTerms(routes, t)...)
+		clauses = append(clauses, query.NewDisjunctionQuery(alts))
+		marks = append(marks, alts...)
+	}
+	// Routes of several words ("supply chain", "code of practice") lift
+	// the records carrying what they name.
+	for _, r := range routes {
+		if len(r.terms) > 1 && containsRun(terms, r.terms) {
+			should = append(should, term("facets", r.facet, boostFacet))
+		}
+	}
+
+	var must []query.Query
+	if len(clauses) > 0 {
+		dq := query.NewDisjunctionQuery(clauses)
+		dq.SetMin(float64(minShould(len(clauses))))
+		must = append(must, dq)
 	}
 	for _, ph := range phrases {
 		words := analyse(an, ph)
 		if len(words) == 0 {
 			continue // only stop words or punctuation
 		}
-		pq := phraseQuery(an, ph)
-		must = append(must, pq)
-		fuzzyMust = append(fuzzyMust, pq)
+		must = append(must, phraseQuery(an, ph, 1))
 		for _, w := range words {
-			marks = append(marks, acrossFields(w, false))
-			fuzzyMarks = append(fuzzyMarks, acrossFields(w, false))
+			marks = append(marks, acrossFields(w, 1))
 		}
 	}
 	var idq query.Query
@@ -448,17 +524,111 @@ func (ix *Index) planText(p *plan, text string) error {
 		}
 		idq = query.NewDisjunctionQuery(alts)
 	}
-	p.core = either(conjunction(must), idq)
+	var textQ query.Query
+	switch {
+	case len(must) == 0:
+	case len(should) == 0:
+		textQ = conjunction(must)
+	default:
+		textQ = query.NewBooleanQuery(must, should, nil)
+	}
+	p.core = either(textQ, idq)
 	if p.core == nil {
 		p.nothing = true
 		return nil
 	}
 	p.marks = disjunction(marks)
-	if anyFuzz {
-		p.fuzzy = either(conjunction(fuzzyMust), idq)
-		p.fuzzyMarks = disjunction(fuzzyMarks)
-	}
 	return nil
+}
+
+// minShould is how many of a query's n clauses a record must match: all
+// of one or two, then all but one in three, so that one word the records
+// do not use ("consumer IoT law" where a code of practice is meant) costs
+// rank, not the result. A record matching more ranks higher.
+func minShould(n int) int {
+	if n <= 2 {
+		return n
+	}
+	return n - (n+1)/3
+}
+
+// typo is a word of the query that no record holds.
+type typo struct {
+	term       string // analysed
+	start, end int    // its bytes in the query text
+	suggestion string // the closest word the records write, or ""
+}
+
+// typoWeight is the weight of a word matched in place of a typo: an exact
+// match of the other words counts more.
+const typoWeight = 0.5
+
+// route is a facet value a query can name: the analysed words of a type,
+// topic or framework item, and the facet term of the records carrying it.
+type route struct {
+	terms []string
+	facet string
+}
+
+// boostFacet weighs a record carrying the type or item a query names
+// like two matches in body text (tuned on testdata/judged.json).
+const boostFacet = 2.0
+
+// routes lists what a query can name: policy types ("law", "code of
+// practice") and framework items (by code), read from the facet values
+// the index holds. Topics need no route: their names are part of every
+// tagged policy's text (see policyDocs).
+func (ix *Index) routes(an analysis.Analyzer, lex lexicon) []route {
+	if lex == nil {
+		return nil
+	}
+	var out []route
+	add := func(name, value, words string) {
+		if ts := analyseAll(an, words); len(ts) > 0 {
+			out = append(out, route{terms: ts, facet: facetTerm(name, value)})
+		}
+	}
+	for _, v := range lex.facetValues(facetKeys["type"]) {
+		add("type", v, strings.ReplaceAll(v, "-", " "))
+	}
+	for _, v := range lex.facetValues(facetKeys["challenge"]) {
+		add("challenge", v, v)
+	}
+	return out
+}
+
+// routeTerms are the facet queries of the one-word routes naming t.
+func routeTerms(routes []route, t string) []query.Query {
+	var out []query.Query
+	for _, r := range routes {
+		if len(r.terms) == 1 && r.terms[0] == t {
+			out = append(out, term("facets", r.facet, boostFacet))
+		}
+	}
+	return out
+}
+
+// containsRun reports whether run occurs in terms, in order, adjacent.
+func containsRun(terms, run []string) bool {
+	for i := 0; i+len(run) <= len(terms); i++ {
+		if slices.Equal(terms[i:i+len(run)], run) {
+			return true
+		}
+	}
+	return false
+}
+
+// synonymWeight is the weight of a synonym's match against the word
+// typed: close, but the reader's own word comes first.
+const synonymWeight = 0.8
+
+// entryQuery matches one entry of a synonym group: a word in any text
+// field, or several words as a phrase, with weight w.
+func entryQuery(an analysis.Analyzer, e synEntry, w float64) query.Query {
+	if len(e.terms) == 1 {
+		return acrossFields(e.terms[0], w)
+	}
+	return phraseQuery(an, e.text, w)
 }
 
 // phraseQuery matches a phrase within any one text field. Word positions
@@ -469,7 +639,7 @@ func (ix *Index) planText(p *plan, text string) error {
 // checked on the few records that do (bleve's conjunction leads with its
 // rarest part); only a phrase whose words are all parted by stop words
 // ("security by design") falls back to positions alone.
-func phraseQuery(an analysis.Analyzer, ph string) query.Query {
+func phraseQuery(an analysis.Analyzer, ph string, w float64) query.Query {
 	toks := an.Analyze([]byte(ph))
 	var pairs []string
 	for _, tok := range (pairAnalyzer{an}).Analyze([]byte(ph)) {
@@ -481,12 +651,12 @@ func phraseQuery(an analysis.Analyzer, ph string) query.Query {
 	alts := make([]query.Query, 0, len(textFields))
 	for _, f := range textFields {
 		if exact {
-			alts = append(alts, term(pairField(f.name), pairs[0], f.boost))
+			alts = append(alts, term(pairField(f.name), pairs[0], f.boost*w))
 			continue
 		}
 		mq := query.NewMatchPhraseQuery(ph)
 		mq.SetField(f.name)
-		mq.SetBoost(f.boost)
+		mq.SetBoost(f.boost * w)
 		if len(pairs) == 0 {
 			alts = append(alts, mq)
 			continue
@@ -512,27 +682,12 @@ func disjunction(qs []query.Query) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// forgivable reports whether a term may match one edit away: words of
-// fuzzyMinLen letters or more, but never a term with a digit, since
-// "8259A" and "8259B" are different documents, not a typo.
-func forgivable(t string) bool {
-	return utf8.RuneCountInString(t) >= fuzzyMinLen && !strings.ContainsFunc(t, unicode.IsDigit)
-}
-
 // acrossFields matches one analysed term in any text field, boosted by
-// field; with fuzzy, terms one edit away match too, at half weight.
-func acrossFields(t string, fuzzy bool) query.Query {
-	alts := make([]query.Query, 0, 2*len(textFields))
+// field, times w.
+func acrossFields(t string, w float64) query.Query {
+	alts := make([]query.Query, 0, len(textFields))
 	for _, f := range textFields {
-		alts = append(alts, term(f.name, t, f.boost))
-		if fuzzy {
-			fq := query.NewFuzzyQuery(t)
-			fq.SetField(f.name)
-			fq.SetFuzziness(1)
-			fq.SetPrefix(1)
-			fq.SetBoost(f.boost / 2)
-			alts = append(alts, fq)
-		}
+		alts = append(alts, term(f.name, t, f.boost*w))
 	}
 	return query.NewDisjunctionQuery(alts)
 }
@@ -578,4 +733,54 @@ func dedupe(xs []string) []string {
 		}
 	}
 	return out
+}
+
+// PolicySlugs answers q's words for a policy list: the slugs of the
+// policies whose own record or one of whose provisions matches, best
+// first, each once. Kinds and filters of q are ignored (the list filters
+// by the database's facets); Private is honoured. It reads no stored
+// fields and builds no highlights, so it stays cheap for every match.
+func (ix *Index) PolicySlugs(ctx context.Context, q Query) (slugs []string, err error) {
+	q = Query{Q: q.Q, Private: q.Private, Kinds: []string{KindPolicy, KindProvision}, PerPage: MaxPerPage}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	bi, err := ix.current()
+	if err != nil {
+		return nil, err
+	}
+	if !ix.ready.Load() {
+		return nil, ErrNotReady
+	}
+	r, err := readerOf(bi)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	p, err := ix.plan(q, newReaderLexicon(r, ix.surfaceReader(ctx, bi, q.Private)))
+	if err != nil {
+		return nil, err
+	}
+	slugs = []string{}
+	if p.nothing || p.core == nil {
+		return slugs, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ix.log.Error("search panicked", "panic", r, "q", q.Q)
+			slugs, err = nil, fmt.Errorf("search %q: internal error: %v", q.Q, r)
+		}
+	}()
+	req := bleve.NewSearchRequestOptions(&facetQuery{inner: p.core, cache: ix.facets, pass: newFacetPass(p)}, maxDepth, 0, false)
+	sr, err := bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, h := range sr.Hits {
+		if _, slug, _ := splitID(h.ID); !seen[slug] {
+			seen[slug] = true
+			slugs = append(slugs, slug)
+		}
+	}
+	return slugs, nil
 }

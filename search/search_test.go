@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,26 +36,57 @@ var etsiProvisions = []store.Provision{
 		Text: "All software components in consumer IoT devices should be securely updateable.", Topics: []string{"software-updates"}},
 }
 
-// mustOpen opens a database seeded with the shipped content plus the ETSI
-// provisions above.
+// mustOpen opens a copy of a database seeded with the shipped content plus
+// the ETSI provisions above; the seeding is done once per test binary
+// (seededTemplate).
 func mustOpen(t *testing.T) *store.DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "accord.db"))
+	tpl, err := seededTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "accord.db")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// templateDir holds the seeded database; TestMain removes it.
+var templateDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "accord-search-test-") })
+
+// seededTemplate makes the database mustOpen copies and returns its path:
+// one file written by VACUUM INTO, with no -wal beside it.
+var seededTemplate = sync.OnceValues(func() (string, error) {
+	dir, err := templateDir()
+	if err != nil {
+		return "", err
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "seeding.db"))
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
 	b, err := content.ReadBundle(content.Builtin())
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	if _, err := content.Seed(ctx, db, b); err != nil {
-		t.Fatal(err)
+		return "", fmt.Errorf("seed the template: %w", err)
 	}
 	p, err := db.Policy(ctx, "etsi-en-303-645")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	p.Provisions = etsiProvisions
 	// Keep the policy-level mappings; the shipped provision-level ones point
@@ -67,9 +99,21 @@ func mustOpen(t *testing.T) *store.DB {
 	}
 	p.Mappings = mappings
 	if _, err := db.SavePolicy(ctx, p, store.UpdateOnly); err != nil {
-		t.Fatal(err)
+		return "", fmt.Errorf("replace the ETSI provisions in the template: %w", err)
 	}
-	return db
+	path := filepath.Join(dir, "template.db")
+	if err := db.Backup(ctx, path); err != nil {
+		return "", err
+	}
+	return path, nil
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := templateDir(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }
 
 // mustIndex opens the index in dir and brings it up to date.
@@ -154,8 +198,9 @@ func TestFirstHit(t *testing.T) {
 func TestTitleOutranksText(t *testing.T) {
 	db := mustOpen(t)
 	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
-	// "Strategy" is in three titles; other policies only mention it in
-	// their summaries.
+	// "Strategy" is in two titles; other policies only mention it in
+	// their summaries. ("Strategic" in a third title is another word, and
+	// a word the index holds is never taken for a typo of another.)
 	res := search(t, ix, Query{Q: "strategy", Kinds: []string{KindPolicy}})
 	for i, h := range res.Hits {
 		inTitle := strings.Contains(strings.ToLower(h.Title), "strateg")
@@ -168,8 +213,8 @@ func TestTitleOutranksText(t *testing.T) {
 			break
 		}
 	}
-	if len(res.Hits) < 3 {
-		t.Fatalf("Search(strategy) = %v, want at least the three strategies", ids(res))
+	if len(res.Hits) < 2 {
+		t.Fatalf("Search(strategy) = %v, want at least the two strategies", ids(res))
 	}
 }
 

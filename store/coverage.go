@@ -24,6 +24,10 @@ type CoverageOptions struct {
 	By        string // one of CoverageRows; "" means jurisdiction
 	// Reviewed counts only mappings a member has reviewed.
 	Reviewed bool
+	// Scope is ScopeNational ("" too) or ScopeApplicable, in which a
+	// jurisdiction row also counts its blocs' and the international
+	// instruments. Rows grouped otherwise are the same in either scope.
+	Scope string
 }
 
 // Coverage is how many distinct policies address each item of a framework,
@@ -39,9 +43,13 @@ type Coverage struct {
 	Framework Framework
 	By        string
 	Reviewed  bool
+	Scope     string
 	Items     []CoverageItem
 	Rows      []CoverageRow
 	Gaps      CoverageGaps
+	// Tally counts the mappings to the framework's items and how many are
+	// reviewed: every count built from mappings says how many are.
+	Tally MappingTally
 }
 
 // CoverageItem is one column of the matrix: a framework item, with how many
@@ -52,6 +60,8 @@ type CoverageItem struct {
 	Kind     string
 	Depth    int
 	Policies int
+	// ReviewedPolicies counts only reviewed mappings, whatever Reviewed.
+	ReviewedPolicies int
 }
 
 // CoverageRow is one jurisdiction, region or type with its counts by item
@@ -63,6 +73,8 @@ type CoverageRow struct {
 	Counts   map[string]int
 	Total    int
 	Policies int
+	// ReviewedCounts count only reviewed mappings, whatever Reviewed.
+	ReviewedCounts map[string]int
 }
 
 // CoverageGaps name where the evidence is thin.
@@ -96,6 +108,13 @@ func (db *DB) Coverage(ctx context.Context, o CoverageOptions) (Coverage, error)
 		return Coverage{}, &ValidationError{Fields: map[string]string{
 			"by": "Choose one of " + strings.Join(CoverageRows, ", ")}}
 	}
+	if o.Scope == "" {
+		o.Scope = ScopeNational
+	}
+	if !slices.Contains(Scopes, o.Scope) {
+		return Coverage{}, &ValidationError{Fields: map[string]string{
+			"scope": "Choose one of " + strings.Join(Scopes, ", ")}}
+	}
 	fw, err := db.Framework(ctx, o.Framework)
 	if err != nil {
 		return Coverage{}, err
@@ -107,7 +126,7 @@ func (db *DB) Coverage(ctx context.Context, o CoverageOptions) (Coverage, error)
 	// One read transaction, so that every number comes from the same
 	// snapshot even while members save mappings.
 	defer tx.Rollback()
-	cv := Coverage{Framework: fw, By: o.By, Reviewed: o.Reviewed}
+	cv := Coverage{Framework: fw, By: o.By, Reviewed: o.Reviewed, Scope: o.Scope}
 	var codes []string
 	var walk func(items []*Item, depth int)
 	walk = func(items []*Item, depth int) {
@@ -129,14 +148,20 @@ func (db *DB) Coverage(ctx context.Context, o CoverageOptions) (Coverage, error)
 	for i := range cv.Items {
 		cv.Items[i].Policies = totals[cv.Items[i].Code]
 	}
-	if cv.Rows, err = coverageRows(ctx, tx, o.By, facet, codes); err != nil {
+	if cv.Rows, err = coverageRows(ctx, tx, o.By, facet, codes, o.Scope); err != nil {
 		return Coverage{}, fmt.Errorf("coverage of %s by %s: %w", fw.Slug, o.By, err)
+	}
+	if err := reviewedCounts(ctx, tx, &cv, codes); err != nil {
+		return Coverage{}, fmt.Errorf("reviewed coverage of %s: %w", fw.Slug, err)
+	}
+	if cv.Tally, err = frameworkTally(ctx, tx, fw.Slug); err != nil {
+		return Coverage{}, err
 	}
 	cv.Gaps.Least = leastCovered(cv.Items, LeastCovered)
 	for _, by := range []string{"region", "jurisdiction"} {
 		rows := cv.Rows
 		if by != o.By {
-			if rows, err = coverageRows(ctx, tx, by, facet, codes); err != nil {
+			if rows, err = coverageRows(ctx, tx, by, facet, codes, o.Scope); err != nil {
 				return Coverage{}, fmt.Errorf("coverage gaps of %s by %s: %w", fw.Slug, by, err)
 			}
 		}
@@ -148,6 +173,33 @@ func (db *DB) Coverage(ctx context.Context, o CoverageOptions) (Coverage, error)
 		}
 	}
 	return cv, nil
+}
+
+// reviewedCounts fills in the counts of reviewed mappings beside the
+// counts asked for, so that a reader sees both apart.
+func reviewedCounts(ctx context.Context, q querier, cv *Coverage, codes []string) error {
+	totals, err := itemTotals(ctx, q, "reviewed", codes)
+	if err != nil {
+		return err
+	}
+	for i := range cv.Items {
+		cv.Items[i].ReviewedPolicies = totals[cv.Items[i].Code]
+	}
+	rows, err := coverageRows(ctx, q, cv.By, "reviewed", codes, cv.Scope)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]map[string]int{}
+	for _, r := range rows {
+		byKey[r.Key] = r.Counts
+	}
+	for i := range cv.Rows {
+		cv.Rows[i].ReviewedCounts = byKey[cv.Rows[i].Key]
+		if cv.Rows[i].ReviewedCounts == nil {
+			cv.Rows[i].ReviewedCounts = map[string]int{}
+		}
+	}
+	return nil
 }
 
 // itemTotals counts the policies addressing each code.
@@ -177,7 +229,14 @@ func itemTotals(ctx context.Context, q querier, facet string, codes []string) (m
 // and types are listed whole, including those without any policy, because
 // an empty row is itself a finding; jurisdictions are listed when they have
 // at least one policy, or the matrix would have some 250 empty rows.
-func coverageRows(ctx context.Context, q querier, by, facet string, codes []string) ([]CoverageRow, error) {
+func coverageRows(ctx context.Context, q querier, by, facet string, codes []string, scope string) ([]CoverageRow, error) {
+	// terms are the (facet, value, policy_id) rows a row counts by; in the
+	// applicable scope a jurisdiction also counts its blocs' and the
+	// international policies.
+	terms := "policy_terms"
+	if by == "jurisdiction" && scope == ScopeApplicable {
+		terms = "(SELECT 'jurisdiction' AS facet, value, policy_id FROM (" + applicableTerms + "))"
+	}
 	var rows []CoverageRow
 	switch by {
 	case "jurisdiction":
@@ -211,7 +270,7 @@ func coverageRows(ctx context.Context, q querier, by, facet string, codes []stri
 	}
 	// Both sides are rows of policy_terms, whose key makes (facet, value,
 	// policy) unique, so COUNT(*) already counts distinct policies.
-	cells, err := q.QueryContext(ctx, `SELECT r.value, c.value, COUNT(*) FROM policy_terms r
+	cells, err := q.QueryContext(ctx, `SELECT r.value, c.value, COUNT(*) FROM `+terms+` r
 		JOIN policy_terms c ON c.policy_id = r.policy_id
 		WHERE r.facet = ? AND c.facet = ? AND c.value IN (`+placeholders(len(codes))+`)
 		GROUP BY r.value, c.value`, append([]any{by, facet}, anys(codes)...)...)
@@ -232,7 +291,7 @@ func coverageRows(ctx context.Context, q querier, by, facet string, codes []stri
 	if err := cells.Err(); err != nil {
 		return nil, err
 	}
-	policies, err := q.QueryContext(ctx, "SELECT value, COUNT(*) FROM policy_terms WHERE facet = ? GROUP BY value", by)
+	policies, err := q.QueryContext(ctx, "SELECT value, COUNT(*) FROM "+terms+" WHERE facet = ? GROUP BY value", by)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +309,7 @@ func coverageRows(ctx context.Context, q querier, by, facet string, codes []stri
 	if err := policies.Err(); err != nil {
 		return nil, err
 	}
-	if err := rowTotals(ctx, q, by, facet, codes, rows, index); err != nil {
+	if err := rowTotals(ctx, q, terms, by, facet, codes, rows, index); err != nil {
 		return nil, err
 	}
 	return rows, nil
@@ -258,8 +317,8 @@ func coverageRows(ctx context.Context, q querier, by, facet string, codes []stri
 
 // rowTotals counts, per row, the distinct policies addressing any of the
 // codes: the total of /policies?<by>=<key>&challenge=<every code>.
-func rowTotals(ctx context.Context, q querier, by, facet string, codes []string, rows []CoverageRow, index map[string]int) error {
-	r, err := q.QueryContext(ctx, `SELECT r.value, COUNT(*) FROM policy_terms r
+func rowTotals(ctx context.Context, q querier, terms, by, facet string, codes []string, rows []CoverageRow, index map[string]int) error {
+	r, err := q.QueryContext(ctx, `SELECT r.value, COUNT(*) FROM `+terms+` r
 		WHERE r.facet = ? AND r.policy_id IN (
 			SELECT policy_id FROM policy_terms WHERE facet = ? AND value IN (`+placeholders(len(codes))+`))
 		GROUP BY r.value`, append([]any{by, facet}, anys(codes)...)...)

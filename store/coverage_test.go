@@ -72,6 +72,7 @@ func openCoverageFixture(t *testing.T) *store.DB {
 			t.Fatalf("save %s: %v", p.Slug, err)
 		}
 	}
+	approveMarked(t, db, policies)
 	return db
 }
 

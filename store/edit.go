@@ -128,7 +128,7 @@ func (db *DB) AddMapping(ctx context.Context, m Mapping) (Mapping, error) {
 		m.ID = 0
 		p.Mappings = append(p.Mappings, m)
 		if _, err := t.savePolicy(ctx, p, UpdateOnly); err != nil {
-			return err
+			return oneMappingError(err)
 		}
 		id, err := mappingIDOf(ctx, t.tx, m)
 		if err != nil {
@@ -169,7 +169,7 @@ func (db *DB) UpdateMapping(ctx context.Context, id int64, m Mapping) (Mapping, 
 			}
 		}
 		if _, err := t.savePolicy(ctx, p, UpdateOnly); err != nil {
-			return err
+			return oneMappingError(err)
 		}
 		if !sameTarget(old, m) {
 			// The row was replaced by one with a new id; find it.
@@ -232,6 +232,24 @@ func (db *DB) AllPolicies(ctx context.Context) ([]Policy, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// oneMappingError names a policy save's field errors on its mappings
+// (mappings[3].reviewed) as fields of the one mapping being saved
+// (reviewed).
+func oneMappingError(err error) error {
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	fields := map[string]string{}
+	for k, v := range ve.Fields {
+		if _, rest, ok := strings.Cut(k, "]."); ok && strings.HasPrefix(k, "mappings[") {
+			k = rest
+		}
+		fields[k] = v
+	}
+	return &ValidationError{Fields: fields}
 }
 
 // mappingIDOf finds the id of the mapping with m's policy, provision and

@@ -20,7 +20,22 @@ type Mapping struct {
 	Strength     int    `json:"-"` // 0 when not given
 	Rationale    string `json:"rationale"`
 	Evidence     string `json:"evidence"`
-	Reviewed     bool   `json:"reviewed"`
+	// Reviewed says a member other than its authors approved the mapping.
+	// In input it asks for that approval (see resolveReviews).
+	Reviewed bool `json:"reviewed"`
+	// Rejected says a reviewer rejected the mapping: it is kept, shown as
+	// rejected, and counted nowhere.
+	Rejected bool `json:"-"`
+	// ReviewedBy names the member who approved or rejected it, ReviewedAt
+	// says when (RFC 3339), ReviewNote why; all empty while unreviewed.
+	ReviewedBy   string `json:"-"`
+	ReviewedByID int64  `json:"-"`
+	ReviewedAt   string `json:"-"`
+	ReviewNote   string `json:"-"`
+	// CreatedBy and UpdatedBy are the mapping's authors (0: shipped or
+	// imported, no author); neither may review it.
+	CreatedBy int64 `json:"-"`
+	UpdatedBy int64 `json:"-"`
 
 	// Read-only context for display.
 	ItemTitle   string `json:"-"`
@@ -55,8 +70,8 @@ func (m *Mapping) Validate() error {
 }
 
 // Counts says whether the mapping is evidence that the policy addresses the
-// item: any relationship but not-related.
-func (m Mapping) Counts() bool { return m.Relationship != "not-related" }
+// item: any relationship but not-related, and not rejected by a reviewer.
+func (m Mapping) Counts() bool { return m.Relationship != "not-related" && !m.Rejected }
 
 type mappingJSON struct {
 	ID           int64   `json:"id,omitempty"`
@@ -69,13 +84,20 @@ type mappingJSON struct {
 	Rationale    string  `json:"rationale"`
 	Evidence     string  `json:"evidence"`
 	Reviewed     bool    `json:"reviewed"`
+	// Output only; accepted and ignored in input so that what GET returns
+	// can be sent back.
+	ReviewedBy *string `json:"reviewed_by"`
+	ReviewedAt *string `json:"reviewed_at"`
+	Rejected   bool    `json:"rejected"`
+	ReviewNote string  `json:"review_note"`
 }
 
 // MarshalJSON writes provision and strength as null when not given.
 func (m Mapping) MarshalJSON() ([]byte, error) {
 	j := mappingJSON{ID: m.ID, Policy: m.Policy, Framework: m.Framework, Item: m.Item,
 		Provision: nullable(m.Provision), Relationship: m.Relationship, Rationale: m.Rationale,
-		Evidence: m.Evidence, Reviewed: m.Reviewed}
+		Evidence: m.Evidence, Reviewed: m.Reviewed, ReviewedBy: nullable(m.ReviewedBy), ReviewedAt: nullable(m.ReviewedAt),
+		Rejected: m.Rejected, ReviewNote: m.ReviewNote}
 	if m.Strength > 0 {
 		s := m.Strength
 		j.Strength = &s
@@ -102,14 +124,17 @@ func (m *Mapping) UnmarshalJSON(b []byte) error {
 }
 
 const mappingSelect = `SELECT m.id, p.slug, f.slug, i.code, IFNULL(v.ref, ''), m.relationship, IFNULL(m.strength, 0),
-	m.rationale, m.evidence, m.reviewed, i.title, i.kind, p.title
+	m.rationale, m.evidence, m.reviewed, m.rejected, IFNULL(m.reviewed_by, 0),
+	CASE WHEN m.reviewed_by IS NULL THEN '' ELSE (SELECT IIF(u.name <> '', u.name, 'member ' || u.id) FROM users u WHERE u.id = m.reviewed_by) END,
+	m.reviewed_at, m.review_note, IFNULL(m.created_by, 0), IFNULL(m.updated_by, 0), i.title, i.kind, p.title
 	FROM mappings m JOIN policies p ON p.id = m.policy_id JOIN items i ON i.id = m.item_id
 	JOIN frameworks f ON f.id = i.framework_id LEFT JOIN provisions v ON v.id = m.provision_id `
 
 func scanMapping(r *sql.Rows) (Mapping, error) {
 	var m Mapping
 	err := r.Scan(&m.ID, &m.Policy, &m.Framework, &m.Item, &m.Provision, &m.Relationship, &m.Strength,
-		&m.Rationale, &m.Evidence, &m.Reviewed, &m.ItemTitle, &m.ItemKind, &m.PolicyTitle)
+		&m.Rationale, &m.Evidence, &m.Reviewed, &m.Rejected, &m.ReviewedByID, &m.ReviewedBy,
+		&m.ReviewedAt, &m.ReviewNote, &m.CreatedBy, &m.UpdatedBy, &m.ItemTitle, &m.ItemKind, &m.PolicyTitle)
 	return m, err
 }
 

@@ -148,11 +148,20 @@ func (db *DB) Message(ctx context.Context, id int64) (Message, error) {
 	return m, nil
 }
 
-// MarkSent records that a message was handed to the mail server.
+// MarkSent records that a message was handed to the mail server. A
+// message carrying a link token keeps its body without it (see
+// HideCredentials).
 func (db *DB) MarkSent(ctx context.Context, id int64) error {
 	return db.update(ctx, func(t *Tx) error {
-		res, err := t.exec(ctx, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND sent_at = ''",
-			t.stamp(), id)
+		var kind, body string
+		if err := t.tx.QueryRowContext(ctx, "SELECT kind, body FROM outbox WHERE id = ?", id).Scan(&kind, &body); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("mark message %d sent: %w", id, ErrNotFound)
+			}
+			return fmt.Errorf("mark message %d sent: %w", id, err)
+		}
+		res, err := t.exec(ctx, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '', body = ? WHERE id = ? AND sent_at = ''",
+			t.stamp(), HideCredentials(kind, body), id)
 		if err != nil {
 			return fmt.Errorf("mark message %d sent: %w", id, err)
 		}

@@ -169,7 +169,7 @@ func (p *Policy) Validate() error {
 	}
 	for _, j := range p.Jurisdictions {
 		if !jurisdictionRE.MatchString(j) {
-			pr.add("jurisdictions", fmt.Sprintf("%q is not a jurisdiction code (ISO 3166-1 alpha-2, EU or INT)", j))
+			pr.add("jurisdictions", fmt.Sprintf("%q is not a jurisdiction code (ISO 3166-1 alpha-2, EU, or a bloc code of three or more capital letters such as INT)", j))
 		}
 	}
 	if !in(PolicyTypes, p.Type) {
@@ -246,7 +246,10 @@ func (p *Policy) Validate() error {
 	return pr.err()
 }
 
-var jurisdictionRE = regexp.MustCompile(`^([A-Z]{2}|INT)$`)
+// jurisdictionRE accepts ISO 3166-1 alpha-2 codes (and EU, the one bloc with a
+// two-letter code) and codes of three or more letters for other blocs and
+// international bodies (INT).
+var jurisdictionRE = regexp.MustCompile(`^[A-Z]{2,12}$`)
 
 // checkText refuses invalid UTF-8, control characters other than newlines
 // and tabs, and text over max characters.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,6 +115,11 @@ func (t *Tx) savePolicy(ctx context.Context, p Policy, mode SaveMode) (SaveResul
 	}
 	if p.Mappings == nil {
 		p.Mappings = old.Mappings
+	}
+	p.Mappings = slices.Clone(p.Mappings) // the caller's slice stays as given
+	if err := resolveReviews(ctx, old.Mappings, p.Mappings, t.stamp(),
+		func(i int) string { return fmt.Sprintf("mappings[%d].reviewed", i) }); err != nil {
+		return "", err
 	}
 	p.Jurisdictions = dedupe(p.Jurisdictions)
 	p.Topics = dedupe(p.Topics)
@@ -348,16 +354,21 @@ func (t *Tx) writeMappings(ctx context.Context, id int64, p Policy) error {
 			strength = m.Strength
 		}
 		var mid int64
+		// Authors and review state come from resolveReviews.
 		err := t.tx.QueryRowContext(ctx, `INSERT INTO mappings (policy_id, provision_id, item_id, relationship, strength,
-			rationale, evidence, reviewed, created_by, created_at, updated_at)
-			SELECT ?, (SELECT id FROM provisions WHERE policy_id = ? AND ref = ?), i.id, ?, ?, ?, ?, ?, ?, ?, ?
+			rationale, evidence, reviewed, rejected, reviewed_by, reviewed_at, review_note, created_by, updated_by,
+			created_at, updated_at)
+			SELECT ?, (SELECT id FROM provisions WHERE policy_id = ? AND ref = ?), i.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 			FROM items i JOIN frameworks f ON f.id = i.framework_id WHERE f.slug = ? AND i.code = ?
 			ON CONFLICT (policy_id, IFNULL(provision_id, 0), item_id) DO UPDATE SET relationship = excluded.relationship,
 			strength = excluded.strength, rationale = excluded.rationale, evidence = excluded.evidence,
-			reviewed = excluded.reviewed, updated_at = excluded.updated_at
+			reviewed = excluded.reviewed, rejected = excluded.rejected, reviewed_by = excluded.reviewed_by,
+			reviewed_at = excluded.reviewed_at, review_note = excluded.review_note, updated_by = excluded.updated_by,
+			updated_at = excluded.updated_at
 			RETURNING id`,
-			id, id, m.Provision, m.Relationship, strength, m.Rationale, m.Evidence, m.Reviewed,
-			nullID(ActorFrom(ctx).UserID), t.stamp(), t.stamp(), m.Framework, m.Item).Scan(&mid)
+			id, id, m.Provision, m.Relationship, strength, m.Rationale, m.Evidence, m.Reviewed, m.Rejected,
+			nullID(m.ReviewedByID), m.ReviewedAt, m.ReviewNote, nullID(m.CreatedBy), nullID(m.UpdatedBy),
+			t.stamp(), t.stamp(), m.Framework, m.Item).Scan(&mid)
 		if err != nil {
 			return fmt.Errorf("write mapping of %s to %s/%s: %w", p.Slug, m.Framework, m.Item, err)
 		}
@@ -396,9 +407,9 @@ func (t *Tx) refreshTerms(ctx context.Context, id int64) error {
 		UNION ALL SELECT policy_id, 'topic', topic FROM policy_topics WHERE policy_id = ?1
 		UNION ALL SELECT policy_id, 'layer', layer FROM policy_layers WHERE policy_id = ?1
 		UNION ALL SELECT m.policy_id, 'challenge', i.code FROM mappings m JOIN items i ON i.id = m.item_id
-			WHERE m.policy_id = ?1 AND m.relationship <> 'not-related'
+			WHERE m.policy_id = ?1 AND m.relationship <> 'not-related' AND NOT m.rejected
 		UNION ALL SELECT m.policy_id, 'reviewed', i.code FROM mappings m JOIN items i ON i.id = m.item_id
-			WHERE m.policy_id = ?1 AND m.relationship <> 'not-related' AND m.reviewed`, id)
+			WHERE m.policy_id = ?1 AND m.relationship <> 'not-related' AND m.reviewed AND NOT m.rejected`, id)
 	if err != nil {
 		return fmt.Errorf("write terms: %w", err)
 	}
@@ -595,10 +606,20 @@ var FacetNames = []string{"jurisdiction", "region", "type", "status", "binding",
 // PolicyFilter selects and orders a page of policies. Within a facet the
 // values are alternatives; across facets all must hold.
 type PolicyFilter struct {
-	Query   string
-	Facets  map[string][]string
-	Sort    string // title (default), newest, oldest, updated
-	Page    int    // from 1
+	// Query is the words the list is filtered by. With Within nil they
+	// are matched here, each as a substring of a title, summary, issuer
+	// or slug; callers with a search index resolve them there and pass
+	// the matches as Within.
+	Query string
+	// Within, when not nil, restricts the list to these slugs, in order
+	// of relevance (best first); Query is then not matched again.
+	Within []string
+	Facets map[string][]string
+	// Sort is title (the default without Within), relevance (the default
+	// with Within: Within's order; title without it), newest, oldest or
+	// updated.
+	Sort    string
+	Page    int // from 1
 	PerPage int
 	// Reviewed restricts the challenge facet to reviewed mappings.
 	Reviewed bool
@@ -620,7 +641,7 @@ type PolicyList struct {
 }
 
 // Sorts are the orders a policy list accepts.
-var Sorts = []string{"title", "newest", "oldest", "updated"}
+var Sorts = []string{"title", "relevance", "newest", "oldest", "updated"}
 
 // where builds the WHERE clause of a filter, leaving out one facet (for
 // that facet's own counts: each count is then the size of the list one
@@ -640,6 +661,12 @@ func (f PolicyFilter) where(skip string) (string, []any) {
 		conds = append(conds, "p.id IN (SELECT policy_id FROM policy_terms WHERE facet = ? AND value IN ("+placeholders(len(vals))+"))")
 		args = append(args, facet)
 		args = append(args, anys(vals)...)
+	}
+	if f.Within != nil {
+		within, _ := json.Marshal(f.Within) // a []string always marshals
+		conds = append(conds, "p.slug IN (SELECT value FROM json_each(?))")
+		args = append(args, string(within))
+		return strings.Join(conds, " AND "), args
 	}
 	for _, w := range strings.Fields(f.Query) {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(w) + "%"
@@ -664,6 +691,14 @@ func (db *DB) Policies(ctx context.Context, f PolicyFilter) (PolicyList, error) 
 	where, args := f.where("")
 	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM policies p WHERE "+where, args...).Scan(&list.Total); err != nil {
 		return list, fmt.Errorf("count policies: %w", err)
+	}
+	if f.Within != nil && (f.Sort == "" || f.Sort == "relevance") {
+		page, err := db.relevantPage(ctx, f, where, args)
+		if err != nil {
+			return list, err
+		}
+		where, args = "p.slug IN (SELECT value FROM json_each(?))", []any{page}
+		f.Page = 1 // the page's slugs are chosen; the query below reads them whole
 	}
 	order := map[string]string{
 		"title":   "p.title COLLATE NOCASE",
@@ -699,6 +734,15 @@ func (db *DB) Policies(ctx context.Context, f PolicyFilter) (PolicyList, error) 
 	for _, id := range order2 {
 		list.Items = append(list.Items, *byID[id])
 	}
+	if f.Within != nil && (f.Sort == "" || f.Sort == "relevance") {
+		rank := make(map[string]int, len(f.Within))
+		for i, slug := range f.Within {
+			if _, ok := rank[slug]; !ok {
+				rank[slug] = i
+			}
+		}
+		slices.SortStableFunc(list.Items, func(a, b Policy) int { return rank[a.Slug] - rank[b.Slug] })
+	}
 	for _, name := range FacetNames {
 		where, args := f.where(name)
 		facet := name
@@ -724,6 +768,37 @@ func (db *DB) Policies(ctx context.Context, f PolicyFilter) (PolicyList, error) 
 		list.Facets[name] = counts
 	}
 	return list, nil
+}
+
+// relevantPage returns, as a JSON array, the slugs of one page of a list
+// ordered by relevance: Within's order, kept to the policies the filter's
+// WHERE clause selects.
+func (db *DB) relevantPage(ctx context.Context, f PolicyFilter, where string, args []any) (string, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT p.slug FROM policies p WHERE "+where, args...)
+	if err != nil {
+		return "", fmt.Errorf("list policies by relevance: %w", err)
+	}
+	slugs, err := collect(rows, func(r *sql.Rows) (string, error) {
+		var s string
+		return s, r.Scan(&s)
+	})
+	if err != nil {
+		return "", fmt.Errorf("list policies by relevance: %w", err)
+	}
+	in := make(map[string]bool, len(slugs))
+	for _, s := range slugs {
+		in[s] = true
+	}
+	var ordered []string
+	for _, s := range f.Within {
+		if in[s] {
+			ordered = append(ordered, s)
+			in[s] = false // once
+		}
+	}
+	from := min((f.Page-1)*f.PerPage, len(ordered))
+	page, _ := json.Marshal(append([]string{}, ordered[from:min(from+f.PerPage, len(ordered))]...))
+	return string(page), nil
 }
 
 // Stats are the headline counts of the knowledge base.

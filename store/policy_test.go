@@ -64,7 +64,7 @@ func validPolicy(slug string) store.Policy {
 		Provisions:    []store.Provision{{Ref: "1", Title: "Passwords", Text: "No defaults.", Topics: []string{"default-passwords"}}},
 		Mappings: []store.Mapping{
 			{Framework: "fw", Item: "C1", Relationship: "intersects-with", Rationale: "It bans default passwords."},
-			{Framework: "fw", Item: "C2", Provision: "1", Relationship: "subset-of", Strength: 7, Rationale: "Provision 1.", Reviewed: true},
+			{Framework: "fw", Item: "C2", Provision: "1", Relationship: "subset-of", Strength: 7, Rationale: "Provision 1."},
 		},
 	}
 }

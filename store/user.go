@@ -74,33 +74,39 @@ func (db *DB) CreateUser(ctx context.Context, u User, passwordHash string) (User
 	if err := u.Validate(); err != nil {
 		return User{}, err
 	}
-	err := db.update(ctx, func(t *Tx) error {
-		var n int
-		if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE email = ?", u.Email).Scan(&n); err != nil {
-			return fmt.Errorf("create user: %w", err)
-		}
-		if n > 0 {
-			return &ValidationError{Fields: map[string]string{"email": "An account with this email address already exists"}}
-		}
-		if u.Country != "" {
-			if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM jurisdictions WHERE code = ?", u.Country).Scan(&n); err != nil || n == 0 {
-				return &ValidationError{Fields: map[string]string{"country": "Choose a country from the list"}}
-			}
-		}
-		res, err := t.exec(ctx, `INSERT INTO users (email, name, organisation, stakeholder_group, country, role, password_hash,
-			consent_publish, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.Email, u.Name, u.Organisation, u.StakeholderGroup, u.Country, u.Role, passwordHash, u.ConsentPublish, t.stamp(), t.stamp())
-		if err != nil {
-			return fmt.Errorf("create user %s: %w", u.Email, err)
-		}
-		u.ID, _ = res.LastInsertId()
-		u.CreatedAt = t.now
-		if err := t.audit(ctx, "user.create", fmt.Sprintf("user/%d", u.ID), "role "+u.Role+", "+u.Email); err != nil {
-			return err
-		}
-		return nil
+	err := db.update(ctx, func(t *Tx) (err error) {
+		u, err = t.createUser(ctx, u, passwordHash)
+		return err
 	})
 	return u, err
+}
+
+// createUser is CreateUser inside the caller's transaction.
+func (t *Tx) createUser(ctx context.Context, u User, passwordHash string) (User, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE email = ?", u.Email).Scan(&n); err != nil {
+		return u, fmt.Errorf("create user: %w", err)
+	}
+	if n > 0 {
+		return u, &ValidationError{Fields: map[string]string{"email": "An account with this email address already exists"}}
+	}
+	if u.Country != "" {
+		if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM jurisdictions WHERE code = ?", u.Country).Scan(&n); err != nil || n == 0 {
+			return u, &ValidationError{Fields: map[string]string{"country": "Choose a country from the list"}}
+		}
+	}
+	res, err := t.exec(ctx, `INSERT INTO users (email, name, organisation, stakeholder_group, country, role, password_hash,
+		consent_publish, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Email, u.Name, u.Organisation, u.StakeholderGroup, u.Country, u.Role, passwordHash, u.ConsentPublish, t.stamp(), t.stamp())
+	if err != nil {
+		return u, fmt.Errorf("create user %s: %w", u.Email, err)
+	}
+	u.ID, _ = res.LastInsertId()
+	u.CreatedAt = t.now
+	if err := t.audit(ctx, "user.create", fmt.Sprintf("user/%d", u.ID), "role "+u.Role+", "+u.Email); err != nil {
+		return u, err
+	}
+	return u, nil
 }
 
 const userColumns = `id, email, name, organisation, stakeholder_group, country, role, consent_publish, disabled, created_at`
@@ -270,29 +276,35 @@ func (db *DB) UpdateProfile(ctx context.Context, u User) error {
 // owner has proved who they are.
 func (db *DB) SetPassword(ctx context.Context, id int64, hash, keepSession string, revokeTokens bool) error {
 	return db.update(ctx, func(t *Tx) error {
-		var email string
-		if err := t.tx.QueryRowContext(ctx, "SELECT email FROM users WHERE id = ?", id).Scan(&email); err != nil {
-			return fmt.Errorf("set password of user %d: %w", id, err)
-		}
-		if _, err := t.exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, t.stamp(), id); err != nil {
-			return fmt.Errorf("set password of user %d: %w", id, err)
-		}
-		if _, err := t.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", id, hashSecret(keepSession)); err != nil {
-			return fmt.Errorf("end sessions of user %d: %w", id, err)
-		}
-		if _, err := t.exec(ctx, "DELETE FROM login_failures WHERE key = ?", accountKey(email)); err != nil {
-			return fmt.Errorf("clear sign-in failures of user %d: %w", id, err)
-		}
-		detail := ""
-		if revokeTokens {
-			n, err := t.revokeTokens(ctx, id)
-			if err != nil {
-				return err
-			}
-			detail = fmt.Sprintf("%d API tokens revoked", n)
-		}
-		return t.audit(ctx, "user.password", fmt.Sprintf("user/%d", id), detail)
+		return t.setPassword(ctx, id, hash, keepSession, revokeTokens, "user.password")
 	})
+}
+
+// setPassword is SetPassword inside the caller's transaction, audited
+// under action.
+func (t *Tx) setPassword(ctx context.Context, id int64, hash, keepSession string, revokeTokens bool, action string) error {
+	var email string
+	if err := t.tx.QueryRowContext(ctx, "SELECT email FROM users WHERE id = ?", id).Scan(&email); err != nil {
+		return fmt.Errorf("set password of user %d: %w", id, err)
+	}
+	if _, err := t.exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, t.stamp(), id); err != nil {
+		return fmt.Errorf("set password of user %d: %w", id, err)
+	}
+	if _, err := t.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", id, hashSecret(keepSession)); err != nil {
+		return fmt.Errorf("end sessions of user %d: %w", id, err)
+	}
+	if _, err := t.exec(ctx, "DELETE FROM login_failures WHERE key = ?", accountKey(email)); err != nil {
+		return fmt.Errorf("clear sign-in failures of user %d: %w", id, err)
+	}
+	detail := ""
+	if revokeTokens {
+		n, err := t.revokeTokens(ctx, id)
+		if err != nil {
+			return err
+		}
+		detail = fmt.Sprintf("%d API tokens revoked", n)
+	}
+	return t.audit(ctx, action, fmt.Sprintf("user/%d", id), detail)
 }
 
 // newSecret returns 32 random bytes, base64url-encoded.

@@ -14,7 +14,8 @@ type Workspace struct {
 	// Drafts are documents not yet published or archived that the member
 	// owns, created or wrote a version of, most recently updated first.
 	Drafts []WorkspaceDoc
-	// Unreviewed counts the mappings no editor has reviewed yet.
+	// Unreviewed counts the mappings no member has approved or rejected
+	// yet, as the review queue does (UnreviewedMappings).
 	Unreviewed int
 	// Recent are the latest changes by others (the audit log, sign-ins
 	// left out), newest first.
@@ -56,7 +57,7 @@ func (db *DB) Workspace(ctx context.Context, userID int64) (Workspace, error) {
 		}); err != nil {
 			return fmt.Errorf("list drafts: %w", err)
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM mappings WHERE reviewed = 0`).Scan(&w.Unreviewed); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM mappings WHERE NOT reviewed AND NOT rejected`).Scan(&w.Unreviewed); err != nil {
 			return fmt.Errorf("count unreviewed mappings: %w", err)
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE author_id = ?`, userID).Scan(&w.Comments); err != nil {

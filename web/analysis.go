@@ -39,6 +39,11 @@ func (s *Server) coverageOptions(c echo.Context) (store.CoverageOptions, error) 
 		return o, err
 	}
 	o.Reviewed = r
+	// National by default, so that the matrix's numbers and the JSON stay
+	// what they were; applicable is asked for.
+	if o.Scope, err = parseScope(c, store.ScopeNational); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 
@@ -148,11 +153,13 @@ func (s *Server) apiCoverage(c echo.Context) error {
 		return err
 	}
 	type rowJSON struct {
-		Key      string         `json:"key"`
-		Label    string         `json:"label"`
-		Counts   map[string]int `json:"counts"`
-		Total    int            `json:"total"`
-		Policies int            `json:"policies"`
+		Key    string         `json:"key"`
+		Label  string         `json:"label"`
+		Counts map[string]int `json:"counts"`
+		// ReviewedCounts count reviewed mappings only, beside counts.
+		ReviewedCounts map[string]int `json:"reviewed_counts"`
+		Total          int            `json:"total"`
+		Policies       int            `json:"policies"`
 	}
 	type itemJSON struct {
 		Item     string `json:"item"`
@@ -167,25 +174,31 @@ func (s *Server) apiCoverage(c echo.Context) error {
 		Framework string         `json:"framework"`
 		By        string         `json:"by"`
 		Reviewed  bool           `json:"reviewed"`
+		Scope     string         `json:"scope"`
 		Items     []string       `json:"items"`
 		Totals    map[string]int `json:"totals"`
-		Rows      []rowJSON      `json:"rows"`
-		Gaps      struct {
+		// ReviewedTotals count reviewed mappings only, beside totals.
+		ReviewedTotals map[string]int     `json:"reviewed_totals"`
+		Mappings       store.MappingTally `json:"mappings"`
+		Rows           []rowJSON          `json:"rows"`
+		Gaps           struct {
 			LeastEvidence []itemJSON `json:"least_evidence"`
 			Regions       []gapJSON  `json:"regions"`
 			Jurisdictions []gapJSON  `json:"jurisdictions"`
 		} `json:"gaps"`
-	}{Framework: cv.Framework.Slug, By: cv.By, Reviewed: cv.Reviewed, Items: []string{}, Totals: map[string]int{}, Rows: []rowJSON{}}
+	}{Framework: cv.Framework.Slug, By: cv.By, Reviewed: cv.Reviewed, Scope: cv.Scope, Items: []string{}, Totals: map[string]int{}, ReviewedTotals: map[string]int{}, Mappings: cv.Tally, Rows: []rowJSON{}}
 	for _, it := range cv.Items {
 		out.Items = append(out.Items, it.Code)
 		out.Totals[it.Code] = it.Policies
+		out.ReviewedTotals[it.Code] = it.ReviewedPolicies
 	}
 	for _, r := range cv.Rows {
-		counts := map[string]int{}
+		counts, reviewed := map[string]int{}, map[string]int{}
 		for _, code := range out.Items {
 			counts[code] = r.Counts[code]
+			reviewed[code] = r.ReviewedCounts[code]
 		}
-		out.Rows = append(out.Rows, rowJSON{Key: r.Key, Label: r.Label, Counts: counts, Total: r.Total, Policies: r.Policies})
+		out.Rows = append(out.Rows, rowJSON{Key: r.Key, Label: r.Label, Counts: counts, ReviewedCounts: reviewed, Total: r.Total, Policies: r.Policies})
 	}
 	out.Gaps.LeastEvidence = []itemJSON{}
 	for _, it := range cv.Gaps.Least {
@@ -229,7 +242,8 @@ func (s *Server) coverage(c echo.Context) error {
 	if rv {
 		page.Caption += ", counting reviewed mappings only"
 	}
-	coverageURL := func(by string, reviewed bool) string {
+	applicable := cv.Scope == store.ScopeApplicable
+	coverageURL := func(by string, reviewed bool, scope string) string {
 		v := url.Values{}
 		if fw.Slug != s.fwSlug {
 			v.Set("framework", fw.Slug)
@@ -238,14 +252,42 @@ func (s *Server) coverage(c echo.Context) error {
 		if reviewed {
 			v.Set("reviewed", "1")
 		}
+		if scope == store.ScopeApplicable && by == "jurisdiction" {
+			v.Set("scope", scope)
+		}
 		return listURL("/coverage", v)
 	}
-	for _, by := range store.CoverageRows {
-		page.Views = append(page.Views, views.Option{Value: by, Label: byLabels[by].view, Href: coverageURL(by, rv), Selected: by == cv.By})
+	// rowKV filters the policy list to what a row counts: in the applicable
+	// scope a jurisdiction's own, its blocs' and international policies.
+	rowKV := func(key string, kv ...string) []string {
+		if cv.By == "jurisdiction" {
+			return append(l.jurisdictionKV(key, cv.Scope), kv...)
+		}
+		return append([]string{cv.By, key}, kv...)
 	}
-	page.Toggle = views.Option{Label: "Count reviewed mappings only", Href: coverageURL(cv.By, true)}
-	if rv {
-		page.Toggle = views.Option{Label: "Count all mappings", Href: coverageURL(cv.By, false)}
+	for _, by := range store.CoverageRows {
+		page.Views = append(page.Views, views.Option{Value: by, Label: byLabels[by].view, Href: coverageURL(by, rv, cv.Scope), Selected: by == cv.By})
+	}
+	if cv.By == "jurisdiction" {
+		page.ScopeToggle = views.Option{Label: "Count the bloc and international instruments that apply too",
+			Href: coverageURL(cv.By, rv, store.ScopeApplicable)}
+		if applicable {
+			page.ScopeToggle = views.Option{Label: "Count national instruments only", Href: coverageURL(cv.By, rv, store.ScopeNational)}
+		}
+	}
+	page.Applicable = applicable && cv.By == "jurisdiction"
+	if page.Applicable {
+		page.Caption += ", with the bloc and international instruments that apply in each"
+	}
+	page.Tally = cv.Tally
+	for _, it := range cv.Items {
+		if it.Policies == 0 {
+			page.Unmapped = append(page.Unmapped, views.NavItem{Href: views.ItemURL(fw.Slug, it.Code), Label: it.Code + " " + it.Title})
+		}
+	}
+	unmapped := map[string]bool{}
+	for _, it := range cv.Items {
+		unmapped[it.Code] = it.Policies == 0
 	}
 	var codes []string
 	for _, it := range cv.Items {
@@ -261,8 +303,8 @@ func (s *Server) coverage(c echo.Context) error {
 	}
 	for _, r := range cv.Rows {
 		row := views.MatrixRow{Key: r.Key, Label: r.Label, ID: anchorID("row", r.Key),
-			Total:    views.MatrixCell{Count: r.Total, Href: policiesURL(rv, withCodes(codes, cv.By, r.Key)...)},
-			Policies: views.MatrixCell{Count: r.Policies, Href: policiesURL(false, cv.By, r.Key)}}
+			Total:    views.MatrixCell{Count: r.Total, Href: policiesURL(rv, withCodes(codes, rowKV(r.Key)...)...)},
+			Policies: views.MatrixCell{Count: r.Policies, Href: policiesURL(false, rowKV(r.Key)...)}}
 		row.Href = policiesURL(false, cv.By, r.Key)
 		if cv.By == "jurisdiction" {
 			row.Href = views.JurisdictionURL(r.Key)
@@ -270,7 +312,8 @@ func (s *Server) coverage(c echo.Context) error {
 		for _, code := range codes {
 			n := r.Counts[code]
 			row.Cells = append(row.Cells, views.MatrixCell{Count: n, Shade: shade(n, top),
-				Href: policiesURL(rv, cv.By, r.Key, "challenge", code)})
+				Href:     policiesURL(rv, rowKV(r.Key, "challenge", code)...),
+				Reviewed: r.ReviewedCounts[code], ShowReviewed: !rv})
 		}
 		page.Rows = append(page.Rows, row)
 	}
@@ -286,7 +329,8 @@ func (s *Server) coverage(c echo.Context) error {
 		Total:    views.MatrixCell{Count: mapped.Total, Href: policiesURL(rv, withCodes(codes)...)},
 		Policies: views.MatrixCell{Count: all.Total, Href: "/policies"}}
 	for _, it := range cv.Items {
-		page.Totals.Cells = append(page.Totals.Cells, views.MatrixCell{Count: it.Policies, Href: policiesURL(rv, "challenge", it.Code)})
+		page.Totals.Cells = append(page.Totals.Cells, views.MatrixCell{Count: it.Policies, Href: policiesURL(rv, "challenge", it.Code),
+			Reviewed: it.ReviewedPolicies, ShowReviewed: !rv})
 	}
 	page.Legend = legend(top)
 	for _, it := range cv.Gaps.Least {
@@ -298,7 +342,7 @@ func (s *Server) coverage(c echo.Context) error {
 		titles[it.Code] = it.Title
 	}
 	for _, g := range cv.Gaps.Regions {
-		if len(g.Missing) == 0 {
+		if len(g.Missing) == 0 || unmapped[g.Item] {
 			continue
 		}
 		names := make([]string, len(g.Missing))
@@ -313,7 +357,7 @@ func (s *Server) coverage(c echo.Context) error {
 			Href: views.ItemURL(fw.Slug, g.Item), Where: where})
 	}
 	for _, g := range cv.Gaps.Jurisdictions {
-		if len(g.Missing) == 0 {
+		if len(g.Missing) == 0 || unmapped[g.Item] {
 			continue
 		}
 		names := make([]string, len(g.Missing))
@@ -330,6 +374,9 @@ func (s *Server) coverage(c echo.Context) error {
 	api := url.Values{"framework": {fw.Slug}, "by": {cv.By}}
 	if rv {
 		api.Set("reviewed", "1")
+	}
+	if cv.Scope == store.ScopeApplicable {
+		api.Set("scope", cv.Scope)
 	}
 	page.Downloads = []views.NavItem{
 		{Href: listURL("/api/v1/coverage", api), Label: "This matrix as JSON"},

@@ -38,14 +38,18 @@ func analysisServer(t *testing.T) (http.Handler, *store.DB) {
 	if _, err := content.Seed(ctx, db, b); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+	reviewer, err := db.CreateUser(ctx, store.User{Email: "reviewer@example.org", Name: "Reviewer", Role: "editor"}, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, slug := range []string{"uk-psti-act-2022", "eu-cra"} {
 		p, err := db.Policy(ctx, slug)
 		if err != nil {
 			t.Fatalf("policy %s: %v", slug, err)
 		}
-		p.Mappings[0].Reviewed = true
-		if _, err := db.SavePolicy(ctx, p, store.UpdateOnly); err != nil {
-			t.Fatalf("save %s: %v", slug, err)
+		if _, err := db.ReviewMapping(store.WithActor(ctx, store.Actor{UserID: reviewer.ID}), p.Mappings[0].ID,
+			store.Review{Action: store.ReviewApprove}); err != nil {
+			t.Fatalf("review %s: %v", slug, err)
 		}
 	}
 	return web.New(web.Deps{Store: db}), db
@@ -131,6 +135,7 @@ type coverageJSON struct {
 	Framework string         `json:"framework"`
 	By        string         `json:"by"`
 	Reviewed  bool           `json:"reviewed"`
+	Scope     string         `json:"scope"`
 	Items     []string       `json:"items"`
 	Totals    map[string]int `json:"totals"`
 	Rows      []struct {
@@ -259,7 +264,7 @@ func TestCoverageShowsNewMappingAtOnce(t *testing.T) {
 		t.Errorf("GB × RQ1b after a new mapping: got %d, want %d", got, before+1)
 	}
 	doc := anPage(t, h, "/coverage")
-	if got := strings.TrimSpace(doc.Find(`#row-GB`).Parent().Find("td").Eq(2).Text()); got != strconv.Itoa(before+1) {
+	if got := strings.TrimSpace(doc.Find(`#row-GB`).Parent().Find("td").Eq(2).Find("a").Text()); got != strconv.Itoa(before+1) {
 		t.Errorf("coverage page GB × RQ1b: got %q, want %d", got, before+1)
 	}
 }
@@ -288,10 +293,17 @@ func TestCoveragePage(t *testing.T) {
 				}
 				tr.Find("td").Each(func(j int, td *goquery.Selection) {
 					a := td.Find("a")
+					if a.Length() == 0 {
+						// A zero is not a link: its list would be empty.
+						if got := strings.TrimSpace(td.Text()); got != "0" {
+							t.Errorf("row %d cell %d: got %q without a link, want 0", i, j, got)
+						}
+						return
+					}
 					href, _ := a.Attr("href")
 					n, err := strconv.Atoi(strings.TrimSpace(a.Text()))
-					if err != nil {
-						t.Fatalf("row %d cell %d: got %q, want a number that links to its list", i, j, td.Text())
+					if err != nil || n == 0 {
+						t.Fatalf("row %d cell %d: got %q, want a non-zero number that links to its list", i, j, td.Text())
 					}
 					if want := anListTotal(t, h, href); n != want {
 						t.Errorf("row %d cell %d: got %d, want %d as %s", i, j, n, want, href)
@@ -309,10 +321,23 @@ func TestCoveragePage(t *testing.T) {
 			if form.Find(`select[name="by"]`).Length() != 1 || form.Find(`input[name="reviewed"][type="checkbox"]`).Length() != 1 {
 				t.Error("no GET form to switch rows and reviewed-only")
 			}
-			for _, by := range []string{"jurisdiction", "region", "type"} {
-				if doc.Find(`.switch a[href*="by=`+by+`"]`).Length() == 0 {
-					t.Errorf("no link switching rows to %s", by)
-				}
+			// One control for the grouping: the form's select, no second
+			// row of links doing the same.
+			if doc.Find(`.switch a[href*="by="]`).Length() != 0 {
+				t.Error("a second control switches the rows")
+			}
+			// Headers carry the item titles visibly; a zero column is
+			// explained once; Any item is explained.
+			if table.Find(`thead th.item-col .col-title`).FilterFunction(func(_ int, s *goquery.Selection) bool {
+				return strings.TrimSpace(s.Text()) != ""
+			}).Length() != 14 {
+				t.Error("item column headers do not show the item titles")
+			}
+			if doc.Find("#cov-any").Length() != 1 {
+				t.Error("Any item is not explained")
+			}
+			if tally := doc.Find(`[data-testid="coverage-tally"]`).Text(); !regexp.MustCompile(`\d+ mappings, \d+ reviewed`).MatchString(tally) {
+				t.Errorf("coverage page does not say how many mappings are reviewed: %q", tally)
 			}
 			if doc.Find(".legend li").Length() < 2 {
 				t.Error("no legend for the shading")
@@ -344,13 +369,22 @@ func TestMapPage(t *testing.T) {
 	for _, j := range js {
 		known[j.Code] = true
 	}
-	for _, target := range []string{"/map", "/map?challenge=C3", "/map?challenge=C3&reviewed=1"} {
+	blocs, err := db.Blocs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	euMember := map[string]bool{}
+	for _, m := range blocs[0].Members {
+		euMember[m] = true
+	}
+	for _, target := range []string{"/map", "/map?challenge=C3", "/map?challenge=C3&reviewed=1",
+		"/map?scope=applicable", "/map?scope=applicable&challenge=C3", "/map?scope=national&challenge=C3"} {
 		t.Run(target, func(t *testing.T) {
 			doc := anPage(t, h, target)
 			if doc.Find("script").Length() > 1 {
 				t.Error("the map page needs no script but the optional one of the layout")
 			}
-			shapes := doc.Find(`svg[data-testid="worldmap"] path`)
+			shapes := doc.Find(`svg[data-testid="worldmap"] path[data-code]`)
 			if shapes.Length() < 249 {
 				t.Errorf("shapes: got %d, want one per ISO 3166-1 country (249)", shapes.Length())
 			}
@@ -365,6 +399,13 @@ func TestMapPage(t *testing.T) {
 					t.Errorf("shape %s has no <title>", code)
 				}
 				counts[code] = title
+				// The EU's member states, and only they, carry its hatch.
+				blocs, _ := p.Attr("data-blocs")
+				hatched := p.NextFiltered("path.map-bloc").Length() == 1
+				if member := euMember[code]; member != (blocs == "EU") || member != hatched ||
+					member != strings.Contains(title, "European Union instruments apply too") {
+					t.Errorf("shape %s: data-blocs %q, hatched %v, title %q; EU member %v", code, blocs, hatched, title, member)
+				}
 				if p.Parent().Is("a") {
 					if href, _ := p.Parent().Attr("href"); href != "/jurisdictions/"+code {
 						t.Errorf("shape %s links to %q, want /jurisdictions/%s", code, href, code)
@@ -396,6 +437,22 @@ func TestMapPage(t *testing.T) {
 					t.Errorf("shape %s title %q does not say %d like the table", code, title, n)
 				}
 			})
+			// The legend: none apart from every class, each class its own
+			// colour, and the bloc's hatch with its own entry.
+			classes := map[string]bool{}
+			doc.Find(`[data-testid="map-legend"] li:not([data-testid="bloc-key"]) rect`).Each(func(i int, r *goquery.Selection) {
+				c, _ := r.Attr("class")
+				if classes[c] || (i == 0) != (c == "map-c0") {
+					t.Errorf("legend entry %d has class %q (seen before: %v); want map-c0 first and each class once", i, c, classes[c])
+				}
+				classes[c] = true
+			})
+			if len(classes) < 2 {
+				t.Errorf("legend classes %v: want none and at least one step", classes)
+			}
+			if key := doc.Find(`[data-testid="bloc-key"]`).Text(); !strings.Contains(key, "European Union instruments apply (27 countries)") {
+				t.Errorf("bloc legend entry %q, want the EU's 27 members", key)
+			}
 			blocs := doc.Find(`table[data-testid="blocs"]`).Text()
 			if !strings.Contains(blocs, "European Union") || !strings.Contains(blocs, "International") {
 				t.Errorf("blocs beside the map: got %q, want the EU and International", blocs)
@@ -407,6 +464,23 @@ func TestMapPage(t *testing.T) {
 	}
 	if rec := anGet(t, h, "/map?challenge=Z9", false); rec.Code != http.StatusBadRequest {
 		t.Errorf("/map?challenge=Z9: got status %d, want 400", rec.Code)
+	}
+	// Germany has no policy of its own; the EU's and the international
+	// ones apply there.
+	national, applicable := anPage(t, h, "/map"), anPage(t, h, "/map?scope=applicable")
+	de := func(doc *goquery.Document) string { return doc.Find(`path[data-code="DE"] title`).Text() }
+	if !strings.HasPrefix(de(national), "Germany: 0 policies") || strings.HasPrefix(de(applicable), "Germany: 0 ") {
+		t.Errorf("Germany: national %q, applicable %q; want 0 national and more that apply", de(national), de(applicable))
+	}
+	if c, _ := applicable.Find(`path[data-code="DE"]`).Attr("class"); c == "map-c0" {
+		t.Errorf("Germany in the applicable scope is coloured as none")
+	}
+	if !national.Find(`#map-scope-national`).Is("[checked]") || !applicable.Find(`#map-scope-applicable`).Is("[checked]") {
+		t.Error("the scope control does not show the scope in use")
+	}
+	rec := anGet(t, h, "/map?scope=everything", false)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "scope must be one of national, applicable") {
+		t.Errorf("/map?scope=everything: got status %d, want 400 naming scope", rec.Code)
 	}
 }
 

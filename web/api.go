@@ -21,7 +21,7 @@ func (s *Server) apiPolicies(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.db.Policies(c.Request().Context(), f)
+	list, err := s.policyList(c, f)
 	if err != nil {
 		return err
 	}

@@ -177,3 +177,23 @@ func (s *Server) apiDeleteMapping(c echo.Context) error {
 	}
 	return c.NoContent(http.StatusNoContent)
 }
+
+// apiReviewMapping records a member's approval or rejection of a mapping
+// and answers the mapping as it now stands: the review makes no new object
+// with an address of its own, so it is 200, not 201. The mapping's own
+// authors are refused with 422 on the field "reviewed".
+func (s *Server) apiReviewMapping(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	var r store.Review
+	if err := decodeJSON(c, &r); err != nil {
+		return err
+	}
+	m, err := s.db.ReviewMapping(actorCtx(c), id, r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, m)
+}

@@ -54,7 +54,8 @@ func (s *Server) loginPage(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
 	f := views.NewForm(loginFields...)
-	return s.render(c, http.StatusOK, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: safeNext(c.QueryParam("next"))}))
+	return s.render(c, http.StatusOK, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: safeNext(c.QueryParam("next")),
+		ForgotPassword: s.mailOn()}))
 }
 
 func (s *Server) noindex(c echo.Context, title string) views.Base {
@@ -70,7 +71,8 @@ func (s *Server) login(c echo.Context) error {
 	}
 	next := safeNext(c.FormValue("next"))
 	show := func(status int) error {
-		return s.render(c, status, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: next}))
+		return s.render(c, status, views.LoginView(views.LoginPage{Base: s.noindex(c, "Sign in"), Form: f, Next: next,
+			ForgotPassword: s.mailOn()}))
 	}
 	email, password := strings.TrimSpace(f.Get("email")), f.Get("password")
 	// The address is checked before it reaches the throttle table or the
@@ -221,6 +223,9 @@ func (s *Server) register(c echo.Context) error {
 		f.Errors["email"] = fmt.Sprintf("Many accounts were created from your network today. Wait %s and try again.",
 			retryAfter(c, wait))
 		return s.showRegister(c, http.StatusTooManyRequests, f)
+	}
+	if s.mailOn() {
+		return s.registerByMail(c, f, u)
 	}
 	hash, err := s.hashPassword(c, f.Get("password"))
 	if err != nil {
@@ -381,9 +386,17 @@ func (s *Server) accountPage(c echo.Context, profile, password, token *views.For
 }
 
 func (s *Server) account(c echo.Context) error {
-	p, err := s.accountPage(c, nil, nil, nil, "")
+	newToken := ""
+	if sid := s.cookieValue(c, sessionCookie); sid != "" {
+		newToken = s.newTokens.take(sid, s.now())
+	}
+	p, err := s.accountPage(c, nil, nil, nil, newToken)
 	if err != nil {
 		return err
+	}
+	if newToken != "" {
+		// The token is shown in this answer only; it must not be cached.
+		c.Response().Header().Set("Cache-Control", "no-store")
 	}
 	return s.render(c, http.StatusOK, views.AccountView(p))
 }
@@ -502,6 +515,11 @@ func (s *Server) createToken(c echo.Context) error {
 			newToken = ""
 		} else if err != nil {
 			return err
+		} else if sid := s.cookieValue(c, sessionCookie); sid != "" {
+			// POST, redirect, GET: the account page shows the token once,
+			// and refreshing it creates nothing.
+			s.newTokens.put(sid, newToken, s.now())
+			return c.Redirect(http.StatusSeeOther, "/account#new-token")
 		} else {
 			status = http.StatusOK
 			f = views.NewForm(tokenFields...)

@@ -320,8 +320,18 @@ func TestTokens(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	c := e.signedIn("editor")
+	// POST, redirect, GET: the answer is a 303 that carries no token;
+	// the page after it shows the token once; a refresh shows it no more.
 	w := c.post("/account/tokens", url.Values{"token_name": {"my script"}})
-	wantStatus(t, "create token", w, http.StatusOK)
+	wantStatus(t, "create token", w, http.StatusSeeOther)
+	if loc := w.Header().Get("Location"); loc != "/account#new-token" {
+		t.Errorf("create token redirects to %q, want /account#new-token", loc)
+	}
+	if strings.Contains(w.Body.String(), store.TokenPrefix) || strings.Contains(w.Header().Get("Location"), store.TokenPrefix) {
+		t.Error("the redirect carries the token")
+	}
+	w = c.get("/account")
+	wantStatus(t, "account after creating a token", w, http.StatusOK)
 	secret := doc(t, w).Find("[data-testid=new-token] code.token").Text()
 	if !strings.HasPrefix(secret, store.TokenPrefix) {
 		t.Fatalf("got token %q, want one starting with %s", secret, store.TokenPrefix)
@@ -330,7 +340,11 @@ func TestTokens(t *testing.T) {
 		t.Errorf("token page Cache-Control %q, want no-store", got)
 	}
 	if strings.Contains(c.get("/account").Body.String(), secret) {
-		t.Error("token shown again after creation")
+		t.Error("token shown again on the second load")
+	}
+	// Another session of another user never sees it.
+	if strings.Contains(e.signedIn("stakeholder").get("/account").Body.String(), secret) {
+		t.Error("token shown to another session")
 	}
 	api := e.client()
 	api.bearer = secret

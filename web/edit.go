@@ -68,6 +68,7 @@ func (s *Server) showPolicyForm(c echo.Context, status int, f views.Form, isNew 
 	if err != nil {
 		return err
 	}
+	f.Anchors["jurisdictions"] = views.FirstBoxID("jurisdictions")
 	f.Anchors["topics"] = views.FirstBoxID("topics")
 	f.Anchors["layers"] = views.FirstBoxID("layers")
 	title := "Add a policy"
@@ -286,7 +287,10 @@ func (s *Server) deleteProvision(c echo.Context) error {
 	return s.redirectFlash(c, views.PolicyURL(slug)+"#provisions", "provision-deleted")
 }
 
-var mappingFields = []string{"framework", "item", "provision", "relationship", "strength", "rationale", "evidence", "reviewed"}
+// mappingFields are the fields of the mapping form. Review is not one of
+// them: a second member reviews from the review queue, and saving a changed
+// mapping resets its review.
+var mappingFields = []string{"framework", "item", "provision", "relationship", "strength", "rationale", "evidence"}
 
 func (s *Server) showMappingForm(c echo.Context, status int, f views.Form, p store.Policy, id int64) error {
 	ctx := c.Request().Context()
@@ -296,7 +300,15 @@ func (s *Server) showMappingForm(c echo.Context, status int, f views.Form, p sto
 	}
 	page := views.MappingFormPage{Base: s.noindex(c, "Mapping of "+p.DisplayTitle()), Form: f, PolicySlug: p.Slug,
 		PolicyTitle: p.DisplayTitle(), ID: id, Relationships: withBlank("Choose a relationship", choices(store.Relationships)),
-		Provisions: []views.Choice{{Value: "", Label: "The whole policy"}}}
+		Provisions: []views.Choice{{Value: "", Label: "The whole policy"}},
+		Review:     "A new mapping is unreviewed until another member approves it from the review queue."}
+	if id != 0 {
+		m, err := s.db.Mapping(ctx, id)
+		if err != nil {
+			return err
+		}
+		page.Review = views.ReviewState(m) + " Saving a change resets the review; you cannot then review your own change."
+	}
 	for _, fw := range fws {
 		page.Frameworks = append(page.Frameworks, views.Choice{Value: fw.Slug, Label: fw.Title})
 		full, err := s.db.Framework(ctx, fw.Slug)
@@ -329,16 +341,12 @@ func mappingForm(m store.Mapping) views.Form {
 	}
 	f.Set("rationale", m.Rationale)
 	f.Set("evidence", m.Evidence)
-	if m.Reviewed {
-		f.Set("reviewed", "1")
-	}
 	return f
 }
 
 func mappingFromForm(f views.Form) (store.Mapping, bool) {
 	m := store.Mapping{Framework: f.Get("framework"), Item: f.Get("item"), Provision: f.Get("provision"),
-		Relationship: f.Get("relationship"), Rationale: f.Get("rationale"), Evidence: f.Get("evidence"),
-		Reviewed: f.Get("reviewed") == "1"}
+		Relationship: f.Get("relationship"), Rationale: f.Get("rationale"), Evidence: f.Get("evidence")}
 	if v := f.Get("strength"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10 {

@@ -109,17 +109,34 @@ func (s *Server) item(c echo.Context) error {
 		page.MatrixLinks = append(page.MatrixLinks, views.NavItem{Href: listURL("/coverage", v) + "#" + anchorID("col", it.Code),
 			Label: strings.ToLower(byLabels[by].view)})
 	}
+	page.Tally = store.Tally(mappings)
+	row := func(m store.Mapping) views.ItemMappingRow {
+		return views.ItemMappingRow{Policy: m.Policy, PolicyTitle: m.PolicyTitle, Provision: m.Provision,
+			Rationale: m.Rationale, Strength: m.Strength, Reviewed: m.Reviewed, Review: views.ReviewState(m)}
+	}
+	// Within each relationship, reviewed mappings come first, apart from
+	// those awaiting review; rejected ones are listed last, counted nowhere.
+	rejected := views.MappingGroup{Relationship: "rejected"}
 	for _, rel := range store.Relationships {
 		g := views.MappingGroup{Relationship: rel}
-		for _, m := range mappings {
-			if m.Relationship == rel {
-				g.Rows = append(g.Rows, views.ItemMappingRow{Policy: m.Policy, PolicyTitle: m.PolicyTitle, Provision: m.Provision,
-					Rationale: m.Rationale, Strength: m.Strength, Reviewed: m.Reviewed})
+		for _, reviewed := range []bool{true, false} {
+			for _, m := range mappings {
+				if m.Relationship == rel && m.Reviewed == reviewed && !m.Rejected {
+					g.Rows = append(g.Rows, row(m))
+				}
 			}
 		}
 		if len(g.Rows) > 0 {
 			page.Groups = append(page.Groups, g)
 		}
+	}
+	for _, m := range mappings {
+		if m.Rejected {
+			rejected.Rows = append(rejected.Rows, row(m))
+		}
+	}
+	if len(rejected.Rows) > 0 {
+		page.Groups = append(page.Groups, rejected)
 	}
 	return s.render(c, http.StatusOK, views.ItemView(page))
 }
@@ -158,6 +175,51 @@ func (s *Server) jurisdiction(c echo.Context) error {
 			page.Addressed = append(page.Addressed, it)
 		} else {
 			page.Missing = append(page.Missing, it)
+		}
+	}
+	// Applicable by default: the instruments of the blocs and of
+	// international bodies are listed apart from the national ones, so
+	// showing them cannot be mistaken for the country's own.
+	scope, err := parseScope(c, store.ScopeApplicable)
+	if err != nil {
+		return err
+	}
+	a, err := s.db.ApplicableIn(ctx, j.Code)
+	if err != nil {
+		return err
+	}
+	if len(a.Blocs)+len(a.International) > 0 {
+		page.ScopeSwitch = views.Option{Label: "Show only the national policies of " + j.Name,
+			Href: views.JurisdictionScopeURL(j.Code, store.ScopeNational)}
+		if scope == store.ScopeNational {
+			page.ScopeSwitch = views.Option{Label: "Show also the bloc and international instruments that apply in " + j.Name,
+				Href: views.JurisdictionURL(j.Code)}
+		}
+	}
+	if scope == store.ScopeApplicable {
+		groups := make([][]store.Jurisdiction, 0, len(a.Blocs)+1)
+		for _, b := range a.Blocs {
+			groups = append(groups, []store.Jurisdiction{b})
+		}
+		if len(a.International) > 0 {
+			groups = append(groups, a.International)
+		}
+		for _, g := range groups {
+			var codes, kv []string
+			for _, gj := range g {
+				codes = append(codes, gj.Code)
+				kv = append(kv, "jurisdiction", gj.Code)
+			}
+			list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: maxPerPage, Facets: map[string][]string{"jurisdiction": codes}})
+			if err != nil {
+				return err
+			}
+			heading := g[0].Name + " instruments that apply in " + j.Name
+			if g[0].Kind == "international" {
+				heading = "International instruments that apply in " + j.Name
+			}
+			page.Applies = append(page.Applies, views.AppliesGroup{ID: anchorID("applies", g[0].Code), Heading: heading,
+				ListHref: policiesURL(false, kv...), Rows: l.rows(list.Items)})
 		}
 	}
 	page.Description = "IoT security policies of " + j.Name + " in the Accord knowledge base."

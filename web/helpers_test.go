@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -37,32 +39,90 @@ type env struct {
 	nowLock sync.Mutex
 }
 
+// envStart is the clock every env starts at.
+var envStart = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// seededDB is a database file holding the shipped content and one account
+// per role, made once per test binary (seeding and hashing a password
+// cost most of a test's setup) and copied by each newEnv.
+type seededDB struct {
+	path  string
+	users map[string]store.User // by role
+}
+
+// templateDir holds the seeded database; TestMain removes it.
+var templateDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "accord-web-test-") })
+
+var seededTemplate = sync.OnceValues(func() (seededDB, error) {
+	dir, err := templateDir()
+	if err != nil {
+		return seededDB{}, fmt.Errorf("template folder: %w", err)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "seeding.db"))
+	if err != nil {
+		return seededDB{}, err
+	}
+	defer db.Close()
+	db.Now = func() time.Time { return envStart }
+	b, err := bundle()
+	if err != nil {
+		return seededDB{}, err
+	}
+	if _, err := content.Seed(ctx, db, b); err != nil {
+		return seededDB{}, fmt.Errorf("seed the template: %w", err)
+	}
+	hash, err := store.HashPassword(testPassword)
+	if err != nil {
+		return seededDB{}, err
+	}
+	s := seededDB{path: filepath.Join(dir, "template.db"), users: map[string]store.User{}}
+	for _, role := range store.Roles {
+		u, err := db.CreateUser(ctx, store.User{Email: role + "@example.org", Name: "Test " + role, Role: role}, hash)
+		if err != nil {
+			return seededDB{}, fmt.Errorf("template account %s: %w", role, err)
+		}
+		s.users[role] = u
+	}
+	// VACUUM INTO writes one complete file, with no -wal beside it to
+	// copy along.
+	if err := db.Backup(ctx, s.path); err != nil {
+		return seededDB{}, err
+	}
+	return s, nil
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := templateDir(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "accord.db"))
+	tpl, err := seededTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(tpl.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "accord.db")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{t: t, db: db, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), users: map[string]store.User{}}
+	e := &env{t: t, db: db, now: envStart, users: map[string]store.User{}}
 	db.Now = e.clock
-	b, err := bundle()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := content.Seed(ctx, db, b); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := store.HashPassword(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, role := range store.Roles {
-		u, err := db.CreateUser(ctx, store.User{Email: role + "@example.org", Name: "Test " + role, Role: role}, hash)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for role, u := range tpl.users {
 		e.users[role] = u
 	}
 	e.h = web.New(web.Deps{Store: db, Now: e.clock})

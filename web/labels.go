@@ -18,6 +18,8 @@ type labels struct {
 	topics        map[string]string
 	items         map[string]string
 	framework     store.Framework
+	// memberOf lists, for each member state, the blocs it belongs to.
+	memberOf map[string][]string
 }
 
 type labelCache struct {
@@ -42,6 +44,16 @@ func (s *Server) labels(ctx context.Context) (*labels, error) {
 	}
 	for _, j := range js {
 		l.jurisdictions[j.Code] = j
+	}
+	blocs, err := s.db.Blocs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.memberOf = map[string][]string{}
+	for _, b := range blocs {
+		for _, m := range b.Members {
+			l.memberOf[m] = append(l.memberOf[m], b.Code)
+		}
 	}
 	ts, err := s.db.Topics(ctx)
 	if err != nil {

@@ -33,7 +33,9 @@ func (s *Server) adminOutbox(c echo.Context) error {
 		p.Server = s.mail.Addr()
 	}
 	for _, m := range msgs {
-		p.Rows = append(p.Rows, views.OutboxRow{ID: m.ID, To: m.To, Kind: m.Kind, Subject: m.Subject, Body: m.Body,
+		// A reset or confirmation link is the recipient's credential,
+		// not the admin's.
+		p.Rows = append(p.Rows, views.OutboxRow{ID: m.ID, To: m.To, Kind: m.Kind, Subject: m.Subject, Body: store.HideCredentials(m.Kind, m.Body),
 			Unsubscribe: m.Unsubscribe, Created: m.CreatedAt, Attempts: m.Attempts, NextAttempt: m.NextAttempt,
 			Sent: m.SentAt, LastError: m.LastError})
 	}

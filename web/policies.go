@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dc-isss/accord/search"
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
@@ -120,13 +122,48 @@ func (s *Server) home(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.Home(p))
 }
 
+// policyList answers a policy list's filter. Its words mean what they
+// mean on /search: the index finds the policies they match (a policy
+// whose provisions match counts), ordered by relevance unless another
+// order is chosen, and the database filters and counts those. Without an
+// index, or while it is being built, the database matches the words
+// itself, so browsing keeps working.
+func (s *Server) policyList(c echo.Context, f store.PolicyFilter) (store.PolicyList, error) {
+	if f.Query != "" && s.search != nil {
+		slugs, err := s.policyMatches(c, f.Query)
+		switch {
+		case err == nil:
+			f.Within = slugs
+		case errors.Is(err, search.ErrNotReady):
+			c.Response().Header().Del("Retry-After")
+		default:
+			return store.PolicyList{}, err
+		}
+	}
+	return s.db.Policies(c.Request().Context(), f)
+}
+
+// cachedUnlessWords is the page cache (see cached) for the policy list,
+// except when the list has words: those are answered by the search index,
+// which trails the database, so a page cached under the database's state
+// could keep stale matches.
+func (s *Server) cachedUnlessWords(next echo.HandlerFunc) echo.HandlerFunc {
+	withCache := s.cached(next)
+	return func(c echo.Context) error {
+		if strings.TrimSpace(c.QueryParam("q")) != "" {
+			return next(c)
+		}
+		return withCache(c)
+	}
+}
+
 func (s *Server) policies(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, err := parsePolicyFilter(c, 20)
 	if err != nil {
 		return err
 	}
-	list, err := s.db.Policies(ctx, f)
+	list, err := s.policyList(c, f)
 	if err != nil {
 		return err
 	}
@@ -137,39 +174,40 @@ func (s *Server) policies(c echo.Context) error {
 	page := views.PoliciesPage{Base: s.base(c, "Policies"), Q: f.Query, Sort: f.Sort, Rows: l.rows(list.Items), Total: list.Total}
 	page.Base.Query = ""
 	page.Description = "Browse IoT security laws, regulations, standards and guidelines by jurisdiction, region, type, status, topic and challenge."
-	for _, o := range []struct{ v, l string }{{"title", "Title"}, {"newest", "Newest first"}, {"oldest", "Oldest first"}, {"updated", "Recently updated"}} {
-		page.Sorts = append(page.Sorts, views.Option{Value: o.v, Label: o.l, Selected: f.Sort == o.v || (f.Sort == "" && o.v == "title")})
+	// With words, the default order is relevance; without, there is no
+	// relevance to order by, and the default is the title.
+	sorts := []struct{ v, l string }{{"title", "Title"}, {"newest", "Newest first"}, {"oldest", "Oldest first"}, {"updated", "Recently updated"}}
+	byDefault := "title"
+	if f.Query != "" {
+		sorts = append([]struct{ v, l string }{{"relevance", "Relevance"}}, sorts...)
+		byDefault = "relevance"
+	}
+	for _, o := range sorts {
+		page.Sorts = append(page.Sorts, views.Option{Value: o.v, Label: o.l, Selected: f.Sort == o.v || (f.Sort == "" && o.v == byDefault)})
 	}
 	base := filterQuery(f)
+	page.Keep = keptParams(base, "sort")
+	formControls := []string{"q"}
+	for _, fl := range facetLabels {
+		formControls = append(formControls, fl.name)
+	}
+	page.FormKeep = keptParams(base, formControls...)
 	for _, fl := range facetLabels {
 		counts := list.Facets[fl.name]
 		if fl.name == "year" {
 			counts = slices.Clone(counts)
 			sort.Slice(counts, func(i, j int) bool { return counts[i].Value > counts[j].Value })
 		}
-		facet := views.Facet{Name: fl.name, Label: fl.label}
-		for _, fc := range counts {
-			v := cloneValues(base)
-			v.Set(fl.name, fc.Value)
-			facet.Options = append(facet.Options, views.Option{Value: fc.Value, Label: l.value(fl.name, fc.Value),
-				Count: fc.Count, Href: listURL("/policies", v), Selected: slices.Contains(f.Facets[fl.name], fc.Value)})
-		}
-		page.Facets = append(page.Facets, facet)
-		for _, sel := range f.Facets[fl.name] {
-			v := cloneValues(base)
-			v.Del(fl.name)
-			for _, other := range f.Facets[fl.name] {
-				if other != sel {
-					v.Add(fl.name, other)
-				}
-			}
-			page.Chips = append(page.Chips, views.Chip{Label: fl.label + ": " + l.value(fl.name, sel), Href: listURL("/policies", v)})
-		}
+		labelOf := func(v string) string { return l.value(fl.name, v) }
+		page.Facets = append(page.Facets, views.Facet{Name: fl.name, Label: fl.label,
+			Options: facetOptions("/policies", base, fl.name, counts, f.Facets[fl.name], labelOf)})
+		page.Chips = append(page.Chips, facetChips("/policies", base, fl.name, fl.label, f.Facets[fl.name], labelOf)...)
 	}
 	if f.Query != "" {
-		v := cloneValues(base)
-		v.Del("q")
-		page.Chips = append([]views.Chip{{Label: "Words: " + f.Query, Href: listURL("/policies", v)}}, page.Chips...)
+		page.Chips = append([]views.Chip{{Label: "Words: " + f.Query, Href: listURL("/policies", without(base, "q", f.Query))}}, page.Chips...)
+	}
+	if f.Reviewed {
+		page.Chips = append(page.Chips, views.Chip{Label: "Reviewed mappings only", Href: listURL("/policies", without(base, "reviewed", "1"))})
 	}
 	pages := int(math.Ceil(float64(list.Total) / float64(f.PerPage)))
 	page.Pager = views.Pager{Page: f.Page, Pages: pages, Total: list.Total, Href: func(n int) string {
@@ -227,8 +265,9 @@ func (s *Server) policy(c echo.Context) error {
 	for _, m := range p.Mappings {
 		page.Mappings = append(page.Mappings, views.MappingRow{ID: m.ID, Framework: m.Framework, Item: m.Item, ItemTitle: m.ItemTitle,
 			Provision: m.Provision, Relationship: m.Relationship, Strength: m.Strength, Rationale: m.Rationale,
-			Evidence: m.Evidence, Reviewed: m.Reviewed})
+			Evidence: m.Evidence, Reviewed: m.Reviewed, Review: views.ReviewState(m), Rejected: m.Rejected})
 	}
+	page.Tally = store.Tally(p.Mappings)
 	related, err := s.db.RelatedPolicies(ctx, p.Slug, 5)
 	if err != nil {
 		return err

@@ -23,14 +23,14 @@ func (s *Server) routes(e *echo.Echo) {
 	// (which trails the database) must not be cached.
 	cached := s.cached
 	e.GET("/", s.home, cached)
-	e.GET("/policies", s.policies, cached)
+	e.GET("/policies", s.policies, canonicalList, s.cachedUnlessWords) // words: from the search index
 	e.GET("/policies/:slug", s.policy, cached)
 	e.GET("/jurisdictions/:code", s.jurisdiction, cached)
 	e.GET("/frameworks/:slug", s.framework, cached)
 	e.GET("/frameworks/:slug/items/:code", s.item, cached)
 	e.GET("/coverage", s.coverage, cached)
 	e.GET("/map", s.worldMap, cached)
-	e.GET("/search", s.searchPage)
+	e.GET("/search", s.searchPage, canonicalList)
 
 	// Accounts.
 	e.GET("/login", s.loginPage)
@@ -47,6 +47,15 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/account/tokens/:id/revoke", s.revokeToken, member)
 	e.POST("/account/sessions/:id/end", s.endSession, member)
 	e.POST("/account/subscriptions", s.saveSubscriptions, member)
+	// A forgotten password and a registration confirmed by email
+	// (password_reset.go, register_confirm.go): the emailed link is the
+	// credential; without --smtp-url the pages say so and send nothing.
+	e.GET("/password/forgot", s.forgotPage)
+	e.POST("/password/forgot", s.forgot)
+	e.GET("/password/reset", s.resetPage)
+	e.POST("/password/reset", s.reset)
+	e.GET("/register/confirm", s.confirmRegistrationPage)
+	e.POST("/register/confirm", s.confirmRegistration)
 	// The signed link is the credential: no session needed, and the POST
 	// (also mail clients' one-click unsubscribe) is exempt from CSRF.
 	e.GET("/unsubscribe", s.unsubscribePage)
@@ -94,6 +103,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/policies/:slug/mappings/:id/edit", s.saveMapping, editor)
 	e.GET("/policies/:slug/mappings/:id/delete", s.confirmDeleteMapping, editor)
 	e.POST("/policies/:slug/mappings/:id/delete", s.deleteMapping, editor)
+	e.GET("/review", s.reviewQueue, editor)
+	e.POST("/review/:id", s.reviewMapping, editor)
 
 	// Administration.
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/users") }, admin)
@@ -127,6 +138,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/mappings/:id", s.apiMapping)
 	api.POST("/mappings", s.apiCreateMapping, editor)
 	api.DELETE("/mappings/:id", s.apiDeleteMapping, editor)
+	api.POST("/mappings/:id/review", s.apiReviewMapping, editor)
 
 	// Documents (drafting): recommendation documents, their versions and
 	// redlines. Drafts are for members; handlers answer 404 to others.

@@ -19,6 +19,9 @@ import (
 // Searcher is what the web needs of the search index.
 type Searcher interface {
 	Search(ctx context.Context, q search.Query) (search.Results, error)
+	// PolicySlugs lists the policies q's words find, best first (see
+	// search.Index.PolicySlugs): the words box of the policy list.
+	PolicySlugs(ctx context.Context, q search.Query) ([]string, error)
 }
 
 // searchFacets are the facets the search page offers, in display order.
@@ -87,16 +90,31 @@ func (s *Server) runSearch(c echo.Context, q search.Query) (search.Results, erro
 		return search.Results{}, &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Search is not available on this server."}
 	}
 	res, err := s.search.Search(c.Request().Context(), q)
+	return res, s.searchError(c, err)
+}
+
+// policyMatches asks the index which policies the words of a policy
+// list's filter find, best first.
+func (s *Server) policyMatches(c echo.Context, words string) ([]string, error) {
+	if s.search == nil {
+		return nil, &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Search is not available on this server."}
+	}
+	slugs, err := s.search.PolicySlugs(c.Request().Context(), search.Query{Q: words, Private: userFrom(c).HasRole("editor")})
+	return slugs, s.searchError(c, err)
+}
+
+// searchError turns the index's errors into answers.
+func (s *Server) searchError(c echo.Context, err error) error {
 	var qe *search.QueryError
 	switch {
 	case errors.As(err, &qe):
-		return res, badRequest(qe.Field, qe.Message)
+		return badRequest(qe.Field, qe.Message)
 	case errors.Is(err, search.ErrNotReady):
 		c.Response().Header().Set("Retry-After", "30")
-		return res, &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
 			Message: "The search index is being rebuilt. Try again in a minute; browsing the policies works meanwhile.", Err: err}
 	}
-	return res, err
+	return err
 }
 
 // hitJSON is one hit in the API.
@@ -141,6 +159,48 @@ func (s *Server) apiSearch(c echo.Context) error {
 		"took_ms": float64(res.Took.Microseconds()) / 1000, "page": page, "per_page": per, "fuzzy": res.Fuzzy})
 }
 
+// searchHits turns a page of hits into what the page shows. A document
+// with more than one hit on the page is one result, at the place of its
+// best hit, with its passages under it; a document with one hit is shown
+// like any other hit.
+func (s *Server) searchHits(hits []search.Hit, l *labels) []views.SearchHit {
+	var out []views.SearchHit
+	docAt := map[string]int{} // a document's slug -> its result's index in out
+	for _, h := range hits {
+		hit := views.SearchHit{Kind: kindLabels[h.Kind], Title: h.Title, Parent: h.Parent, URL: h.URL,
+			Jurisdictions: l.named(h.Jurisdictions)}
+		if t := h.Highlights["title"]; len(t) > 0 {
+			hit.TitleHTML = s.md.Sanitize(t[0])
+		} else {
+			hit.TitleHTML = template.HTML(template.HTMLEscapeString(h.Title))
+		}
+		for _, f := range h.Highlights["text"] {
+			hit.Snippets = append(hit.Snippets, s.md.Sanitize(f))
+		}
+		if h.Kind != search.KindDocument {
+			out = append(out, hit)
+			continue
+		}
+		if i, ok := docAt[h.Slug]; ok {
+			out[i].Blocks = append(out[i].Blocks, hit)
+			continue
+		}
+		docAt[h.Slug] = len(out)
+		title := h.Parent
+		if title == "" {
+			title = h.Title
+		}
+		out = append(out, views.SearchHit{Kind: hit.Kind, Title: title, URL: views.DocumentURL(h.Slug),
+			Blocks: []views.SearchHit{hit}})
+	}
+	for i, h := range out {
+		if len(h.Blocks) == 1 {
+			out[i] = h.Blocks[0] // one passage: shown as itself
+		}
+	}
+	return out
+}
+
 func (s *Server) searchPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	q, err := parseSearch(c)
@@ -166,45 +226,26 @@ func (s *Server) searchPage(c echo.Context) error {
 	page.Searched = true
 	page.Total = res.Total
 	page.Fuzzy = res.Fuzzy
-	page.Took = fmt.Sprintf("%.1f ms", float64(res.Took.Microseconds())/1000)
-	for _, h := range res.Hits {
-		hit := views.SearchHit{Kind: kindLabels[h.Kind], Title: h.Title, Parent: h.Parent, URL: h.URL,
-			Jurisdictions: l.named(h.Jurisdictions)}
-		if t := h.Highlights["title"]; len(t) > 0 {
-			hit.TitleHTML = s.md.Sanitize(t[0])
-		} else {
-			hit.TitleHTML = template.HTML(template.HTMLEscapeString(h.Title))
-		}
-		for _, f := range h.Highlights["text"] {
-			hit.Snippets = append(hit.Snippets, s.md.Sanitize(f))
-		}
-		page.Hits = append(page.Hits, hit)
+	// Timing is for the API; readers are not shown it.
+	if res.Suggestion != "" {
+		v := cloneValues(c.QueryParams())
+		v.Set("q", res.Suggestion)
+		v.Del("page")
+		page.DidYouMean, page.DidYouMeanHref = res.Suggestion, listURL("/search", v)
 	}
+	page.Hits = s.searchHits(res.Hits, l)
 	base := c.QueryParams()
 	base.Del("page")
-	selected := func(name, v string) bool {
-		if name == "kind" {
-			return slices.Contains(q.Kinds, v)
-		}
-		return slices.Contains(q.Filters[name], v)
-	}
 	for _, fl := range searchFacets {
-		facet := views.Facet{Name: fl.name, Label: fl.label}
-		for _, fc := range res.Facets[fl.name] {
-			v := cloneValues(base)
-			v.Set(fl.name, fc.Value)
-			label := l.value(fl.name, fc.Value)
-			if fl.name == "kind" {
-				label = kindLabels[fc.Value]
-			}
-			facet.Options = append(facet.Options, views.Option{Value: fc.Value, Label: label, Count: fc.Count,
-				Href: listURL("/search", v), Selected: selected(fl.name, fc.Value)})
-			if selected(fl.name, fc.Value) {
-				rm := cloneValues(base)
-				rm.Del(fl.name)
-				page.Chips = append(page.Chips, views.Chip{Label: fl.label + ": " + label, Href: listURL("/search", rm)})
-			}
+		chosen := q.Filters[fl.name]
+		labelOf := func(v string) string { return l.value(fl.name, v) }
+		if fl.name == "kind" {
+			chosen = q.Kinds
+			labelOf = func(v string) string { return kindLabels[v] }
 		}
+		facet := views.Facet{Name: fl.name, Label: fl.label,
+			Options: facetOptions("/search", base, fl.name, res.Facets[fl.name], chosen, labelOf)}
+		page.Chips = append(page.Chips, facetChips("/search", base, fl.name, fl.label, chosen, labelOf)...)
 		if len(facet.Options) > 0 {
 			page.Facets = append(page.Facets, facet)
 		}

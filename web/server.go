@@ -119,6 +119,9 @@ type Server struct {
 	// (Deps.ContactEmail, Deps.PrivacyFile).
 	contactEmail string
 	privacyFile  string
+	// newTokens carries a created API token across the redirect to the
+	// account page that shows it once.
+	newTokens *newTokens
 }
 
 // New builds the echo router with every route and middleware.
@@ -139,7 +142,7 @@ func NewServer(d Deps) *Server {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
+	s := &Server{newTokens: newNewTokens(), db: d.Store, md: d.Markdown, log: d.Log, fwSlug: d.Framework, now: d.Now,
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
 		hashSlots: make(chan struct{}, runtime.NumCPU()), renderSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
 		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, metricsAllow: d.MetricsAllow, requireMFA: d.RequireMFA,

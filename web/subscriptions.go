@@ -42,7 +42,7 @@ func (s *Server) unsubscribeRequest(c echo.Context) (userID int64, topic string,
 	if perr != nil || userID <= 0 || topic == "" {
 		return 0, "", bad
 	}
-	ok, err := s.verify(c.Request().Context(), unsubscribeKeyName, unsubscribeMessage(userID, topic), c.FormValue("sig"))
+	ok, err := s.verifyOrPrevious(c.Request().Context(), unsubscribeKeyName, unsubscribeMessage(userID, topic), c.FormValue("sig"))
 	if err != nil {
 		return 0, "", err
 	}

@@ -58,6 +58,16 @@ func TestWorkspace(t *testing.T) {
 	if got := d.Find(`[data-testid=ws-review]`).Text(); !strings.Contains(got, itoa(int64(unreviewed))+" mappings have not been reviewed") {
 		t.Errorf("editor's mappings to review: got %q, want the count %d", got, unreviewed)
 	}
+	if d.Find(`[data-testid=ws-review] a[href="/review"]`).Length() != 1 {
+		t.Errorf("editor's mappings to review: no link to the review queue")
+	}
+	queue, err := e.db.UnreviewedMappings(context.Background(), 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if queue.Total != unreviewed {
+		t.Errorf("workspace counts %d mappings to review, the queue %d", unreviewed, queue.Total)
+	}
 	recent := d.Find(`[data-testid=ws-recent]`).Text()
 	if !strings.Contains(recent, "document:admins-draft") || !strings.Contains(recent, "admin@example.org") {
 		t.Errorf("editor's recent changes by others: want the admin's draft, got %q", recent)

@@ -4,20 +4,27 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/search"
 	"github.com/dc-isss/accord/store"
 )
 
@@ -48,6 +55,7 @@ type commentSite struct {
 	slug       string
 	paragraphs []string // the pids of the consulted version's paragraphs
 	tokens     []string // one per stakeholder
+	editor     string   // an API token of the editor
 }
 
 // setupCommentSite prepares data through the store, as the server would
@@ -77,8 +85,12 @@ func setupCommentSite(t testing.TB, data string, paragraphs, stakeholders, appro
 		t.Fatal(err)
 	}
 	asEditor := store.WithActor(ctx, store.Actor{UserID: editor.ID, Email: editor.Email})
+	editorToken, err := db.CreateToken(ctx, editor.ID, "load", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	site := commentSite{data: data, slug: "durability"}
+	site := commentSite{data: data, slug: "durability", editor: editorToken}
 	v := store.NewVersion{NextParagraph: paragraphs + 2}
 	v.Paragraphs = append(v.Paragraphs, store.Paragraph{ID: "p1", Section: "1", Kind: "heading", Text: "1 Rules"})
 	v.Source = "## 1 Rules\n\n"
@@ -258,93 +270,498 @@ func postComment(client *http.Client, base, slug, token, pid, body string) (id i
 	return out.Comment.ID, resp.StatusCode, nil
 }
 
+// sendJSON sends body as JSON with an API token and returns the status and
+// the answer; status 0 means no answer came (the server was killed).
+func sendJSON(client *http.Client, method, url, token string, body any) (status int, raw []byte, err error) {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return 0, nil, err
+	}
+	req, err := http.NewRequest(method, url, bytes.NewReader(payload))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err = io.ReadAll(resp.Body)
+	return resp.StatusCode, raw, err
+}
+
 // durabilityTrials is how many times the test kills the server mid-load:
 // the E2E stage's 20 trials (DECISIONS.md, section 7), about 1.5 s of load
 // each.
 const durabilityTrials = 20
 
-// TestSIGKILLKeepsAcknowledgedComments posts comments from 16 concurrent
-// clients with API tokens to the real server, kills it with SIGKILL while
-// they post, and checks that every comment the server acknowledged with
-// 201 is in the database afterwards, with the body that was sent. The
-// server answers 201 only after its transaction committed, so nothing
-// acknowledged may be lost; comments in flight at the kill may or may not
-// be there, and the test does not mind. Runs in the E2E stage.
-func TestSIGKILLKeepsAcknowledgedComments(t *testing.T) {
+// ackedPolicy is a policy as a write the server acknowledged left it.
+type ackedPolicy struct{ title, summary string }
+
+// ackedDocument is a document as a write the server acknowledged left it:
+// its title and its newest version's number, body and note.
+type ackedDocument struct {
+	title      string
+	version    int
+	body, note string
+}
+
+// ledger records, per object, the last write the server acknowledged and
+// the one it was sent but never answered (in flight at the kill), which
+// may or may not have committed. Each writer has one object at a time and
+// stops at its first unanswered request, so one unanswered write per
+// object is all there can be.
+type ledger[K comparable, V comparable] struct {
+	mu       sync.Mutex
+	acked    map[K]V
+	inFlight map[K]V
+	writes   int // acknowledged, all objects together
+}
+
+func newLedger[K comparable, V comparable]() *ledger[K, V] {
+	return &ledger[K, V]{acked: map[K]V{}, inFlight: map[K]V{}}
+}
+
+func (l *ledger[K, V]) ack(k K, v V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.acked[k] = v
+	l.writes++
+}
+
+func (l *ledger[K, V]) unanswered(k K, v V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inFlight[k] = v
+}
+
+// allows reports whether got is what the database may hold for k: the
+// last acknowledged write, or the unanswered one sent after it.
+func (l *ledger[K, V]) allows(k K, got V) bool {
+	if got == l.acked[k] {
+		return true
+	}
+	v, ok := l.inFlight[k]
+	return ok && got == v
+}
+
+// TestSIGKILLKeepsAcknowledgedWrites runs concurrent clients with API
+// tokens against the real server: stakeholders posting comments, editors
+// creating and updating policies, editors creating documents and saving
+// new versions of them, and `accord import` adding policies from another
+// process. It kills the server with SIGKILL while they write,
+// 20 times, and after each kill checks that
+//   - every write the server acknowledged (201 or 200) is in the database
+//     with the exact values sent; a write in flight at the kill may or may
+//     not be there, and the test does not mind which;
+//   - PRAGMA integrity_check says ok;
+//   - the search index, once opened and caught up as the next start of
+//     the server does it (search.Open, then CatchUp, Follow's first
+//     step), holds exactly what the database holds: one record per
+//     policy and provision, the blocks of the version of each document
+//     that search shows, one per approved comment, with the policies'
+//     titles and the documents' version numbers as stored.
+//
+// The server answers only after its transaction committed, so nothing
+// acknowledged may be lost. Runs in the E2E stage.
+func TestSIGKILLKeepsAcknowledgedWrites(t *testing.T) {
 	requireE2E(t)
-	const clients = 16
+	const commenters, policyWriters, documentWriters = 12, 2, 2
 	bin := buildAccord(t)
 	data := t.TempDir()
-	site := setupCommentSite(t, data, 8, clients, 0)
-	client := newLoadClient(clients)
-	total := 0
+	site := setupCommentSite(t, data, 8, commenters, 0)
+	client := newLoadClient(commenters + policyWriters + documentWriters)
+	var totals [4]int
 	for trial := range durabilityTrials {
 		srv := startChild(t, bin, data, "--comment-rate", "0", "--comment-rate-ip", "0")
+		comments := newLedger[int64, string]()
+		policies := newLedger[string, ackedPolicy]()
+		documents := newLedger[string, ackedDocument]()
+		imports := newLedger[string, ackedPolicy]()
 		var mu sync.Mutex
-		acked := map[int64]string{}
 		var refusals []string
+		refused := func(what string, status int, raw []byte) {
+			mu.Lock()
+			defer mu.Unlock()
+			refusals = append(refusals, fmt.Sprintf("%s: %d %s", what, status, bytes.TrimSpace(raw[:min(len(raw), 300)])))
+		}
 		stop := make(chan struct{})
+		stopped := func() bool {
+			select {
+			case <-stop:
+				return true
+			default:
+				return false
+			}
+		}
 		var wg sync.WaitGroup
-		for i := range clients {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for n := 0; ; n++ {
-					select {
-					case <-stop:
-						return
-					default:
-					}
+		for i := range commenters {
+			wg.Go(func() {
+				for n := 0; !stopped(); n++ {
 					body := fmt.Sprintf("Trial %d, client %d, comment %d.", trial, i, n)
 					id, status, err := postComment(client, srv.base, site.slug, site.tokens[i], site.paragraphs[n%len(site.paragraphs)], body)
-					mu.Lock()
 					switch {
 					case err == nil:
-						acked[id] = body
+						comments.ack(id, body)
 					case status != 0:
 						// An answer other than 201 before the kill is a
 						// failure of the test's setup, not of durability.
-						refusals = append(refusals, err.Error())
-					}
-					mu.Unlock()
-					if status != 0 && err != nil {
+						refused("comment", status, []byte(err.Error()))
+						return
+					default:
 						return
 					}
 				}
-			}()
+			})
 		}
+		// Each policy is created with POST, then updated with PUT.
+		for i := range policyWriters {
+			wg.Go(func() {
+				for n := 0; !stopped(); n++ {
+					slug := fmt.Sprintf("durability-%d-%d-%d", trial, i, n/2)
+					want := ackedPolicy{title: fmt.Sprintf("Durability policy %d/%d/%d", trial, i, n/2),
+						summary: fmt.Sprintf("Created in trial %d by writer %d.", trial, i)}
+					method, url, ok := http.MethodPost, srv.base+"api/v1/policies", http.StatusCreated
+					if n%2 == 1 {
+						want = ackedPolicy{title: want.title + ", revised", summary: fmt.Sprintf("Updated in trial %d by writer %d.", trial, i)}
+						method, url, ok = http.MethodPut, srv.base+"api/v1/policies/"+slug, http.StatusOK
+					}
+					status, raw, _ := sendJSON(client, method, url, site.editor, map[string]any{"slug": slug, "title": want.title,
+						"summary": want.summary, "jurisdictions": []string{"GB"}, "type": "law"})
+					switch status {
+					case ok:
+						policies.ack(slug, want)
+					case 0:
+						policies.unanswered(slug, want)
+						return
+					default:
+						refused(method+" policy "+slug, status, raw)
+						return
+					}
+				}
+			})
+		}
+		// Each writer creates one document, then saves versions of it,
+		// each adding a paragraph (so that each version's blocks differ).
+		for i := range documentWriters {
+			wg.Go(func() {
+				slug := fmt.Sprintf("durability-doc-%d-%d", trial, i)
+				title := fmt.Sprintf("Durability document %d/%d", trial, i)
+				body := "## Scope\n\n"
+				for n := 1; !stopped(); n++ {
+					body += fmt.Sprintf("Paragraph %d, written for version %d in trial %d.\n\n", n, n, trial)
+					want := ackedDocument{title: title, version: n, body: body, note: fmt.Sprintf("Version %d.", n)}
+					var status int
+					var raw []byte
+					if n == 1 {
+						status, raw, _ = sendJSON(client, http.MethodPost, srv.base+"api/v1/documents", site.editor,
+							map[string]any{"slug": slug, "title": title, "summary": "A note on durability.", "body": body, "note": want.note})
+					} else {
+						status, raw, _ = sendJSON(client, http.MethodPost, srv.base+"api/v1/documents/"+slug+"/versions", site.editor,
+							map[string]any{"body": body, "note": want.note, "base": n - 1})
+					}
+					switch status {
+					case http.StatusCreated:
+						documents.ack(slug, want)
+					case 0:
+						documents.unanswered(slug, want)
+						return
+					default:
+						refused(fmt.Sprintf("document %s version %d", slug, n), status, raw)
+						return
+					}
+				}
+			})
+		}
+		// `accord import` of a JSON file of one policy, run while the
+		// server serves: a write from another process, which the server's
+		// index follows through the changes feed. The server's kill does
+		// not stop it, so the import under way finishes.
+		wg.Go(func() {
+			for n := 0; !stopped(); n++ {
+				slug := fmt.Sprintf("durability-import-%d-%d", trial, n)
+				want := ackedPolicy{title: fmt.Sprintf("Imported policy %d/%d", trial, n), summary: fmt.Sprintf("Imported in trial %d.", trial)}
+				raw, _ := json.Marshal([]map[string]any{{"slug": slug, "title": want.title, "summary": want.summary,
+					"jurisdictions": []string{"GB"}, "type": "law"}})
+				file := filepath.Join(t.TempDir(), slug+".json")
+				if err := os.WriteFile(file, raw, 0o600); err != nil {
+					refused("write the import file", 0, []byte(err.Error()))
+					return
+				}
+				if out, err := exec.Command(bin, "import", "--data", data, file).CombinedOutput(); err != nil {
+					refused("accord import "+slug, 0, append([]byte(err.Error()+": "), out...))
+					return
+				}
+				imports.ack(slug, want)
+			}
+		})
 		time.Sleep(1500 * time.Millisecond)
 		srv.kill()
 		close(stop)
 		wg.Wait()
 		if len(refusals) > 0 {
-			t.Fatalf("trial %d: the server refused comments (%d), first: %s\nserver log:\n%s", trial, len(refusals), refusals[0], srv.stderr())
+			t.Fatalf("trial %d: the server refused writes (%d), first: %s\nserver log:\n%s", trial, len(refusals), refusals[0], srv.stderr())
 		}
-		if len(acked) == 0 {
-			t.Fatalf("trial %d: no comment was acknowledged in 1.5 s\nserver log:\n%s", trial, srv.stderr())
+		// A busy machine may let a trial end before a slow writer's
+		// first answer; the totals below must have some of each kind.
+		if comments.writes+policies.writes+documents.writes == 0 {
+			t.Fatalf("trial %d: the server acknowledged no write in 1.5 s\nserver log:\n%s", trial, srv.stderr())
 		}
 
 		// The process is gone; open its database as the next start would.
-		db, err := store.Open(context.Background(), dbPath(data))
+		ctx := context.Background()
+		db, err := store.Open(ctx, dbPath(data))
 		if err != nil {
 			t.Fatalf("trial %d: open the database after SIGKILL: %v", trial, err)
 		}
 		lost := 0
-		for id, body := range acked {
-			m, err := db.Comment(context.Background(), id)
+		for id, body := range comments.acked {
+			m, err := db.Comment(ctx, id)
 			if err != nil || m.Body != body {
 				lost++
-				if lost <= 5 {
-					t.Errorf("trial %d: acknowledged comment %d: got %q, %v; want body %q", trial, id, m.Body, err, body)
+				t.Errorf("trial %d: acknowledged comment %d: got %q, %v; want body %q", trial, id, m.Body, err, body)
+			}
+		}
+		for _, l := range []*ledger[string, ackedPolicy]{policies, imports} {
+			for slug := range l.acked {
+				p, err := db.Policy(ctx, slug)
+				got := ackedPolicy{title: p.Title, summary: p.Summary}
+				if err != nil || !l.allows(slug, got) || strings.Join(p.Jurisdictions, ",") != "GB" || p.Type != "law" {
+					lost++
+					t.Errorf("trial %d: acknowledged policy %s: got %+v (%v, %q), %v; want %+v", trial, slug, got, p.Jurisdictions, p.Type, err, l.acked[slug])
 				}
 			}
 		}
-		db.Close()
-		if lost > 0 {
-			t.Fatalf("trial %d: %d of %d acknowledged comments lost after SIGKILL", trial, lost, len(acked))
+		for slug := range documents.acked {
+			d, err := db.Document(ctx, slug)
+			var v store.Version
+			if err == nil {
+				v, err = db.Version(ctx, slug, d.Latest)
+			}
+			got := ackedDocument{title: d.Title, version: d.Latest, body: v.Source, note: v.Note}
+			if err != nil || !documents.allows(slug, got) || v.Number != d.Latest {
+				lost++
+				t.Errorf("trial %d: acknowledged document %s: got %+v, %v; want %+v", trial, slug, got, err, documents.acked[slug])
+			}
 		}
-		total += len(acked)
-		t.Logf("trial %d: %d comments acknowledged, all found after SIGKILL", trial, len(acked))
+		if lost > 0 {
+			db.Close()
+			t.Fatalf("trial %d: %d acknowledged writes lost or changed after SIGKILL", trial, lost)
+		}
+		if err := integrityCheck(data); err != nil {
+			db.Close()
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		if err := indexMatchesDatabase(ctx, data, db); err != nil {
+			db.Close()
+			t.Fatalf("trial %d: %v\nserver log:\n%s", trial, err, srv.stderr())
+		}
+		db.Close()
+		totals[0] += comments.writes
+		totals[1] += policies.writes
+		totals[2] += documents.writes
+		totals[3] += imports.writes
+		t.Logf("trial %d: %d comments, %d policy writes, %d document versions acknowledged, %d imports done, all found after SIGKILL; index matches",
+			trial, comments.writes, policies.writes, documents.writes, imports.writes)
 	}
-	t.Logf("%d trials, %d acknowledged comments, none lost", durabilityTrials, total)
+	if slices.Contains(totals[:], 0) {
+		t.Errorf("in %d trials: %d comments, %d policy writes, %d document versions, %d imports; want some of each", durabilityTrials, totals[0], totals[1], totals[2], totals[3])
+	}
+	t.Logf("%d trials: %d comments, %d policy writes (creations and updates), %d document versions (firsts included) acknowledged, %d imports done, none lost; the index matched the database every time",
+		durabilityTrials, totals[0], totals[1], totals[2], totals[3])
+}
+
+// integrityCheck runs PRAGMA integrity_check on the data folder's
+// database through a connection of its own.
+func integrityCheck(data string) error {
+	conn, err := sql.Open("sqlite", "file:"+filepath.ToSlash(dbPath(data))+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query("PRAGMA integrity_check")
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("integrity check: %w", err)
+		}
+		lines = append(lines, line)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	if len(lines) != 1 || lines[0] != "ok" {
+		return fmt.Errorf("PRAGMA integrity_check: %s", strings.Join(lines, "; "))
+	}
+	return nil
+}
+
+// indexMatchesDatabase opens the data folder's search index and brings it
+// up to date the way `accord serve` does at start, closes it, then reads
+// every record of it and compares them with what the database holds: the
+// records' ids, the policies' and provisions' titles and the version
+// number of each document block.
+func indexMatchesDatabase(ctx context.Context, data string, db *store.DB) error {
+	ix, err := search.Open(indexPath(data), db, nil)
+	if err != nil {
+		return fmt.Errorf("open the search index after SIGKILL: %w", err)
+	}
+	err = ix.CatchUp(ctx)
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("catch the search index up: %w", err)
+	}
+	want, err := expectedRecords(ctx, data, db)
+	if err != nil {
+		return err
+	}
+	got, err := indexedRecords(indexPath(data))
+	if err != nil {
+		return err
+	}
+	var diffs []string
+	for id, w := range want {
+		if g, ok := got[id]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s missing from the index", id))
+		} else if g != w {
+			diffs = append(diffs, fmt.Sprintf("%s: index has %q, database %q", id, g, w))
+		}
+	}
+	for id := range got {
+		if _, ok := want[id]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s in the index, not in the database", id))
+		}
+	}
+	if len(diffs) > 0 {
+		slices.Sort(diffs)
+		return fmt.Errorf("the search index differs from the database (%d records in the index, %d expected) in %d records, first: %s",
+			len(got), len(want), len(diffs), strings.Join(diffs[:min(len(diffs), 10)], "; "))
+	}
+	return nil
+}
+
+// expectedRecords is what the index should hold, by record id, with the
+// stored field compared: a policy's or provision's title, a document
+// block's version number, nothing for a comment. Which version of a
+// document is indexed follows search's rule: the latest published one if
+// the public may read it, else the newest.
+func expectedRecords(ctx context.Context, data string, db *store.DB) (map[string]string, error) {
+	conn, err := sql.Open("sqlite", "file:"+filepath.ToSlash(dbPath(data))+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	want := map[string]string{}
+	rows := func(q string, each func(*sql.Rows) error) error {
+		r, err := conn.QueryContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+		defer r.Close()
+		for r.Next() {
+			if err := each(r); err != nil {
+				return err
+			}
+		}
+		return r.Err()
+	}
+	if err := rows(`SELECT slug, title FROM policies`, func(r *sql.Rows) error {
+		var slug, title string
+		err := r.Scan(&slug, &title)
+		want[search.KindPolicy+":"+slug] = title
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := rows(`SELECT p.slug, v.ref, v.title FROM provisions v JOIN policies p ON p.id = v.policy_id`, func(r *sql.Rows) error {
+		var slug, ref, title string
+		err := r.Scan(&slug, &ref, &title)
+		want[search.KindProvision+":"+slug+"#"+ref] = title
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := rows(`SELECT id FROM comments WHERE state = 'approved'`, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		want[fmt.Sprintf("%s:%d", search.KindComment, id)] = ""
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var docs []string
+	if err := rows(`SELECT slug FROM documents`, func(r *sql.Rows) error {
+		var slug string
+		err := r.Scan(&slug)
+		docs = append(docs, slug)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	for _, slug := range docs {
+		_, v, err := db.PublicVersion(ctx, slug)
+		if errors.Is(err, store.ErrNotFound) {
+			var d store.Document
+			if d, err = db.Document(ctx, slug); err == nil && d.Latest == 0 {
+				continue
+			} else if err == nil {
+				v, err = db.Version(ctx, slug, d.Latest)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("document %s: %w", slug, err)
+		}
+		for _, p := range v.Paragraphs {
+			if strings.TrimSpace(p.Text) != "" {
+				want[search.KindDocument+":"+slug+"#"+p.ID] = strconv.Itoa(v.Number)
+			}
+		}
+	}
+	return want, nil
+}
+
+// indexedRecords reads every record of the index at dir, opened read-only,
+// by id, with the field expectedRecords compares.
+func indexedRecords(dir string) (map[string]string, error) {
+	bi, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("open the search index read-only: %w", err)
+	}
+	defer bi.Close()
+	got := map[string]string{}
+	const page = 5000
+	for from := 0; ; from += page {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, from, false)
+		req.SortBy([]string{"_id"})
+		req.Fields = []string{"title", "version"}
+		res, err := bi.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("list the search index: %w", err)
+		}
+		for _, h := range res.Hits {
+			kind, _, _ := strings.Cut(h.ID, ":")
+			field := ""
+			switch kind {
+			case search.KindPolicy, search.KindProvision:
+				field = "title"
+			case search.KindDocument:
+				field = "version"
+			}
+			v, _ := h.Fields[field].(string)
+			got[h.ID] = v
+		}
+		if len(res.Hits) < page {
+			return got, nil
+		}
+	}
 }

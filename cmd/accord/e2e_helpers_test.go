@@ -68,6 +68,13 @@ func startServer(t testing.TB, data ...string) string {
 	if len(data) > 0 {
 		dir = data[0]
 	}
+	return startServerArgs(t, dir)
+}
+
+// startServerArgs is startServer on the data folder dir, with more
+// arguments for serve, such as --smtp-url.
+func startServerArgs(t testing.TB, dir string, extra ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	logs := &lockedBuffer{}
@@ -75,7 +82,8 @@ func startServer(t testing.TB, data ...string) string {
 	// No environment: the test's own ACCORD_* variables must not leak in.
 	noEnv := func(string) string { return "" }
 	go func() {
-		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, noEnv, strings.NewReader(""), pw, logs)
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, extra...)
+		err := run(ctx, args, noEnv, strings.NewReader(""), pw, logs)
 		pw.CloseWithError(fmt.Errorf("accord serve returned: %v", err))
 		done <- err
 	}()

@@ -92,6 +92,125 @@ func TestE2EMapJourney(t *testing.T) {
 	}
 }
 
+// TestE2EMapBlocsAndClasses checks what the map draws in a real browser:
+// the EU's 27 member states carry the bloc's hatch over their own colour,
+// the legend's classes are distinct colours with "none" unlike the first
+// step, the scope control changes Germany's colour, the table of numbers
+// comes before the map on a 360 px phone, and the pages pass axe-core. It
+// also opens Germany's page, which lists the EU's instruments apart.
+func TestE2EMapBlocsAndClasses(t *testing.T) {
+	requireE2E(t)
+	base := startServer(t)
+	ctx := newBrowser(t)
+	visit(t, ctx, base+"map")
+	checkA11y(t, ctx)
+	type drawn struct {
+		Members  int      `json:"members"`
+		Hatched  int      `json:"hatched"`
+		Others   int      `json:"others"`
+		Fills    []string `json:"fills"`
+		Classes  []string `json:"classes"`
+		Germany  string   `json:"germany"`
+		BlocKey  string   `json:"blocKey"`
+		Markers  int      `json:"markers"`
+		TableTop float64  `json:"tableTop"`
+		MapTop   float64  `json:"mapTop"`
+	}
+	read := func() drawn {
+		t.Helper()
+		d, err := chromedp.Run(ctx, chromedp.Evaluate[drawn](`(() => {
+			const members = [...document.querySelectorAll('svg path[data-blocs~="EU"]')];
+			const hatched = members.filter(p => {
+				const h = p.nextElementSibling;
+				return h && h.matches('path.map-bloc') && getComputedStyle(h).fill.includes('map-bloc-hatch') &&
+					getComputedStyle(h).pointerEvents === 'none';
+			});
+			const others = document.querySelectorAll('svg path[data-code]:not([data-blocs~="EU"]) + path.map-bloc').length;
+			const rects = [...document.querySelectorAll('[data-testid="map-legend"] li:not([data-testid="bloc-key"]) rect')];
+			return {
+				members: members.length, hatched: hatched.length, others,
+				fills: rects.map(r => getComputedStyle(r).fill), classes: rects.map(r => r.getAttribute('class')),
+				germany: getComputedStyle(document.querySelector('svg path[data-code="DE"]')).fill,
+				blocKey: (document.querySelector('[data-testid="bloc-key"]') || {}).textContent || '',
+				markers: document.querySelectorAll('svg circle.map-marker').length,
+				tableTop: document.querySelector('#map-table').getBoundingClientRect().top,
+				mapTop: document.querySelector('svg[data-testid="worldmap"]').getBoundingClientRect().top,
+			};
+		})()`))
+		if err != nil {
+			t.Fatalf("read the map: %v", err)
+		}
+		return d
+	}
+	d := read()
+	if d.Members != 27 || d.Hatched != 27 || d.Others != 0 {
+		t.Errorf("EU marking: %d members, %d hatched, %d others hatched; want 27, 27, 0", d.Members, d.Hatched, d.Others)
+	}
+	if !regexp.MustCompile(`European Union instruments apply \(27 countries\)`).MatchString(d.BlocKey) {
+		t.Errorf("bloc legend entry %q", d.BlocKey)
+	}
+	if len(d.Fills) < 3 {
+		t.Fatalf("legend fills %q: want none and at least two steps on the shipped content", d.Fills)
+	}
+	seen := map[string]bool{}
+	for i, f := range d.Fills {
+		if seen[f] {
+			t.Errorf("legend entry %d (%s) repeats the colour %s: fills %q", i, d.Classes[i], f, d.Fills)
+		}
+		seen[f] = true
+	}
+	if !regexp.MustCompile(`map-none-dots`).MatchString(d.Fills[0]) {
+		t.Errorf("none is filled with %s, want the dotted pattern unlike any step", d.Fills[0])
+	}
+	if d.Markers == 0 {
+		t.Error("no marker for the states too small to point at")
+	}
+	if d.TableTop < d.MapTop {
+		t.Errorf("on a desktop the table (top %.0f) comes before the map (top %.0f)", d.TableTop, d.MapTop)
+	}
+	national := d.Germany
+
+	click(t, ctx, `#map-scope-applicable`)
+	follow(t, ctx, "show", chromedp.Click(chromedp.CSS(`form[action="/map"] button[type="submit"]`)))
+	if loc := location(t, ctx); loc.Query().Get("scope") != "applicable" {
+		t.Fatalf("the scope control led to %s, want scope=applicable", loc)
+	}
+	checkA11y(t, ctx)
+	if d := read(); d.Germany == national || d.Hatched != 27 {
+		t.Errorf("Germany is %s in both scopes (hatched %d), want a colour once the EU's instruments count", national, d.Hatched)
+	}
+
+	follow(t, ctx, "open Germany", chromedp.Click(chromedp.CSS(`[data-testid="map-table"] a[href="/jurisdictions/DE"]`)))
+	requireHeading(t, ctx, "Germany")
+	checkA11y(t, ctx)
+	if got := texts(t, ctx, `[data-testid="applies-EU"] h2`); len(got) != 1 || got[0] != "European Union instruments that apply in Germany" {
+		t.Errorf("Germany's page: EU heading %q", got)
+	}
+	if got := texts(t, ctx, `[data-testid="applies-EU"] ol.results > li h3 a`); len(got) == 0 {
+		t.Error("Germany's page lists no EU instrument")
+	}
+
+	phone := newBrowser(t, withWindow(360, 740))
+	visit(t, phone, base+"map")
+	checkA11y(t, phone)
+	type tops struct {
+		Table float64 `json:"table"`
+		Map   float64 `json:"map"`
+		Wide  bool    `json:"wide"`
+	}
+	p, err := chromedp.Run(phone, chromedp.Evaluate[tops](`(() => ({
+		table: document.querySelector('#map-table').getBoundingClientRect().top,
+		map: document.querySelector('svg[data-testid="worldmap"]').getBoundingClientRect().top,
+		wide: document.documentElement.scrollWidth > window.innerWidth,
+	}))()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Table > p.Map || p.Wide {
+		t.Errorf("at 360 px: table top %.0f, map top %.0f, overflows %v; want the table first and no overflow", p.Table, p.Map, p.Wide)
+	}
+}
+
 // clickShape clicks a country's shape where the shape itself is under the
 // pointer: the middle of its box may be sea, or a neighbour.
 func clickShape(t *testing.T, ctx context.Context, sel string) {

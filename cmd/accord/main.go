@@ -56,10 +56,13 @@ func commands() map[string]command {
 		"export": {"accord export --format json|csv|markdown [--out PATH]  export every policy (markdown: a zip of .md files)\n" +
 			"  accord export --site DIR --base-url URL [--force]      write every public page into DIR as a static site", exportCmd},
 		"user": {"accord user add EMAIL --role ROLE [--password-stdin]   create an account\n" +
+			"  accord user password EMAIL [--password-stdin]          set a new password; ends sessions, revokes tokens\n" +
 			"  accord user role EMAIL ROLE | disable EMAIL | enable EMAIL", userCmd},
-		"token": {"accord token create EMAIL [--name NAME]                print a new API token, once", tokenCmd},
+		"token": {"accord token create EMAIL [--name NAME] [--require-mfa] print a new API token, once", tokenCmd},
 		"resolution": {"accord resolution import SLUG FILE [--apply]           check a filled resolution table (.csv or .xlsx) and print\n" +
 			"                                                         its changes; --apply gives the dispositions", resolutionCmd},
+		"keys": {"accord keys rotate [--which csrf|unsubscribe|formtime|all]\n" +
+			"                                                         replace signing keys in the database, then restart serve", keysCmd},
 		"backup": {"accord backup PATH                                     write a consistent copy of the database, even while serving", backup},
 	}
 }
@@ -89,4 +92,4 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 // commandOrder is the order of the help text.
-var commandOrder = []string{"serve", "import", "export", "resolution", "reindex", "backup", "user", "token"}
+var commandOrder = []string{"serve", "import", "export", "resolution", "reindex", "backup", "user", "token", "keys"}

@@ -142,6 +142,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer idx.Close()
+	vocab, err := loadSynonyms(*data)
+	if err != nil {
+		return err
+	}
+	idx.SetSynonyms(vocab)
 	// The index follows the database's changes feed, so that writes from
 	// this server and from other processes (accord import) reach search.
 	followCtx, stopFollow := context.WithCancel(ctx)

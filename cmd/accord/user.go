@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,17 +16,80 @@ import (
 
 func userCmd(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("user: use add, role, disable or enable; run accord user add --help")
+		return fmt.Errorf("user: use add, password, role, disable or enable; run accord user add --help")
 	}
 	switch args[0] {
 	case "add":
 		return userAdd(ctx, e, args[1:])
+	case "password":
+		return userPassword(ctx, e, args[1:])
 	case "role":
 		return userRole(ctx, e, args[1:])
 	case "disable", "enable":
 		return userDisable(ctx, e, args[0], args[1:])
 	}
-	return fmt.Errorf("user: unknown subcommand %q; use add, role, disable or enable", args[0])
+	return fmt.Errorf("user: unknown subcommand %q; use add, password, role, disable or enable", args[0])
+}
+
+// newPassword is the password of user add and user password: the first
+// line of standard input with --password-stdin, else a generated one.
+func newPassword(e *env, fromStdin bool) (password string, generated bool, err error) {
+	if fromStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", false, fmt.Errorf("read password from standard input: %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), false, nil
+	}
+	b := make([]byte, 15)
+	if _, err := rand.Read(b); err != nil {
+		return "", false, err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), true, nil
+}
+
+// userPassword sets a new password for an account, as a reset by email
+// does: every session ends, every API token is revoked and the sign-in
+// throttle is cleared. It is how an administrator helps someone who
+// forgot their password on a site that cannot send mail.
+func userPassword(ctx context.Context, e *env, args []string) error {
+	fs, data := newFlags(e, "user password", "user password EMAIL [--password-stdin] [--data DIR]")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input; otherwise one is generated and printed")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("user password: give exactly one EMAIL")
+	}
+	db, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("user password: %w", err)
+	}
+	password, generated, err := newPassword(e, *fromStdin)
+	if err != nil {
+		return fmt.Errorf("user password: %w", err)
+	}
+	if msg := store.CheckPassword(password, u.Email, u.Name); msg != "" {
+		return fmt.Errorf("user password: %s", msg)
+	}
+	hash, err := store.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := db.SetPassword(cliContext(ctx), u.ID, hash, "", true); err != nil {
+		return fmt.Errorf("user password: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "new password set for %s; every session was ended and every API token revoked\n", u.Email)
+	if generated {
+		fmt.Fprintf(e.stdout, "password (shown once): %s\n", password)
+	}
+	return nil
 }
 
 func userAdd(ctx context.Context, e *env, args []string) error {
@@ -43,20 +107,9 @@ func userAdd(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("user add: give exactly one EMAIL")
 	}
-	var password string
-	generated := false
-	if *fromStdin {
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return fmt.Errorf("user add: read password from standard input: %w", err)
-		}
-		password = strings.TrimRight(line, "\r\n")
-	} else {
-		b := make([]byte, 15)
-		if _, err := rand.Read(b); err != nil {
-			return fmt.Errorf("user add: %w", err)
-		}
-		password, generated = base64.RawURLEncoding.EncodeToString(b), true
+	password, generated, err := newPassword(e, *fromStdin)
+	if err != nil {
+		return fmt.Errorf("user add: %w", err)
 	}
 	if msg := store.CheckPassword(password, pos[0], *name); msg != "" {
 		return fmt.Errorf("user add: password: %s", msg)
@@ -139,9 +192,19 @@ func tokenCmd(ctx context.Context, e *env, args []string) error {
 	fs, data := newFlags(e, "token create", "token create EMAIL [--name NAME] [--expires 90d|YYYY-MM-DD] [--data DIR]")
 	name := fs.String("name", "cli", "a name to recognise the token by")
 	expiresIn := fs.String("expires", "", "when the token stops working: a number of days such as 90d, or a date such as 2027-01-31 (UTC); empty for never")
+	// The CLI does not run inside the server, so it cannot see serve's
+	// --require-mfa: it reads the same environment variable, and takes the
+	// same flag, so that one setting governs both.
+	mfaEnv := envOr(e, "ACCORD_REQUIRE_MFA", "false")
+	mfaDefault, mfaErr := strconv.ParseBool(mfaEnv)
+	requireMFA := fs.Bool("require-mfa", mfaDefault,
+		"refuse a token to an editor or admin without a second factor, as serve --require-mfa does (env ACCORD_REQUIRE_MFA=1)")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
+	}
+	if mfaErr != nil {
+		return fmt.Errorf("ACCORD_REQUIRE_MFA: want true or false (1 or 0), got %q", mfaEnv)
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("token create: give exactly one EMAIL")
@@ -161,6 +224,15 @@ func tokenCmd(ctx context.Context, e *env, args []string) error {
 	}
 	if u.Disabled {
 		return fmt.Errorf("token create: %s is disabled", u.Email)
+	}
+	if *requireMFA && u.HasRole("editor") {
+		has, err := db.HasMFA(ctx, u.ID)
+		if err != nil {
+			return fmt.Errorf("token create: %w", err)
+		}
+		if !has {
+			return fmt.Errorf("token create: two-factor sign-in is required for editors and administrators, and %s (%s) has not set it up; they set it up at /account/mfa after signing in", u.Email, u.Role)
+		}
 	}
 	secret, err := db.CreateToken(cliContext(ctx), u.ID, *name, expires)
 	var ve *store.ValidationError

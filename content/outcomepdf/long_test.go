@@ -42,9 +42,12 @@ func TestWriteLongWordIsLinear(t *testing.T) {
 	if large > 30*small+200*time.Millisecond {
 		t.Errorf("got %v for 50k characters against %v for 5k, want about ten times as long", large, small)
 	}
-	// A safety net only: the comparison above is the test.
-	if d := timed(200_000); d > 5*time.Second {
-		t.Errorf("got %v for a 200k-character word, want well under a second", d)
+	// A safety net only: the comparison above is the test. It is measured
+	// against the 50k run rather than the clock, since a busy machine (CI
+	// shares its cores) slows both alike: four times the text, linear
+	// work about four times as long.
+	if d := timed(200_000); d > 12*large+500*time.Millisecond {
+		t.Errorf("got %v for a 200k-character word against %v for 50k, want about four times as long", d, large)
 	}
 	b := render(t, longWordDoc(20_000))
 	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))

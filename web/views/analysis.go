@@ -1,6 +1,10 @@
 package views
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/dc-isss/accord/store"
+)
 
 // Shades is how many shade classes (.shade-1 … .shade-5 in site.css) the
 // coverage matrix and the map use above .shade-0, which means none.
@@ -9,9 +13,14 @@ const Shades = 5
 // ShadeClass is the CSS class of one shade of the colour scale.
 func ShadeClass(n int) string { return "shade-" + strconv.Itoa(n) }
 
+// MapClass is the map's CSS class of one step of its palette: map-c0
+// (none, dotted grey) to map-c5 (most).
+func MapClass(n int) string { return "map-c" + strconv.Itoa(n) }
+
 // LegendEntry is one shade of the scale with the counts it stands for.
 type LegendEntry struct {
 	Shade int
+	Class string // the map's class (MapClass); "" on the matrix's scale
 	Label string // "None", "1", "2–3"
 }
 
@@ -28,6 +37,10 @@ type MatrixCell struct {
 	Count int
 	Href  string
 	Shade int
+	// Reviewed is how many of the Count policies a reviewed mapping
+	// supports, shown when ShowReviewed.
+	Reviewed     int
+	ShowReviewed bool
 }
 
 // MatrixRow is one jurisdiction, region or type of the matrix.
@@ -63,25 +76,37 @@ type CoveragePage struct {
 	Reviewed      bool
 	Caption       string
 	Views         []Option // links switching the rows, Selected for the current one
-	Toggle        Option   // link switching reviewed-only on or off
-	Cols          []MatrixCol
-	Rows          []MatrixRow
-	Totals        MatrixRow // the whole knowledge base
-	Legend        []LegendEntry
-	Least         []GapItem
-	RegionGaps    []GapLine
-	JurisGaps     []GapLine
-	Downloads     []NavItem
+	// ScopeToggle switches jurisdiction rows between national and
+	// applicable counts; no Href when the rows are not jurisdictions.
+	ScopeToggle Option
+	// Applicable is set when jurisdiction rows count what applies there.
+	Applicable bool
+	Tally      store.MappingTally
+	// Unmapped are the items no mapping addresses at all, explained once.
+	Unmapped []NavItem
+	Cols       []MatrixCol
+	Rows       []MatrixRow
+	Totals     MatrixRow // the whole knowledge base
+	Legend     []LegendEntry
+	Least      []GapItem
+	RegionGaps []GapLine
+	JurisGaps  []GapLine
+	Downloads  []NavItem
 }
 
 // MapShape is one country of the world map.
 type MapShape struct {
 	Code, Name string
 	Path       string
-	Title      string // "France: 2 policies"
-	Href       string // the jurisdiction page; "" when there is none
-	Shade      int
+	Title      string     // "France: 2 policies"
+	Href       string     // the jurisdiction page; "" when there is none
+	Class      string     // MapClass of its count
+	Blocs      []string   // codes of the blocs it belongs to, marked by a hatch
+	Marker     *MapMarker // a dot for a country too small to point at
 }
+
+// MapMarker is where the dot of a small country goes, in map units.
+type MapMarker struct{ X, Y float64 }
 
 // MapRow is one jurisdiction in the map's table of numbers.
 type MapRow struct {
@@ -89,7 +114,6 @@ type MapRow struct {
 	Href       string // the jurisdiction page
 	ListHref   string // the policy list the count stands for
 	Count      int
-	Shade      int
 }
 
 // MapPage is the world map of policies with its text alternative.
@@ -98,16 +122,22 @@ type MapPage struct {
 	Framework string
 	Challenge string // "" for all policies
 	Scope     string // "policies" or "policies mapped to C3 …", for sentences
+	// Tally counts the mappings to Challenge, when one is chosen.
+	Tally     store.MappingTally
 	Reviewed  bool
-	Items     []Option // the challenge chooser
-	ViewBox   string
-	Shapes    []MapShape
-	Blocs     []MapRow  // EU, INT and other jurisdictions that are no country
-	Rows      []MapRow  // countries with at least one policy
-	NotDrawn  []NavItem // countries with policies too small for the map, with their counts
-	Others    int       // countries with none
-	Legend    []LegendEntry
-	Caption   string
+	// Applicable counts what applies in a country (its own, its blocs'
+	// and international instruments) rather than its own alone.
+	Applicable bool
+	Items      []Option // the challenge chooser
+	ViewBox    string
+	Shapes     []MapShape
+	Blocs      []MapRow  // EU, INT and other jurisdictions that are no country
+	Rows       []MapRow  // countries with at least one policy
+	NotDrawn   []NavItem // countries with policies too small for the map, with their counts
+	Others     int       // countries with none
+	Legend     []LegendEntry
+	BlocKeys   []LegendEntry // one entry per bloc marked on the map
+	Caption    string
 }
 
 // RegionCount is how many policies of one region address an item.
@@ -129,3 +159,6 @@ func ListSep(i, n int, end string) string {
 		return ", "
 	}
 }
+
+// Ftoa writes a map coordinate with one decimal.
+func Ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }

@@ -169,3 +169,20 @@ func boxID(name string, i int) string { return FieldID(name) + "-" + Itoa(i) }
 // FirstBoxID is the id of a checkbox group's first box, which its error
 // summary link targets.
 func FirstBoxID(name string) string { return boxID(name, 0) }
+
+// chosenFirst orders a CheckList's choices: those the form holds first,
+// then the others, each in their own order.
+func chosenFirst(f Form, fd Field) []Choice {
+	out := make([]Choice, 0, len(fd.Choices))
+	for _, c := range fd.Choices {
+		if f.Has(fd.Name, c.Value) {
+			out = append(out, c)
+		}
+	}
+	for _, c := range fd.Choices {
+		if !f.Has(fd.Name, c.Value) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

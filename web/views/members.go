@@ -11,6 +11,9 @@ type LoginPage struct {
 	Base
 	Form Form
 	Next string
+	// ForgotPassword offers the reset by email, only where mail can be
+	// sent.
+	ForgotPassword bool
 }
 
 // RegisterPage is the stakeholder registration form.
@@ -135,6 +138,9 @@ type MappingFormPage struct {
 	Items         []Choice
 	Provisions    []Choice
 	Relationships []Choice
+	// Review says where the mapping's review stands and that saving a
+	// change resets it; a second member reviews from the review queue.
+	Review string
 }
 
 // ConfirmPage asks before something is deleted.

@@ -9,11 +9,14 @@ type SearchPage struct {
 	Searched bool
 	Total    int
 	Fuzzy    bool
-	Took     string
-	Hits     []SearchHit
-	Facets   []Facet
-	Chips    []Chip
-	Pager    Pager
+	// DidYouMean is the query with its unknown words corrected, and
+	// DidYouMeanHref the search for it; empty when there is none.
+	DidYouMean     string
+	DidYouMeanHref string
+	Hits           []SearchHit
+	Facets         []Facet
+	Chips          []Chip
+	Pager          Pager
 }
 
 // SearchHit is one result as the page shows it.
@@ -25,4 +28,7 @@ type SearchHit struct {
 	URL           string
 	Jurisdictions []Named
 	Snippets      []template.HTML // sanitised, with <mark>
+	// Blocks are, for a document with more than one hit on the page, its
+	// hits, shown under the document (Title, URL) as one result.
+	Blocks []SearchHit
 }

@@ -152,15 +152,19 @@ type HomePage struct {
 // PoliciesPage is the browsable, filterable list of policies.
 type PoliciesPage struct {
 	Base
-	Q       string
-	Sort    string
-	Sorts   []Option
-	Facets  []Facet
-	Chips   []Chip
-	Rows    []PolicyRow
-	Total   int
-	Pager   Pager
-	Summary string
+	Q     string
+	Sort  string
+	Sorts []Option
+	// Keep are the filters the sort form carries, so a new sort keeps them.
+	Keep []Param
+	// FormKeep are the parameters the filter form has no control for.
+	FormKeep []Param
+	Facets   []Facet
+	Chips    []Chip
+	Rows     []PolicyRow
+	Total    int
+	Pager    Pager
+	Summary  string
 }
 
 // MappingRow is one mapping as a policy page shows it.
@@ -173,6 +177,8 @@ type MappingRow struct {
 	Rationale                  string
 	Evidence                   string
 	Reviewed                   bool
+	Rejected                   bool
+	Review                     string // who reviewed it and when; see ReviewState
 }
 
 // PolicyPage shows one policy in full.
@@ -184,6 +190,7 @@ type PolicyPage struct {
 	SummaryHTML   template.HTML
 	NotesHTML     template.HTML
 	Mappings      []MappingRow
+	Tally         store.MappingTally // of Mappings
 	Related       []PolicyRow
 }
 
@@ -198,6 +205,21 @@ type JurisdictionPage struct {
 	Addressed, Missing []ItemCount
 	MatrixHref         string // its row in the coverage matrix
 	MapHref            string
+	// Applies are the instruments of its blocs and of international
+	// bodies, each group apart, when the scope is applicable.
+	Applies []AppliesGroup
+	// ScopeSwitch links to the page in the other scope; "" for a
+	// jurisdiction in which nothing else applies.
+	ScopeSwitch Option
+}
+
+// AppliesGroup is the instruments of one bloc, or of the international
+// bodies, that apply in a country.
+type AppliesGroup struct {
+	ID       string // the heading's id
+	Heading  string // "European Union instruments that apply in Germany"
+	ListHref string // the policy list of the same instruments
+	Rows     []PolicyRow
 }
 
 // ItemCount is a framework item with how many policies map to it.
@@ -236,6 +258,7 @@ type ItemPage struct {
 	MissingJurisdictions []NavItem
 	MatrixLinks          []NavItem // the item's column in each matrix
 	MapHref              string
+	Tally                store.MappingTally // the mappings to the item that count
 }
 
 // MappingGroup is the mappings to an item that share one relationship.
@@ -249,6 +272,7 @@ type ItemMappingRow struct {
 	Policy, PolicyTitle, Provision, Rationale string
 	Strength                                  int
 	Reviewed                                  bool
+	Review                                    string // who reviewed it and when; see ReviewState
 }
 
 // ErrorPage explains what went wrong.
@@ -306,4 +330,10 @@ func Q(path string, kv ...string) string {
 		return path
 	}
 	return path + "?" + v.Encode()
+}
+
+// JurisdictionScopeURL is the address of a jurisdiction page in a scope
+// other than the default (applicable).
+func JurisdictionScopeURL(code, scope string) string {
+	return JurisdictionURL(code) + "?scope=" + url.QueryEscape(scope)
 }
