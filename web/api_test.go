@@ -189,7 +189,6 @@ func TestAPINotFound(t *testing.T) {
 		"/api/v1/frameworks/no-such-framework",
 		"/api/v1/no-such-thing",
 		"/api/v2/policies",
-		"/api",
 	} {
 		t.Run(target, func(t *testing.T) {
 			var got apiError

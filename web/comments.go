@@ -338,11 +338,14 @@ func (s *Server) commentOnParagraph(c echo.Context) error {
 func (s *Server) renderParagraph(c echo.Context, l *labels, k store.Consultation, p consultedParagraph, cf views.CommentForm, status int) error {
 	ctx := c.Request().Context()
 	u := userFrom(c)
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	// Out of range is the first page: a huge number must not overflow the
-	// offset.
-	if page < 1 || page > 1_000_000 {
-		page = 1
+	page := 1
+	if v := c.QueryParam("page"); v != "" && c.Request().Method == http.MethodGet {
+		// A huge number must not overflow the offset.
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return badRequest("page", "page must be a whole number from 1 to 1000000")
+		}
+		page = n
 	}
 	list, err := s.db.Comments(ctx, store.CommentFilter{Consultation: k.Slug, Paragraph: p.ID, Page: page, PerPage: paragraphCommentsPerPage,
 		Collapse: true})
@@ -432,7 +435,7 @@ func questionParam(c echo.Context, k store.Consultation) (int, store.Question, e
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, store.Question{}, fmt.Errorf("question %q: %w", v, store.ErrNotFound)
+		return 0, store.Question{}, badRequest("question", "question must be the number of a guiding question, such as 1")
 	}
 	q, ok := k.Question(n)
 	if !ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
 	"slices"
 	"strconv"
@@ -225,6 +226,28 @@ func (s *Server) visibleVersion(c echo.Context) (store.Document, int, error) {
 	return d, n, nil
 }
 
+// tocMinSections is how many numbered headings (sections and
+// subsections) make a document long enough for a table of contents: below
+// it, the reader sees the whole outline on the first screen or two.
+const tocMinSections = 6
+
+// tableOfContents lists the numbered section headings of v, each linked to
+// its paragraph anchor, when there are at least tocMinSections of them.
+func tableOfContents(v store.Version) []views.TOCEntry {
+	var toc []views.TOCEntry
+	for _, p := range v.Paragraphs {
+		if p.Kind != "heading" || p.Section == "0" || p.Section == "notes" {
+			continue
+		}
+		toc = append(toc, views.TOCEntry{Section: p.Section, Title: html.UnescapeString(p.Text), Anchor: "p-" + p.ID,
+			Depth: strings.Count(p.Section, ".") + 1})
+	}
+	if len(toc) < tocMinSections {
+		return nil
+	}
+	return toc
+}
+
 func head(d store.Document) views.DocumentHead {
 	return views.DocumentHead{Slug: d.Slug, Title: d.Title, Summary: d.Summary, Status: d.Status, Owners: d.Owners, CreatedBy: d.CreatedBy}
 }
@@ -255,17 +278,22 @@ func (s *Server) versionPage(c echo.Context, d store.Document, n int) (views.Doc
 	}
 	page.Description = d.Summary
 	page.NoIndex = d.Status != store.StatusPublished
-	for i := len(d.Versions) - 1; i >= 0; i-- {
-		vi := d.Versions[i]
+	page.TOC = tableOfContents(v)
+	// Oldest first, so that each row knows the visible version before it;
+	// shown newest first.
+	prev := 0
+	for _, vi := range d.Versions {
 		if !d.VersionVisibleTo(u, vi.Number) {
 			continue
 		}
 		page.Versions = append(page.Versions, views.VersionRow{Number: vi.Number, Author: vi.Author, Note: vi.Note,
-			Date: vi.CreatedAt.Format("2 January 2006"), Published: vi.Published, Current: vi.Number == n})
-		if vi.Number < n && page.Previous == 0 {
-			page.Previous = vi.Number
+			Date: vi.CreatedAt.Format("2 January 2006"), Published: vi.Published, Current: vi.Number == n, Previous: prev})
+		if vi.Number == n {
+			page.Previous = prev
 		}
+		prev = vi.Number
 	}
+	slices.Reverse(page.Versions)
 	if page.CanEdit {
 		page.NewConsultation = views.NewConsultationURL(d.Slug, n)
 		// The moves are those of the status members set: the derived one

@@ -191,16 +191,17 @@ func TestPolicyEditingJourney(t *testing.T) {
 	w = c.get("/policies/ke-iot-guidelines-2025/history?from=1&to=2")
 	wantStatus(t, "history", w, http.StatusOK)
 	d = doc(t, w)
-	if n := d.Find("tbody tr").Length(); n != 9 {
+	if n := d.Find("[data-testid=revisions] tbody tr").Length(); n != 9 {
 		t.Errorf("got %d revisions, want 9", n)
 	}
-	if got := d.Find("[data-testid=diff] del").Text(); !strings.Contains(got, "Kenya IoT security guidelines") {
-		t.Errorf("diff removes %q, want the old title", got)
+	title := d.Find(`[data-testid=changes] tr:has(th:contains("Official title"))`)
+	if got := title.Find(".old").Text(); !strings.Contains(got, "Kenya IoT security guidelines") {
+		t.Errorf("the title was %q, want the old title", got)
 	}
-	if got := d.Find("[data-testid=diff] ins").Text(); !strings.Contains(got, "Kenya IoT cybersecurity guidelines") {
-		t.Errorf("diff adds %q, want the new title", got)
+	if got := title.Find(".new").Text(); !strings.Contains(got, "Kenya IoT cybersecurity guidelines") {
+		t.Errorf("the title became %q, want the new title", got)
 	}
-	if got := d.Find("tbody tr").Last().Find("td").Eq(1).Text(); got != "editor@example.org" {
+	if got := d.Find("[data-testid=revisions] tbody tr").Last().Find("td").Eq(1).Text(); got != "editor@example.org" {
 		t.Errorf("first revision by %q", got)
 	}
 	wantStatus(t, "history with a bad revision", c.get("/policies/ke-iot-guidelines-2025/history?from=99"), http.StatusBadRequest)

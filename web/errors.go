@@ -85,7 +85,7 @@ func classify(err error) *Error {
 		// withdrawn, answered meanwhile) no longer applies as it was shown.
 		return staleImport(err)
 	case errors.Is(err, store.ErrNotFound):
-		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "We could not find that page.", Err: err}
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: pageNotFound, Err: err}
 	case errors.Is(err, store.ErrConflict):
 		return &Error{Status: http.StatusConflict, Code: "conflict", Message: "That already exists or was changed meanwhile.", Err: err}
 	case errors.As(err, &sc):
@@ -96,13 +96,17 @@ func classify(err error) *Error {
 			msg = m
 		}
 		if he.Code == http.StatusNotFound {
-			msg = "We could not find that page."
+			msg = pageNotFound
 		}
 		return &Error{Status: he.Code, Code: codeFor(he.Code), Message: msg, Err: err}
 	default:
 		return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Please try again.", Err: err}
 	}
 }
+
+// pageNotFound is the message of a 404 on a page; the API names the
+// resource instead (api_notfound.go).
+const pageNotFound = "We could not find that page."
 
 func codeFor(status int) string {
 	switch status {
@@ -155,7 +159,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		retryAfter(c, e.RetryAfter)
 	}
 	if isAPI(c) {
-		body := map[string]any{"code": e.Code, "message": e.Message}
+		msg := e.Message
+		if e.Status == http.StatusNotFound && msg == pageNotFound {
+			msg = apiNotFoundMessage(c)
+		}
+		body := map[string]any{"code": e.Code, "message": msg}
 		if len(e.Fields) > 0 {
 			body["fields"] = e.Fields
 		}

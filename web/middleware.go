@@ -227,7 +227,8 @@ func (s *Server) logRequests() echo.MiddlewareFunc {
 // isAPI reports whether the request is for the JSON API.
 func isAPI(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return p == "/api" || strings.HasPrefix(p, "/api/")
+	// Only what is under /api/: /api itself is the page for people.
+	return strings.HasPrefix(p, "/api/")
 }
 
 // headAsGet answers HEAD as GET without the body: echo routes HEAD to

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -25,6 +26,9 @@ const maxPerPage = 100
 // all of them, whatever the size of the knowledge base.
 const staticExportPerPage = 1 << 20
 
+// yearRE is a year of the year facet.
+var yearRE = regexp.MustCompile(`^[0-9]{4}$`)
+
 // parsePolicyFilter reads the list parameters shared by /policies and
 // GET /api/v1/policies. Bad paging or sorting is a 400 naming the field.
 func parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, error) {
@@ -41,7 +45,11 @@ func parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, 
 	}
 	for _, name := range store.FacetNames {
 		for _, v := range qp[name] {
-			if v = strings.TrimSpace(v); v != "" && !slices.Contains(f.Facets[name], v) {
+			v = strings.TrimSpace(v)
+			if name == "year" && v != "" && !yearRE.MatchString(v) {
+				return f, badRequest("year", "year must be a year, such as 2024")
+			}
+			if v != "" && !slices.Contains(f.Facets[name], v) {
 				f.Facets[name] = append(f.Facets[name], v)
 			}
 		}
@@ -66,7 +74,11 @@ func parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, 
 		}
 		f.Sort = v
 	}
-	f.Reviewed = qp.Get("reviewed") == "1" || qp.Get("reviewed") == "true"
+	r, err := parseFlag(c, "reviewed")
+	if err != nil {
+		return f, err
+	}
+	f.Reviewed = r
 	return f, nil
 }
 

@@ -124,7 +124,13 @@ func (s *Server) routes(e *echo.Echo) {
 
 	e.GET("/static/*", staticFiles(static.FS))
 
+	// The JSON API. Every route here is described in openapi.yaml (served
+	// at /api/v1/openapi.json); /api is the page for people.
+	e.GET("/api", s.apiPage)
 	api := e.Group("/api/v1")
+	api.GET("", s.apiIndex)
+	api.GET("/openapi.json", s.apiOpenAPI)
+	api.RouteNotFound("/*", s.apiNoRoute)
 	api.GET("/policies", s.apiPolicies)
 	api.GET("/policies/:slug", s.apiPolicy)
 	api.GET("/frameworks", s.apiFrameworks)

@@ -59,7 +59,10 @@ func parseSearch(c echo.Context) (search.Query, error) {
 			continue
 		}
 		for _, v := range qp[name] {
-			if v = strings.TrimSpace(v); v != "" {
+			if v = strings.TrimSpace(v); name == "year" && v != "" && !yearRE.MatchString(v) {
+				return q, badRequest("year", "year must be a year, such as 2024")
+			}
+			if v != "" {
 				q.Filters[name] = append(q.Filters[name], v)
 			}
 		}

@@ -122,6 +122,10 @@ type Server struct {
 	// newTokens carries a created API token across the redirect to the
 	// account page that shows it once.
 	newTokens *newTokens
+	// apiDoc is the OpenAPI document of /api/v1 (api_index.go); apiDocErr
+	// says why it could not be read, which only a broken build can cause.
+	apiDoc    apiDescription
+	apiDocErr error
 }
 
 // New builds the echo router with every route and middleware.
@@ -151,6 +155,7 @@ func NewServer(d Deps) *Server {
 		s.uploadLimit = DefaultUploadLimit
 	}
 	s.world, s.worldErr = mapdata.Load()
+	s.apiDoc, s.apiDocErr = loadAPIDescription()
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -111,6 +111,7 @@ func TestE2EDraftJourney(t *testing.T) {
 			requirePath(t, ctx, "/documents/"+slug+"/versions/2")
 			checkA11y(t, ctx)
 			requireCitations(t, ctx, `[data-testid="document-body"]`, "/policies/uk-psti-act-2022", "/policies/etsi-en-303-645#prov-5.1-1", "/frameworks/dc-isss-iot/items/C3")
+			requireMarginNumbers(t, ctx)
 
 			follow(t, ctx, "click What changed since version 1", chromedp.Click(chromedp.Search(`//main//a[normalize-space()="What changed since version 1"]`)))
 			loc := location(t, ctx)
@@ -161,5 +162,31 @@ func requireCitations(t *testing.T, ctx context.Context, scope string, want ...s
 	t.Helper()
 	if got := attrs(t, ctx, scope+" a.cite", "href"); !slices.Equal(got, want) {
 		t.Errorf("citations in %s link to %q, want %q", scope, got, want)
+	}
+}
+
+// requireMarginNumbers checks that each section and paragraph number of
+// the document body stands in the margin beside its block, on the same
+// line, rather than on a line of its own.
+func requireMarginNumbers(t *testing.T, ctx context.Context) {
+	t.Helper()
+	problems, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const refs = document.querySelectorAll('[data-testid="document-body"] > .para-ref');
+		if (refs.length === 0) return 'no paragraph numbers';
+		const out = [];
+		for (const a of refs) {
+			const block = a.nextElementSibling;
+			if (!block) { out.push(a.textContent + ': no block after it'); continue; }
+			const ra = a.getBoundingClientRect(), rb = block.getBoundingClientRect();
+			if (ra.right > rb.left) out.push(a.textContent + ': not left of its block');
+			if (ra.bottom <= rb.top || ra.top >= rb.bottom) out.push(a.textContent + ': not beside its block');
+		}
+		return out.join('; ');
+	})()`))
+	if err != nil {
+		t.Fatalf("measure the paragraph numbers: %v", err)
+	}
+	if problems != "" {
+		t.Errorf("paragraph numbers: %s", problems)
 	}
 }

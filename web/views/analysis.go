@@ -83,7 +83,7 @@ type CoveragePage struct {
 	Applicable bool
 	Tally      store.MappingTally
 	// Unmapped are the items no mapping addresses at all, explained once.
-	Unmapped []NavItem
+	Unmapped   []NavItem
 	Cols       []MatrixCol
 	Rows       []MatrixRow
 	Totals     MatrixRow // the whole knowledge base
@@ -123,8 +123,8 @@ type MapPage struct {
 	Challenge string // "" for all policies
 	Scope     string // "policies" or "policies mapped to C3 …", for sentences
 	// Tally counts the mappings to Challenge, when one is chosen.
-	Tally     store.MappingTally
-	Reviewed  bool
+	Tally    store.MappingTally
+	Reviewed bool
 	// Applicable counts what applies in a country (its own, its blocs'
 	// and international instruments) rather than its own alone.
 	Applicable bool

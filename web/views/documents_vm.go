@@ -80,6 +80,18 @@ type VersionRow struct {
 	Author, Note, Date string
 	Published          bool
 	Current            bool
+	// Previous is the version before this one that the reader may open,
+	// 0 when there is none: the compare link goes to it, never to a
+	// version the reader cannot see.
+	Previous int
+}
+
+// TOCEntry is one section heading in a long document's table of contents.
+type TOCEntry struct {
+	Section string // "2.1"
+	Title   string
+	Anchor  string // the heading's paragraph anchor, "p-ID"
+	Depth   int    // 1 for an h2 section, 2 for its subsections...
 }
 
 // CitedPolicy is a policy a version cites, with the provisions it cites.
@@ -110,6 +122,9 @@ type DocumentPage struct {
 	// the reader may see.
 	Previous  int
 	Paragraph int // how many blocks
+	// TOC lists the section headings of a long version, nil for a short
+	// one.
+	TOC       []TOCEntry
 	CanEdit   bool
 	Statuses  []Option
 	Cited     []CitedPolicy

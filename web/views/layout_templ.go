@@ -395,7 +395,7 @@ func Layout(b Base) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "\">Contact</a></p><p><a href=\"/policies.atom\">Atom feed of policies</a> · <a href=\"/outcomes.atom\">Atom feed of outcomes</a> · <a href=\"/api/v1/policies\">JSON API</a> · <a href=\"/sitemap.xml\">Sitemap</a></p></div></footer></body></html>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "\">Contact</a></p><p><a href=\"/policies.atom\">Atom feed of policies</a> · <a href=\"/outcomes.atom\">Atom feed of outcomes</a> · <a href=\"/api\">API</a> · <a href=\"/sitemap.xml\">Sitemap</a></p></div></footer></body></html>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

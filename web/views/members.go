@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/dc-isss/accord/content"
 )
 
 // LoginPage is the sign-in form.
@@ -159,13 +161,25 @@ type RevisionRow struct {
 	Author string
 	Note   string
 	At     time.Time
+	// Previous is the revision before, 0 for the first; Changed names the
+	// fields that changed since it.
+	Previous int
+	Changed  []string
 }
 
-// DiffPart is a run of text that two revisions share, or that one adds or
-// removes.
-type DiffPart struct {
-	Op   string // "eq", "ins" or "del"
-	Text string
+// HistoryURL is the address of a policy's history comparing revisions
+// from and to.
+func HistoryURL(slug string, from, to int) string {
+	return Q(PolicyURL(slug)+"/history", "from", strconv.Itoa(from), "to", strconv.Itoa(to))
+}
+
+// FieldChange is one field that differs between two revisions: its old
+// and new values, and for long text the words that changed.
+type FieldChange struct {
+	Field    string
+	Old, New string
+	// Parts is the word diff of a long text field, nil for a short one.
+	Parts []content.Part
 }
 
 // HistoryPage lists a policy's revisions and compares two of them.
@@ -176,8 +190,8 @@ type HistoryPage struct {
 	Exists    bool
 	Revisions []RevisionRow
 	From, To  int
-	Diff      []DiffPart
-	Same      bool
+	// Changes lists the fields that differ from revision From to To.
+	Changes []FieldChange
 }
 
 // ImportProblem is one line of an import report.
