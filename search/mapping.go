@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -15,7 +16,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-9"
+const schemaVersion = "accord-search-10"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
@@ -129,6 +130,21 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 // the facet counter reads the postings (see facets.go).
 const facetOptions = index.IndexField | index.SkipFreqNorm
 
+// namedField repeats the facet terms a query can name (a policy type, a
+// framework item: see routes) with frequencies and norms, so that naming
+// one scores. A term query on "facets" itself has no norms to score with,
+// and bleve then gives NaN, which orders hits at random and cannot be
+// written as JSON.
+const namedField = "named"
+
+// namedOptions index namedField for scoring.
+const namedOptions = index.IndexField
+
+// namedFacet reports whether facet term t belongs in namedField.
+func namedFacet(t string) bool {
+	return strings.HasPrefix(t, facetKeys["type"]+":") || strings.HasPrefix(t, facetKeys["challenge"]+":")
+}
+
 // pairOptions index a text field's word pairs like a text field's words,
 // for scoring, but without positions: a pair is matched whole.
 const pairOptions = index.IndexField
@@ -146,6 +162,9 @@ func indexDoc(batch *bleve.Batch, m *mapping.IndexMappingImpl, d doc) error {
 	kw := m.AnalyzerNamed(keyword.Name)
 	for i, t := range d.Facets {
 		bd.AddField(document.NewTextFieldCustom("facets", []uint64{uint64(i)}, []byte(t), facetOptions, kw))
+		if namedFacet(t) {
+			bd.AddField(document.NewTextFieldCustom(namedField, []uint64{uint64(i)}, []byte(t), namedOptions, kw))
+		}
 	}
 	pa := pairAnalyzer{m.AnalyzerNamed(en.AnalyzerName)}
 	for _, f := range []struct{ name, text string }{

@@ -496,7 +496,7 @@ func (ix *Index) planText(p *plan, text string, lex lexicon) error {
 	// the records carrying what they name.
 	for _, r := range routes {
 		if len(r.terms) > 1 && containsRun(terms, r.terms) {
-			should = append(should, term("facets", r.facet, boostFacet))
+			should = append(should, term(namedField, r.facet, boostFacet))
 		}
 	}
 
@@ -597,12 +597,18 @@ func (ix *Index) routes(an analysis.Analyzer, lex lexicon) []route {
 	return out
 }
 
-// routeTerms are the facet queries of the one-word routes naming t.
+// routeTerms are the facet queries of the routes naming t: a one-word
+// route ("law") fully, and a word of a longer one ("scheme" in
+// "certification scheme") at half the boost, since readers name a kind of
+// instrument by its head word ("labeling scheme", "the codes of practice").
 func routeTerms(routes []route, t string) []query.Query {
 	var out []query.Query
 	for _, r := range routes {
-		if len(r.terms) == 1 && r.terms[0] == t {
-			out = append(out, term("facets", r.facet, boostFacet))
+		switch {
+		case len(r.terms) == 1 && r.terms[0] == t:
+			out = append(out, term(namedField, r.facet, boostFacet))
+		case len(r.terms) > 1 && slices.Contains(r.terms, t):
+			out = append(out, term(namedField, r.facet, boostFacet/2))
 		}
 	}
 	return out

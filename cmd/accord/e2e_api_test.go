@@ -14,7 +14,7 @@ func TestE2EAPIPage(t *testing.T) {
 	base := startServer(t, t.TempDir())
 	ctx := newBrowser(t)
 	visit(t, ctx, base+"/")
-	follow(t, ctx, "footer API link", chromedp.Click(`footer a[href="/api"]`, chromedp.ByQuery))
+	follow(t, ctx, "footer API link", chromedp.Click(chromedp.CSS(`footer a[href="/api"]`)))
 	if h := texts(t, ctx, "h1"); len(h) != 1 || h[0] != "The Accord API" {
 		t.Fatalf("heading: got %q", h)
 	}
