@@ -296,6 +296,16 @@ func CitationLabel(kind, target, ref, policyTitle string) string {
 	return policyTitle
 }
 
+// CitationText is the one rule for writing a citation: what an author
+// pastes into a document to cite a policy ("[@slug]") or one of its
+// provisions ("[@slug §ref]"); parseCite reads it back.
+func CitationText(slug, ref string) string {
+	if ref == "" {
+		return "[@" + slug + "]"
+	}
+	return "[@" + slug + " §" + ref + "]"
+}
+
 // lineOf is the 1-based line of byte offset off in source.
 func lineOf(source []byte, off int) int {
 	off = min(max(off, 0), len(source))

@@ -45,7 +45,7 @@ func TestSignInAndOut(t *testing.T) {
 		t.Error("got a Secure cookie over plain HTTP, want Secure only over TLS")
 	}
 	wantStatus(t, "account when signed in", c.get("/account"), http.StatusOK)
-	if got := doc(t, c.get("/")).Find(".account-links a").Text(); got != "Test editor" {
+	if got := doc(t, c.get("/")).Find(`.account-links a[href="/account"]`).Text(); got != "Test editor" {
 		t.Errorf("header shows %q, want the user's name", got)
 	}
 

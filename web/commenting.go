@@ -94,6 +94,10 @@ func authorLine(l *labels, m store.Comment) string {
 	if m.Display != store.DisplayNamed {
 		return "A participant from " + joinWords(group, country)
 	}
+	if m.AuthorID == 0 && a.Name == store.FormerParticipant {
+		// The account was deleted and its owner let the comment stay.
+		return store.FormerParticipant + ", " + joinWords(store.Label(a.Group), country)
+	}
 	name := a.Name
 	if a.Organisation != "" {
 		name += ", " + a.Organisation

@@ -17,6 +17,7 @@ const flashCookie = "accord_flash"
 var flashes = map[string]string{
 	"signed-in":         "You are signed in.",
 	"signed-out":        "You are signed out.",
+	"account-deleted":   "Your account is deleted and you are signed out.",
 	"registered":        "Your account is ready and you are signed in.",
 	"setup":             "The administrator account is ready and you are signed in.",
 	"profile":           "Your profile is saved.",

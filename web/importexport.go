@@ -70,6 +70,10 @@ func (s *Server) importUpload(c echo.Context) error {
 		}
 		if rep.Rejected {
 			status = unprocessable
+		} else if err := s.db.RecordEvent(ctx, "policy.import", "file/"+fh.Filename,
+			fmt.Sprintf("%d created, %d updated, %d unchanged", len(rep.Created), len(rep.Updated), len(rep.Unchanged))); err != nil {
+			// The workspace lists imports from these events.
+			return err
 		}
 		page.Reports = append(page.Reports, importReport(rep))
 	}

@@ -247,6 +247,19 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/comments/:id/replies", s.apiReplyToComment, editor)
 	api.GET("/comments/:id/dispositions", s.apiDispositionHistory)
 
+	// Members' workspace, the citation finder, account deletion and the
+	// site's own pages (workspace.go, cite.go, account_delete.go,
+	// site_pages.go). The workspace and the finder depend on the reader or
+	// the search index, so neither is cached; the site pages depend on the
+	// operator's settings and privacy file, read at each request.
+	e.GET("/workspace", s.workspace, member)
+	e.GET("/cite", s.citeFinder)
+	e.GET("/account/delete", s.accountDeletePage, member)
+	e.POST("/account/delete", s.deleteAccount, member)
+	e.GET("/about", s.about)
+	e.GET("/privacy", s.privacy)
+	e.GET("/contact", s.contact)
+
 	// Published outcomes (outcome_routes.go): public pages, downloads and
 	// feeds of every edition; publishing is for editors.
 	s.outcomeRoutes(e, api, editor)

@@ -62,6 +62,13 @@ type Deps struct {
 	// RequireMFA keeps editors and admins without a second factor to
 	// enrolling (--require-mfa; see mfa.go).
 	RequireMFA bool
+	// ContactEmail is the operator's address shown on /contact and
+	// /privacy (--contact-email); "" shows "not set".
+	ContactEmail string
+	// PrivacyFile is the operator's part of the privacy notice, Markdown
+	// read at each request so that an edit shows without a restart; ""
+	// or a missing file shows "not set".
+	PrivacyFile string
 }
 
 // CommentLimits bound commenting without puzzles.
@@ -108,6 +115,10 @@ type Server struct {
 	requireMFA bool
 	// uploadLimit bounds an import upload's body (Deps.UploadLimit).
 	uploadLimit int64
+	// contactEmail and privacyFile are the operator's settings
+	// (Deps.ContactEmail, Deps.PrivacyFile).
+	contactEmail string
+	privacyFile  string
 	// newTokens carries a created API token across the redirect to the
 	// account page that shows it once.
 	newTokens *newTokens
@@ -139,7 +150,7 @@ func NewServer(d Deps) *Server {
 		metrics: newMetrics(prometheus.NewRegistry()), search: d.Search,
 		hashSlots: make(chan struct{}, runtime.NumCPU()), renderSlots: make(chan struct{}, runtime.NumCPU()), proxies: d.TrustedProxies, comments: d.Comments,
 		baseURL: strings.TrimSuffix(d.BaseURL, "/"), mail: d.Mail, metricsAllow: d.MetricsAllow, requireMFA: d.RequireMFA,
-		uploadLimit: d.UploadLimit}
+		uploadLimit: d.UploadLimit, contactEmail: d.ContactEmail, privacyFile: d.PrivacyFile}
 	if s.uploadLimit <= 0 {
 		s.uploadLimit = DefaultUploadLimit
 	}

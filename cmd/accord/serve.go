@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	netmail "net/mail"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +64,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 		"editors and admins must enrol a second factor (TOTP) at their next sign-in and can do nothing else until they have; tokens need it too (env ACCORD_REQUIRE_MFA=1)")
 	uploadLimit := fs.String("upload-limit", envOr(e, "ACCORD_UPLOAD_LIMIT", "8MB"),
 		"largest import upload accepted, such as 8MB, 512KB or a number of bytes (env ACCORD_UPLOAD_LIMIT)")
+	contactEmail := fs.String("contact-email", envOr(e, "ACCORD_CONTACT_EMAIL", ""),
+		"address shown on /contact and /privacy for questions to whoever runs the site; the rest of the operator's privacy notice goes in privacy.md in the data folder (env ACCORD_CONTACT_EMAIL)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -77,6 +81,12 @@ func serve(ctx context.Context, e *env, args []string) error {
 	base, err := parseBaseURL(*baseURL)
 	if err != nil {
 		return fmt.Errorf("--base-url: %w", err)
+	}
+	if *contactEmail != "" {
+		a, err := netmail.ParseAddress(*contactEmail)
+		if err != nil || a.Name != "" || a.Address != *contactEmail {
+			return fmt.Errorf("--contact-email: want a bare address such as privacy@example.org, got %q", *contactEmail)
+		}
 	}
 	var sender *mail.Sender
 	if *smtpURL != "" {
@@ -155,7 +165,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 		base = localBaseURL(ln.Addr())
 	}
 	app := web.NewServer(web.Deps{Store: db, Log: log, Search: idx, TrustedProxies: trusted, BaseURL: base, Mail: sender, Comments: limits,
-		MetricsAllow: allowed, MetricsElsewhere: *metricsAddr != "", RequireMFA: *requireMFA, UploadLimit: upload})
+		MetricsAllow: allowed, MetricsElsewhere: *metricsAddr != "", RequireMFA: *requireMFA, UploadLimit: upload,
+		ContactEmail: *contactEmail, PrivacyFile: filepath.Join(*data, web.PrivacyFileName)})
 	// Scheduled work (telling subscribers that a consultation opened) runs
 	// beside the server and stops before the database closes.
 	tickCtx, stopTicks := context.WithCancel(ctx)

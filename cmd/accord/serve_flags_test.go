@@ -71,6 +71,8 @@ func TestServeMailFlags(t *testing.T) {
 		{"a relative base URL", []string{"serve", "--base-url", "accord.example.org"}, nil, "--base-url: ", nil},
 		{"a base URL from the environment", []string{"serve"}, map[string]string{"ACCORD_BASE_URL": "https://x.example/?q"}, "--base-url: ", nil},
 		{"an SMTP URL without a sender", []string{"serve", "--smtp-url", "smtp://mail.example.org"}, nil, "--smtp-url: the SMTP URL has no sender", nil},
+		{"a contact email with a name", []string{"serve", "--contact-email", "Ops <ops@example.org>"}, nil, "--contact-email: want a bare address", nil},
+		{"a contact email from the environment", []string{"serve"}, map[string]string{"ACCORD_CONTACT_EMAIL": "not an address"}, "--contact-email: ", nil},
 		{"an SMTP URL from the environment", []string{"serve"}, map[string]string{"ACCORD_SMTP_URL": "imap://mail.example.org?from=a@example.org"}, `unknown SMTP URL scheme "imap"`, nil},
 	}
 	for _, tt := range tests {
