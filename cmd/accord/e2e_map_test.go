@@ -67,7 +67,9 @@ func TestE2EMapJourney(t *testing.T) {
 				follow(t, ctx, "click Coverage in the navigation", chromedp.Click(chromedp.Search(`//nav[@aria-label="Main"]//a[normalize-space()="Coverage"]`)))
 				requireHeading(t, ctx, "Coverage of the research questions and challenges")
 				checkA11y(t, ctx)
-				follow(t, ctx, "show rows "+cell.rows, chromedp.Click(chromedp.Search(`//nav[@aria-label="Rows of the matrix"]//a[normalize-space()="`+cell.rows+`"]`)))
+				// One control chooses the rows: the form's select.
+				choose(t, ctx, "#cov-by", cell.rows)
+				follow(t, ctx, "show rows "+cell.rows, chromedp.Click(chromedp.Search(`//main//form[@aria-label="Choose the matrix"]//button[normalize-space()="Show"]`)))
 				checkA11y(t, ctx)
 				n, href := matrixCell(t, ctx, cell.row, cell.item)
 				if n == 0 {
@@ -250,7 +252,7 @@ func matrixCell(t *testing.T, ctx context.Context, row, item string) (int, strin
 	}
 	c, err := chromedp.Run(ctx, chromedp.Evaluate[cell](fmt.Sprintf(`(() => {
 		const table = document.querySelector('table.matrix');
-		const col = Array.from(table.tHead.rows[0].cells).findIndex(c => c.textContent.trim() === %q);
+		const col = Array.from(table.tHead.rows[0].cells).findIndex(c => (c.querySelector('.code') || c).textContent.trim() === %q);
 		const tr = Array.from(table.tBodies[0].rows).find(r => r.cells[0].textContent.trim() === %q);
 		const a = col >= 0 && tr && tr.cells[col].querySelector('a');
 		return a ? {n: a.textContent.trim(), href: a.getAttribute('href')} : {n: '', href: ''};

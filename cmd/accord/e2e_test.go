@@ -95,13 +95,13 @@ func TestE2EBrowseJourney(t *testing.T) {
 			requirePath(t, ctx, "/policies/uk-psti-act-2022")
 			checkA11y(t, ctx)
 
-			challenges := texts(t, ctx, `#mappings + .table-wrap tbody a[href*="/items/"] .code`)
+			challenges := texts(t, ctx, `#mappings ~ .table-wrap tbody a[href*="/items/"] .code`)
 			if len(challenges) == 0 {
 				t.Fatal("the policy page shows no mapped challenge")
 			}
 			code := challenges[0]
 			follow(t, ctx, "follow mapped challenge "+code,
-				chromedp.Click(chromedp.CSS(`#mappings + .table-wrap tbody a[href$="/items/`+code+`"]`)))
+				chromedp.Click(chromedp.CSS(`#mappings ~ .table-wrap tbody a[href$="/items/`+code+`"]`)))
 			requirePath(t, ctx, "/frameworks/dc-isss-iot/items/"+code)
 			if h := texts(t, ctx, "h1 .code"); len(h) != 1 || h[0] != code {
 				t.Errorf("item page heading code = %q, want %s", h, code)
