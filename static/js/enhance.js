@@ -144,7 +144,7 @@ document.addEventListener('DOMContentLoaded', function () {
         li.appendChild(title);
         li.appendChild(document.createTextNode(' '));
         li.appendChild(cite);
-        li.addEventListener('click', function () { choose(n); });
+        li.addEventListener('click', function () { choose(n, false); });
         list.appendChild(li);
       });
       open(hits.length > 0);
@@ -186,20 +186,35 @@ document.addEventListener('DOMContentLoaded', function () {
       });
     }
 
+    // caretAt is where the cursor goes in the textarea once the Enter
+    // that chose a citation is released; null when nothing waits.
+    var caretAt = null;
+
+    function toText(at) {
+      area.focus();
+      area.setSelectionRange(at, at);
+    }
+
     // choose puts hit n's citation at the textarea's cursor (replacing a
-    // selection), and leaves the cursor after it in the textarea.
-    function choose(n) {
+    // selection), and leaves the cursor after it in the textarea. Chosen
+    // with Enter, focus moves on the key's release: moved at once, the
+    // Enter would type a new line into the text.
+    function choose(n, byKey) {
       var h = hits[n];
       if (!h) return;
       var start = area.selectionStart, end = area.selectionEnd;
       var v = area.value;
       area.value = v.slice(0, start) + h.citation + v.slice(end);
       var at = start + h.citation.length;
-      open(false);
-      area.focus();
       area.setSelectionRange(at, at);
+      open(false);
       area.dispatchEvent(new Event('input', { bubbles: true }));
       status.textContent = 'Inserted ' + h.citation + ' into the text.';
+      if (byKey) {
+        caretAt = at;
+      } else {
+        toText(at);
+      }
     }
 
     input.addEventListener('input', function () {
@@ -224,7 +239,7 @@ document.addEventListener('DOMContentLoaded', function () {
         case 'Enter':
           // Never submit the document from the finder.
           ev.preventDefault();
-          if (!list.hidden && active >= 0) choose(active);
+          if (!list.hidden && active >= 0) choose(active, true);
           break;
         case 'Escape':
           if (!list.hidden) {
@@ -235,6 +250,17 @@ document.addEventListener('DOMContentLoaded', function () {
             input.value = '';
           }
           break;
+      }
+    });
+    // Enter's keypress must not submit the form either.
+    input.addEventListener('keypress', function (ev) {
+      if (ev.key === 'Enter') ev.preventDefault();
+    });
+    input.addEventListener('keyup', function (ev) {
+      if (ev.key === 'Enter' && caretAt !== null) {
+        var at = caretAt;
+        caretAt = null;
+        toText(at);
       }
     });
     // A click on an option must not take focus from the box first.
