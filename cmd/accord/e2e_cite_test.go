@@ -34,6 +34,8 @@ func TestE2ECiteAutocomplete(t *testing.T) {
 		t.Errorf("the link to the finder page is %q, want /cite", got)
 	}
 
+	checkA11y(t, ctx)
+
 	const before, after = "Connected products must follow ", " in the UK."
 	setValue(t, ctx, "#body", before+after)
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
@@ -101,5 +103,26 @@ func TestE2ECiteAutocomplete(t *testing.T) {
 	}
 	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#body"))); got != body {
 		t.Errorf("Escape changed the text to %q", got)
+	}
+}
+
+// TestE2ECiteAutocompleteNoScript is the same editor without JavaScript:
+// no finder box is offered, and the link to the finder page is there.
+func TestE2ECiteAutocompleteNoScript(t *testing.T) {
+	requireE2E(t)
+	data := t.TempDir()
+	base := startServer(t, data)
+	const password = "a long and unlikely phrase"
+	addUser(t, data, "carla@example.org", "Carla Editor", "editor", password)
+	ctx := newBrowser(t, withoutJavaScript())
+
+	visit(t, ctx, base)
+	signIn(t, ctx, "carla@example.org", password, "Carla Editor")
+	visit(t, ctx, base+"documents/new")
+	if got := texts(t, ctx, `#body-cite-q, .cite-finder`); len(got) != 0 {
+		t.Errorf("without JavaScript the editor offers a finder box: %q", got)
+	}
+	if got := attr(t, ctx, `a[data-testid=cite-finder-link]`, "href"); got != "/cite" {
+		t.Errorf("the link to the finder page is %q, want /cite", got)
 	}
 }

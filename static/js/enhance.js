@@ -147,7 +147,8 @@ document.addEventListener('DOMContentLoaded', function () {
         li.addEventListener('click', function () { choose(n, false); });
         list.appendChild(li);
       });
-      open(hits.length > 0);
+      // Answers that come after one has left the box are not shown.
+      open(hits.length > 0 && document.activeElement === input);
       if (hits.length === 0) {
         status.textContent = 'Nothing found for ' + input.value.trim() + '.';
       } else {
@@ -265,6 +266,9 @@ document.addEventListener('DOMContentLoaded', function () {
     });
     // A click on an option must not take focus from the box first.
     list.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
-    input.addEventListener('blur', function () { open(false); });
+    input.addEventListener('blur', function () {
+      caretAt = null;
+      open(false);
+    });
   });
 });
