@@ -136,6 +136,14 @@ func codeFor(status int) string {
 	}
 }
 
+// answersJSON tells whether an error is answered in JSON: under /api/,
+// and the citation finder asked for a format (JSON, by the editor's
+// script): a program reads that answer. (Only the error's form: isAPI
+// alone decides what signing in means.)
+func answersJSON(c echo.Context) bool {
+	return isAPI(c) || (c.Request().URL.Path == "/cite" && c.QueryParam("format") != "")
+}
+
 // handleError is the one place errors become answers: JSON under /api,
 // an HTML page elsewhere. Only server errors are logged as errors.
 func (s *Server) handleError(err error, c echo.Context) {
@@ -158,7 +166,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if e.RetryAfter > 0 {
 		retryAfter(c, e.RetryAfter)
 	}
-	if isAPI(c) {
+	if answersJSON(c) {
 		msg := e.Message
 		if e.Status == http.StatusNotFound && msg == pageNotFound {
 			msg = apiNotFoundMessage(c)

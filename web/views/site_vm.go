@@ -52,6 +52,10 @@ func CiteURL(q string) string {
 	return Q("/cite", "q", q)
 }
 
+// CiteJSONURL is the citation finder answering in JSON, for the document
+// editor's autocomplete, which adds &q=.
+func CiteJSONURL() string { return Q("/cite", "format", "json") }
+
 // CitePage is the citation finder: policies and provisions found, each
 // with the citation to paste.
 type CitePage struct {
