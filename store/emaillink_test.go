@@ -181,3 +181,26 @@ func TestSentResetLinkIsNotKept(t *testing.T) {
 		t.Errorf("link after sending: %v", err)
 	}
 }
+
+// A reset link asked for before the password was changed another way
+// (the account page, an admin) must not set it again.
+func TestResetLinkEndsWhenPasswordChanges(t *testing.T) {
+	db, _, u := tokenEnv(t)
+	ctx := context.Background()
+	var token string
+	if _, err := db.RequestPasswordReset(ctx, u.Email, func(u store.User, tok string) store.Message {
+		token = tok
+		return resetMessage(u, tok)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetPassword(ctx, u.ID, "changed-hash", "", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ResetLinkUser(ctx, token); !errors.Is(err, store.ErrLinkInvalid) {
+		t.Errorf("link after password change: err %v, want ErrLinkInvalid", err)
+	}
+	if _, err := db.ResetPassword(ctx, token, "attacker-hash"); !errors.Is(err, store.ErrLinkInvalid) {
+		t.Errorf("reset after password change: err %v, want ErrLinkInvalid", err)
+	}
+}
