@@ -47,9 +47,11 @@ func RegisterMailKeys(email string) []ThrottleKey {
 }
 
 // Registration is an account awaiting the confirmation of its address.
+// It holds no password: whoever registers an address does not choose
+// the password of its account; whoever follows the emailed link does,
+// having proved they read the address's mail.
 type Registration struct {
-	User         User   `json:"user"`
-	PasswordHash string `json:"password_hash"`
+	User User `json:"user"`
 	// Next is the page to go to once confirmed ("" for the account).
 	Next string `json:"next"`
 }
@@ -171,14 +173,25 @@ func (db *DB) ResetPassword(ctx context.Context, token, hash string) (User, erro
 // registration is kept (replacing any earlier one for the address) and
 // the message confirm writes with its token is queued; for an address
 // with one, nothing is created and the owner gets the message notice
-// writes. The caller answers both alike. It reports whether the address
-// had an account, for tests and the audit log only.
+// writes. The caller answers both alike: so the whole registration is
+// checked before the address is looked up, and an invalid one is refused
+// the same way for both. It reports whether the address had an account,
+// for tests and the audit log only.
 func (db *DB) RequestRegistration(ctx context.Context, r Registration, confirm func(token string) Message, notice func(existing User) Message) (bool, error) {
 	if err := r.User.Validate(); err != nil {
 		return false, err
 	}
 	known := false
 	err := db.update(ctx, func(t *Tx) error {
+		if r.User.Country != "" {
+			var n int
+			if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM jurisdictions WHERE code = ?", r.User.Country).Scan(&n); err != nil {
+				return fmt.Errorf("check country %s: %w", r.User.Country, err)
+			}
+			if n == 0 {
+				return &ValidationError{Fields: map[string]string{"country": "Choose a country from the list"}}
+			}
+		}
 		existing, err := scanUser(t.tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", r.User.Email))
 		switch {
 		case err == nil:
@@ -191,12 +204,6 @@ func (db *DB) RequestRegistration(ctx context.Context, r Registration, confirm f
 			return t.audit(ctx, "user.register.existing", fmt.Sprintf("user/%d", existing.ID), "")
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("find the account of %s: %w", r.User.Email, err)
-		}
-		if r.User.Country != "" {
-			var n int
-			if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM jurisdictions WHERE code = ?", r.User.Country).Scan(&n); err != nil || n == 0 {
-				return &ValidationError{Fields: map[string]string{"country": "Choose a country from the list"}}
-			}
 		}
 		b, err := json.Marshal(r)
 		if err != nil {
@@ -224,14 +231,14 @@ func (db *DB) PendingRegistration(ctx context.Context, token string) (Registrati
 	if err := json.Unmarshal([]byte(reg), &r); err != nil {
 		return r, fmt.Errorf("read registration: %w", err)
 	}
-	r.PasswordHash = ""
 	return r, nil
 }
 
 // ConfirmRegistration follows a confirmation link: the account it holds
-// is created and the link used up, in one transaction. An address that
-// gained an account meanwhile makes the link invalid.
-func (db *DB) ConfirmRegistration(ctx context.Context, token string) (User, string, error) {
+// is created with passwordHash, the password its follower chose, and the
+// link used up, in one transaction. An address that gained an account
+// meanwhile makes the link invalid.
+func (db *DB) ConfirmRegistration(ctx context.Context, token, passwordHash string) (User, string, error) {
 	var u User
 	var next string
 	err := db.update(ctx, func(t *Tx) error {
@@ -243,12 +250,12 @@ func (db *DB) ConfirmRegistration(ctx context.Context, token string) (User, stri
 		if err := json.Unmarshal([]byte(reg), &r); err != nil {
 			return fmt.Errorf("read registration: %w", err)
 		}
-		// The password hash is not kept once it has served.
+		// What the registration held is not kept once it has served.
 		if _, err := t.exec(ctx, "UPDATE email_links SET used_at = ?, registration = '' WHERE id = ?", t.stamp(), id); err != nil {
 			return fmt.Errorf("use confirmation link: %w", err)
 		}
 		r.User.Role = "stakeholder"
-		u, err = t.createUser(ctx, r.User, r.PasswordHash)
+		u, err = t.createUser(ctx, r.User, passwordHash)
 		var ve *ValidationError
 		if errors.As(err, &ve) {
 			return ErrLinkInvalid

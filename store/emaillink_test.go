@@ -95,9 +95,9 @@ func TestPendingRegistrations(t *testing.T) {
 		notices++
 		return store.Message{Kind: "register-existing", Subject: "Notice", Body: u.Email}
 	}
-	reg := store.Registration{User: store.User{Email: "new@example.org", Name: "New", Role: "stakeholder"}, PasswordHash: "h1", Next: "/map"}
+	reg := store.Registration{User: store.User{Email: "new@example.org", Name: "New", Role: "stakeholder"}, Next: "/map"}
 
-	known, err := db.RequestRegistration(ctx, store.Registration{User: store.User{Email: existing.Email, Name: "X", Role: "stakeholder"}, PasswordHash: "h"}, confirm, notice)
+	known, err := db.RequestRegistration(ctx, store.Registration{User: store.User{Email: existing.Email, Name: "X", Role: "stakeholder"}}, confirm, notice)
 	if err != nil || !known || notices != 1 || len(tokens) != 0 {
 		t.Fatalf("known address: known %v, err %v, notices %d, links %d", known, err, notices, len(tokens))
 	}
@@ -114,27 +114,62 @@ func TestPendingRegistrations(t *testing.T) {
 		t.Errorf("an unconfirmed registration can sign in: %v", err)
 	}
 	// The newer registration replaces the older.
-	if _, _, err := db.ConfirmRegistration(ctx, tokens[0]); !errors.Is(err, store.ErrLinkInvalid) {
+	if _, _, err := db.ConfirmRegistration(ctx, tokens[0], "h"); !errors.Is(err, store.ErrLinkInvalid) {
 		t.Errorf("replaced registration: err %v, want ErrLinkInvalid", err)
 	}
 	pending, err := db.PendingRegistration(ctx, tokens[1])
-	if err != nil || pending.User.Email != reg.User.Email || pending.PasswordHash != "" {
-		t.Errorf("pending registration = %+v, %v; want the address without the hash", pending, err)
+	if err != nil || pending.User.Email != reg.User.Email {
+		t.Errorf("pending registration = %+v, %v; want the address", pending, err)
 	}
-	u, next, err := db.ConfirmRegistration(ctx, tokens[1])
+	// The account gets the password chosen on confirmation.
+	hash, err := store.HashPassword("chosen on confirmation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, next, err := db.ConfirmRegistration(ctx, tokens[1], hash)
 	if err != nil || u.Email != reg.User.Email || u.Role != "stakeholder" || next != "/map" {
 		t.Fatalf("confirm: %+v, %q, %v", u, next, err)
 	}
-	if _, _, err := db.ConfirmRegistration(ctx, tokens[1]); !errors.Is(err, store.ErrLinkInvalid) {
+	if _, err := db.Authenticate(ctx, reg.User.Email, "chosen on confirmation"); err != nil {
+		t.Errorf("sign-in with the password chosen on confirmation: %v", err)
+	}
+	if _, _, err := db.ConfirmRegistration(ctx, tokens[1], hash); !errors.Is(err, store.ErrLinkInvalid) {
 		t.Errorf("second confirmation: err %v, want ErrLinkInvalid", err)
 	}
 	// A registration pending when the address got an account is void.
-	db.RequestRegistration(ctx, store.Registration{User: store.User{Email: "late@example.org", Role: "stakeholder"}, PasswordHash: "h"}, confirm, notice)
+	db.RequestRegistration(ctx, store.Registration{User: store.User{Email: "late@example.org", Role: "stakeholder"}}, confirm, notice)
 	if _, err := db.CreateUser(ctx, store.User{Email: "late@example.org", Role: "stakeholder"}, "h"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.ConfirmRegistration(ctx, tokens[2]); !errors.Is(err, store.ErrLinkInvalid) {
+	if _, _, err := db.ConfirmRegistration(ctx, tokens[2], "h"); !errors.Is(err, store.ErrLinkInvalid) {
 		t.Errorf("confirmation of a taken address: err %v, want ErrLinkInvalid", err)
+	}
+}
+
+// TestRegistrationCheckedBeforeLookup: an invalid registration is refused
+// alike whether or not its address has an account, so that the answer
+// tells nothing of which addresses do.
+func TestRegistrationCheckedBeforeLookup(t *testing.T) {
+	db, _, existing := tokenEnv(t)
+	ctx := context.Background()
+	sent := 0
+	confirm := func(string) store.Message {
+		sent++
+		return store.Message{Kind: "register-confirm", Subject: "C", Body: "b"}
+	}
+	notice := func(store.User) store.Message {
+		sent++
+		return store.Message{Kind: "register-existing", Subject: "N", Body: "b"}
+	}
+	for _, email := range []string{existing.Email, "unknown@example.org"} {
+		_, err := db.RequestRegistration(ctx, store.Registration{User: store.User{Email: email, Name: "X", Role: "stakeholder", Country: "ZZ"}}, confirm, notice)
+		var ve *store.ValidationError
+		if !errors.As(err, &ve) || ve.Fields["country"] == "" {
+			t.Errorf("%s with an unknown country: err %v, want a field error on country", email, err)
+		}
+	}
+	if sent != 0 {
+		t.Errorf("%d messages queued for invalid registrations, want none", sent)
 	}
 }
 
@@ -179,5 +214,28 @@ func TestSentResetLinkIsNotKept(t *testing.T) {
 	// The link itself still works: only the copy in the outbox is gone.
 	if _, err := db.ResetLinkUser(ctx, token); err != nil {
 		t.Errorf("link after sending: %v", err)
+	}
+}
+
+// A reset link asked for before the password was changed another way
+// (the account page, an admin) must not set it again.
+func TestResetLinkEndsWhenPasswordChanges(t *testing.T) {
+	db, _, u := tokenEnv(t)
+	ctx := context.Background()
+	var token string
+	if _, err := db.RequestPasswordReset(ctx, u.Email, func(u store.User, tok string) store.Message {
+		token = tok
+		return resetMessage(u, tok)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetPassword(ctx, u.ID, "changed-hash", "", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ResetLinkUser(ctx, token); !errors.Is(err, store.ErrLinkInvalid) {
+		t.Errorf("link after password change: err %v, want ErrLinkInvalid", err)
+	}
+	if _, err := db.ResetPassword(ctx, token, "attacker-hash"); !errors.Is(err, store.ErrLinkInvalid) {
+		t.Errorf("reset after password change: err %v, want ErrLinkInvalid", err)
 	}
 }

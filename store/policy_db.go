@@ -126,8 +126,9 @@ func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, kee
 		p.Mappings = old.Mappings
 	}
 	p.Mappings = slices.Clone(p.Mappings) // the caller's slice stays as given
-	if err := resolveReviews(ctx, old.Mappings, p.Mappings, t.stamp(),
-		func(i int) string { return fmt.Sprintf("mappings[%d].reviewed", i) }); err != nil {
+	approved, err := resolveReviews(ctx, old.Mappings, p.Mappings, t.stamp(),
+		func(i int) string { return fmt.Sprintf("mappings[%d].reviewed", i) })
+	if err != nil {
 		return "", err
 	}
 	p.Jurisdictions = dedupe(p.Jurisdictions)
@@ -169,8 +170,16 @@ func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, kee
 	if err := t.writeProvisions(ctx, id, p); err != nil {
 		return "", err
 	}
-	if err := t.writeMappings(ctx, id, p); err != nil {
+	mids, err := t.writeMappings(ctx, id, p)
+	if err != nil {
 		return "", err
+	}
+	// An approval given with the policy is audited like one given through
+	// the review of a single mapping.
+	for _, i := range approved {
+		if err := t.audit(ctx, "mapping."+ReviewApprove, "mapping/"+strconv.FormatInt(mids[i], 10), reviewDetail(p.Slug, p.Mappings[i])); err != nil {
+			return "", err
+		}
 	}
 	if err := t.refreshTerms(ctx, id); err != nil {
 		return "", err
@@ -355,8 +364,10 @@ func (t *Tx) writeProvisions(ctx context.Context, id int64, p Policy) error {
 }
 
 // writeMappings upserts mappings by (provision, item) and removes the rest.
-func (t *Tx) writeMappings(ctx context.Context, id int64, p Policy) error {
+// It returns the id of each mapping of p, in order.
+func (t *Tx) writeMappings(ctx context.Context, id int64, p Policy) ([]int64, error) {
 	keep := []any{id}
+	mids := make([]int64, 0, len(p.Mappings))
 	for _, m := range p.Mappings {
 		var strength any
 		if m.Strength > 0 {
@@ -379,18 +390,19 @@ func (t *Tx) writeMappings(ctx context.Context, id int64, p Policy) error {
 			nullID(m.ReviewedByID), m.ReviewedAt, m.ReviewNote, nullID(m.CreatedBy), nullID(m.UpdatedBy),
 			t.stamp(), t.stamp(), m.Framework, m.Item).Scan(&mid)
 		if err != nil {
-			return fmt.Errorf("write mapping of %s to %s/%s: %w", p.Slug, m.Framework, m.Item, err)
+			return nil, fmt.Errorf("write mapping of %s to %s/%s: %w", p.Slug, m.Framework, m.Item, err)
 		}
 		keep = append(keep, mid)
+		mids = append(mids, mid)
 	}
 	q := "DELETE FROM mappings WHERE policy_id = ?"
 	if len(keep) > 1 {
 		q += " AND id NOT IN (" + placeholders(len(keep)-1) + ")"
 	}
 	if _, err := t.exec(ctx, q, keep...); err != nil {
-		return fmt.Errorf("prune mappings of %s: %w", p.Slug, err)
+		return nil, fmt.Errorf("prune mappings of %s: %w", p.Slug, err)
 	}
-	return nil
+	return mids, nil
 }
 
 func nullID(id int64) any {

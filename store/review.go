@@ -66,9 +66,13 @@ func whyNotReviewer(a Actor, m Mapping) string {
 //     is not an author, refused (a field error from field(i)) from an
 //     author, and ignored from a process (import, command line, shipped
 //     data), which never reviews.
-func resolveReviews(ctx context.Context, old, ms []Mapping, now string, field func(int) string) error {
+//
+// It returns the indexes of the mappings it approved, which the caller
+// audits once they have ids, as ReviewMapping audits its approvals.
+func resolveReviews(ctx context.Context, old, ms []Mapping, now string, field func(int) string) ([]int, error) {
 	a := ActorFrom(ctx)
 	pr := problems{}
+	var approved []int
 	for i := range ms {
 		n := &ms[i]
 		ask := n.Reviewed
@@ -98,8 +102,9 @@ func resolveReviews(ctx context.Context, old, ms []Mapping, now string, field fu
 			continue
 		}
 		n.Reviewed, n.ReviewedByID, n.ReviewedAt = true, a.UserID, now
+		approved = append(approved, i)
 	}
-	return pr.err()
+	return approved, pr.err()
 }
 
 // ReviewMapping records a member's approval or rejection of a mapping and
@@ -135,10 +140,7 @@ func (db *DB) ReviewMapping(ctx context.Context, id int64, r Review) (Mapping, e
 		if err := t.change(ctx, "policy", m.Policy, "upsert"); err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("%s to %s/%s", m.Policy, m.Framework, m.Item)
-		if m.Provision != "" {
-			detail = fmt.Sprintf("%s provision %s to %s/%s", m.Policy, m.Provision, m.Framework, m.Item)
-		}
+		detail := reviewDetail(m.Policy, m)
 		if r.Note != "" {
 			detail += ": " + r.Note
 		}
@@ -149,6 +151,14 @@ func (db *DB) ReviewMapping(ctx context.Context, id int64, r Review) (Mapping, e
 		return err
 	})
 	return out, err
+}
+
+// reviewDetail names a mapping of policy in the audit log of its review.
+func reviewDetail(policy string, m Mapping) string {
+	if m.Provision != "" {
+		return fmt.Sprintf("%s provision %s to %s/%s", policy, m.Provision, m.Framework, m.Item)
+	}
+	return fmt.Sprintf("%s to %s/%s", policy, m.Framework, m.Item)
 }
 
 // MappingPage is one page of a list of mappings.

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/dc-isss/accord/store"
@@ -177,4 +179,54 @@ func coverageOf(t *testing.T, db *store.DB, reviewed bool) map[string]int {
 		out[it.Code] = it.Policies
 	}
 	return out
+}
+
+// An approval given with the policy (reviewed: true on a save or an
+// import by a member) is audited like one given through ReviewMapping.
+func TestApprovalWithPolicyIsAudited(t *testing.T) {
+	db := openCoverageFixture(t)
+	author := member(t, db, "author@example.org")
+	other := member(t, db, "other@example.org")
+	m, err := db.AddMapping(author, store.Mapping{Policy: "ke-strategy", Framework: "fx", Item: "C1",
+		Relationship: "intersects-with", Rationale: "Names C1."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Policy(context.Background(), "ke-strategy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.Mappings {
+		if p.Mappings[i].ID == m.ID {
+			p.Mappings[i].Reviewed = true
+		}
+	}
+	if _, err := db.SavePolicy(other, p, store.UpdateOnly); err != nil {
+		t.Fatal(err)
+	}
+	saved, _ := db.Policy(context.Background(), "ke-strategy")
+	var id int64
+	for _, sm := range saved.Mappings {
+		if sm.Framework == "fx" && sm.Item == "C1" && sm.Provision == "" {
+			if !sm.Reviewed {
+				t.Fatalf("mapping not approved by the save: %+v", sm)
+			}
+			id = sm.ID
+		}
+	}
+	events, _, err := db.Audit(context.Background(), store.AuditFilter{Action: "mapping.approve", Actor: "other@"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 || events[0].Object != fmt.Sprintf("mapping/%d", id) || events[0].Actor != "other@example.org" ||
+		!strings.Contains(events[0].Detail, "ke-strategy") {
+		t.Fatalf("audit of the approval: %+v, want one mapping.approve of mapping/%d by other@example.org", events, id)
+	}
+	// Saving again unchanged approves nothing new.
+	if _, err := db.SavePolicy(other, saved, store.UpdateOnly); err != nil {
+		t.Fatal(err)
+	}
+	if events, _, _ := db.Audit(context.Background(), store.AuditFilter{Action: "mapping.approve", Actor: "other@"}); len(events) != 1 {
+		t.Errorf("after an unchanged save: %d approvals audited, want 1", len(events))
+	}
 }

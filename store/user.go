@@ -296,6 +296,11 @@ func (t *Tx) setPassword(ctx context.Context, id int64, hash, keepSession string
 	if _, err := t.exec(ctx, "DELETE FROM login_failures WHERE key = ?", accountKey(email)); err != nil {
 		return fmt.Errorf("clear sign-in failures of user %d: %w", id, err)
 	}
+	// A reset link asked for earlier must not set the password again
+	// after it was changed another way (or by another link).
+	if _, err := t.exec(ctx, "UPDATE email_links SET used_at = ? WHERE purpose = 'reset' AND user_id = ? AND used_at IS NULL", t.stamp(), id); err != nil {
+		return fmt.Errorf("use up reset links of user %d: %w", id, err)
+	}
 	detail := ""
 	if revokeTokens {
 		n, err := t.revokeTokens(ctx, id)

@@ -182,7 +182,8 @@ func (s *Server) showRegister(c echo.Context, status int, f views.Form) error {
 		return err
 	}
 	p := views.RegisterPage{Base: s.noindex(c, "Register"), Form: f,
-		Groups: withBlank("Choose your stakeholder group", choices(store.StakeholderGroups)), Countries: withBlank("Choose your country", countries), Next: registerNext(c)}
+		Groups: withBlank("Choose your stakeholder group", choices(store.StakeholderGroups)), Countries: withBlank("Choose your country", countries), Next: registerNext(c),
+		ByMail: s.mailOn()}
 	return s.render(c, status, views.RegisterView(p))
 }
 
@@ -191,7 +192,11 @@ func (s *Server) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if msg := store.CheckPassword(f.Get("password"), f.Get("email"), f.Get("name")); msg != "" {
+	// With mail, the password is chosen once the address is proved
+	// (confirmRegistration): any typed here is ignored.
+	if s.mailOn() {
+		f.Set("password", "")
+	} else if msg := store.CheckPassword(f.Get("password"), f.Get("email"), f.Get("name")); msg != "" {
 		f.Errors["password"] = msg
 	}
 	if f.Get("name") == "" {
@@ -293,7 +298,11 @@ func (s *Server) setup(c echo.Context) error {
 	show := func() error {
 		return s.render(c, unprocessable, views.SetupView(views.SetupPage{Base: s.noindex(c, "Set up Accord"), Form: f}))
 	}
-	if msg := store.CheckPassword(f.Get("password"), f.Get("email"), f.Get("name")); msg != "" {
+	// With mail, the password is chosen once the address is proved
+	// (confirmRegistration): any typed here is ignored.
+	if s.mailOn() {
+		f.Set("password", "")
+	} else if msg := store.CheckPassword(f.Get("password"), f.Get("email"), f.Get("name")); msg != "" {
 		f.Errors["password"] = msg
 	}
 	if f.Get("name") == "" {

@@ -309,6 +309,10 @@ func (s *Server) confirmMFA(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.factorNotice(c, *u, "Two-factor sign-in was turned on for your Accord account",
+		"Two-factor sign-in with an authenticator app was turned on for your account"); err != nil {
+		return err
+	}
 	// The recovery codes are in this answer only; no cache may keep them.
 	c.Response().Header().Set("Cache-Control", "no-store")
 	p := views.MFAPage{Base: s.noindex(c, "Two-factor sign-in"), Form: f, Enabled: true, RecoveryCodes: codes}
@@ -365,6 +369,10 @@ func (s *Server) disableMFA(c echo.Context) error {
 		return err
 	}
 	if err := s.db.DisableMFA(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := s.factorNotice(c, *u, "Two-factor sign-in was turned off for your Accord account",
+		"Two-factor sign-in with an authenticator app was turned off for your account"); err != nil {
 		return err
 	}
 	return s.showMFA(c, http.StatusOK, views.MFAPage{Form: views.NewForm("code"), Disabled: true})

@@ -146,9 +146,9 @@ func sessionBinding(c echo.Context) string {
 	return "session:" + sid
 }
 
-// passkeyRegisterOptions starts adding a passkey: it keeps a fresh
-// challenge for this session and answers the options for
-// navigator.credentials.create.
+// passkeyRegisterOptions starts adding a passkey: once the account's
+// password is given again, it keeps a fresh challenge for this session
+// and answers the options for navigator.credentials.create.
 func (s *Server) passkeyRegisterOptions(c echo.Context) error {
 	rp, err := s.relyingParty(c)
 	if err != nil {
@@ -156,6 +156,17 @@ func (s *Server) passkeyRegisterOptions(c echo.Context) error {
 	}
 	if rp == nil {
 		return passkeyError(c, http.StatusConflict, "unavailable", passkeysUnavailable)
+	}
+	a, err := readPasskeyAnswer(c)
+	if err != nil {
+		return err
+	}
+	// A borrowed session alone must not add a factor: the password is
+	// asked before the ceremony starts.
+	if msg, status, err := s.confirmOwnPassword(c, a.Password); err != nil {
+		return err
+	} else if msg != "" {
+		return c.JSON(status, map[string]any{"code": "invalid", "message": msg, "fields": map[string]string{"password": msg}})
 	}
 	u := userFrom(c)
 	pu, _, err := s.loadPasskeyUser(c, *u)
@@ -209,6 +220,7 @@ func (s *Server) takeChallenge(c echo.Context, binding, purpose string, userID i
 type passkeyAnswer struct {
 	Name       string          `json:"name"`
 	Token      string          `json:"token"`
+	Password   string          `json:"password"`
 	Next       string          `json:"next"`
 	Credential json.RawMessage `json:"credential"`
 }
@@ -276,21 +288,96 @@ func (s *Server) addPasskey(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
+	if err := s.factorNotice(c, *u, "A passkey was added to your Accord account",
+		fmt.Sprintf("The passkey %q was added to your account", name)); err != nil {
+		return err
+	}
 	s.setCookie(c, flashCookie, "passkey-added", 60)
 	return c.JSON(http.StatusOK, map[string]string{"redirect": "/account/mfa"})
 }
 
-// removePasskey deletes one of the account's own passkeys (a plain form).
+// removePasskey deletes one of the account's own passkeys (a plain form
+// that also asks for the password, so that a borrowed session alone
+// cannot remove a factor).
 func (s *Server) removePasskey(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return fmt.Errorf("passkey %q: %w", c.Param("id"), store.ErrNotFound)
 	}
+	f, err := formOf(c, "password")
+	if err != nil {
+		return err
+	}
+	if msg, status, err := s.confirmOwnPassword(c, f.Get("password")); err != nil {
+		return err
+	} else if msg != "" {
+		f.Errors["password"] = msg
+		f.Anchors["password"] = views.PasskeyPasswordID(id)
+		return s.showMFA(c, status, views.MFAPage{Form: views.NewForm("code"), Remove: f, RemoveID: id})
+	}
+	u := userFrom(c)
 	// Another account's passkey is not found, like one that never was.
-	if err := s.db.RemovePasskey(actorCtx(c), userFrom(c).ID, id); err != nil {
+	if err := s.db.RemovePasskey(actorCtx(c), u.ID, id); err != nil {
+		return err
+	}
+	if err := s.factorNotice(c, *u, "A passkey was removed from your Accord account",
+		"A passkey was removed from your account"); err != nil {
 		return err
 	}
 	return s.redirectFlash(c, "/account/mfa", "passkey-removed")
+}
+
+// confirmOwnPassword checks the signed-in account's password, asked again
+// before a change to its second factors, with the sign-in throttle (as
+// the password change does, so this is no shortcut for guessing it). It
+// returns the message for the password field and the status to answer,
+// or "" when the password is right.
+func (s *Server) confirmOwnPassword(c echo.Context, pw string) (string, int, error) {
+	if pw == "" {
+		return "Enter your password", unprocessable, nil
+	}
+	u := userFrom(c)
+	ctx := actorCtx(c)
+	keys := store.LoginKeys(u.Email, c.RealIP())
+	wait, err := s.db.ReserveAttempt(ctx, keys)
+	if err != nil {
+		return "", 0, err
+	}
+	if wait > 0 {
+		return fmt.Sprintf("Too many failed attempts. Wait %s and try again.", retryAfter(c, wait)), http.StatusTooManyRequests, nil
+	}
+	err = s.hashing(c, func() error {
+		_, err := s.db.Authenticate(ctx, u.Email, pw)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return "Enter your correct password", unprocessable, nil
+	}
+	if err != nil {
+		return "", 0, err
+	}
+	return "", 0, s.db.LoginSucceeded(ctx, keys)
+}
+
+// factorNotice tells the owner by email, when this site sends mail, that
+// a second factor of their account was added or removed: someone using
+// a borrowed session and a stolen password would otherwise change it
+// unseen.
+func (s *Server) factorNotice(c echo.Context, u store.User, subject, what string) error {
+	if !s.mailOn() {
+		return nil
+	}
+	return s.db.Enqueue(actorCtx(c), store.Message{UserID: u.ID, To: u.Email, Kind: "mfa-changed", Subject: subject,
+		Body: fmt.Sprintf(`%s (%s) on %s UTC.
+
+If it was you, there is nothing to do. If it was not, choose a new password at once, which signs the account out everywhere:
+
+%s
+
+then check its two-factor sign-in:
+
+%s
+`, what, u.Email, s.now().UTC().Format("2 January 2006 at 15:04"), s.siteURL(views.ForgotURL), s.siteURL("/account/mfa"))})
 }
 
 // pendingUser is the account of a pending sign-in token, if it is valid

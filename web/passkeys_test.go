@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/dc-isss/accord/web"
+	"github.com/dc-isss/accord/web/mail"
 	"github.com/fxamacker/cbor/v2"
 )
 
@@ -123,6 +124,10 @@ func optionChallenge(t *testing.T, options []byte) string {
 	return o.PublicKey.Challenge
 }
 
+// withPassword is the body that starts adding a passkey: the account's
+// password, asked again.
+var withPassword = jsonOf(map[string]any{"password": testPassword})
+
 func jsonOf(fields map[string]any) string {
 	b, _ := json.Marshal(fields)
 	return string(b)
@@ -131,7 +136,7 @@ func jsonOf(fields map[string]any) string {
 // addPasskey runs the registration ceremony to its end.
 func (e *env) addPasskey(c *client, k *softKey, name string) {
 	e.t.Helper()
-	w := c.json(http.MethodPost, "/account/mfa/passkeys/options", "{}")
+	w := c.json(http.MethodPost, "/account/mfa/passkeys/options", withPassword)
 	wantStatus(e.t, "registration options", w, http.StatusOK)
 	w = c.json(http.MethodPost, "/account/mfa/passkeys", jsonOf(map[string]any{"name": name, "credential": k.register(w.Body.Bytes(), "")}))
 	wantStatus(e.t, "add passkey", w, http.StatusOK)
@@ -152,15 +157,15 @@ func TestPasskeyRegistrationRefusals(t *testing.T) {
 	k := newSoftKey(t)
 
 	anon := e.signedIn("")
-	if w := anon.json(http.MethodPost, "/account/mfa/passkeys/options", "{}"); w.Code == http.StatusOK {
+	if w := anon.json(http.MethodPost, "/account/mfa/passkeys/options", withPassword); w.Code == http.StatusOK {
 		t.Fatalf("options without a session: %d, want a refusal", w.Code)
 	}
 	ed.noCSRF = true
-	wantStatus(t, "options without CSRF", ed.json(http.MethodPost, "/account/mfa/passkeys/options", "{}"), http.StatusForbidden)
+	wantStatus(t, "options without CSRF", ed.json(http.MethodPost, "/account/mfa/passkeys/options", withPassword), http.StatusForbidden)
 	ed.noCSRF = false
 
 	// A name is required, and checked before the challenge is spent.
-	w := ed.json(http.MethodPost, "/account/mfa/passkeys/options", "{}")
+	w := ed.json(http.MethodPost, "/account/mfa/passkeys/options", withPassword)
 	wantStatus(t, "options", w, http.StatusOK)
 	opts := w.Body.Bytes()
 	cred := k.register(opts, "")
@@ -180,7 +185,7 @@ func TestPasskeyRegistrationRefusals(t *testing.T) {
 	// An answer to a challenge the server did not give is refused, and
 	// spends the real one.
 	k2 := newSoftKey(t)
-	w = ed.json(http.MethodPost, "/account/mfa/passkeys/options", "{}")
+	w = ed.json(http.MethodPost, "/account/mfa/passkeys/options", withPassword)
 	wantStatus(t, "options", w, http.StatusOK)
 	wrong := k2.register(w.Body.Bytes(), b64.EncodeToString([]byte("a challenge of the attacker's own choosing")))
 	wantStatus(t, "wrong challenge", ed.json(http.MethodPost, "/account/mfa/passkeys", jsonOf(map[string]any{"name": "Key", "credential": wrong})), http.StatusBadRequest)
@@ -201,12 +206,27 @@ func TestPasskeyRegistrationRefusals(t *testing.T) {
 	if action == "" {
 		t.Fatal("no remove form")
 	}
-	wantStatus(t, "someone else's passkey", e.signedIn("admin").post(action, nil), http.StatusNotFound)
+	pw := url.Values{"password": {testPassword}}
+	wantStatus(t, "someone else's passkey", e.signedIn("admin").post(action, pw), http.StatusNotFound)
 	ed.badCSRF = true
-	wantStatus(t, "remove with a bad CSRF token", ed.post(action, nil), http.StatusForbidden)
+	wantStatus(t, "remove with a bad CSRF token", ed.post(action, pw), http.StatusForbidden)
 	ed.badCSRF = false
-	wantStatus(t, "remove", ed.post(action, nil), http.StatusSeeOther)
-	wantStatus(t, "remove again", ed.post(action, nil), http.StatusNotFound)
+	// The session alone does not remove a factor: the password is asked.
+	for _, bad := range []string{"", "not the password"} {
+		w := ed.post(action, url.Values{"password": {bad}})
+		wantStatus(t, "remove with password "+bad, w, http.StatusUnprocessableEntity)
+		d := doc(t, w)
+		field := d.Find("table[data-testid=passkeys] form input[name=password]")
+		id, _ := field.Attr("id")
+		if id == "" || d.Find("#error-summary a[href='#"+id+"']").Length() != 1 || field.AttrOr("aria-invalid", "") != "true" {
+			t.Errorf("remove with password %q: the error does not name the password field", bad)
+		}
+		if n := e.passkeyCount("editor"); n != 1 {
+			t.Fatalf("remove with password %q: %d passkeys left, want 1", bad, n)
+		}
+	}
+	wantStatus(t, "remove", ed.post(action, pw), http.StatusSeeOther)
+	wantStatus(t, "remove again", ed.post(action, pw), http.StatusNotFound)
 	if n := e.passkeyCount("editor"); n != 0 || !e.audited("mfa.passkey_remove") {
 		t.Fatalf("%d passkeys after removal (want 0), or removal not audited", n)
 	}
@@ -295,7 +315,7 @@ func TestPasskeysNotOfferedWithoutAName(t *testing.T) {
 	if d.Find("[data-testid=passkey-off]").Length() != 1 || d.Find("form[data-passkey-register]").Length() != 0 {
 		t.Fatal("the passkey form is offered where passkeys cannot work")
 	}
-	wantStatus(t, "options", ed.json(http.MethodPost, "/account/mfa/passkeys/options", "{}"), http.StatusConflict)
+	wantStatus(t, "options", ed.json(http.MethodPost, "/account/mfa/passkeys/options", withPassword), http.StatusConflict)
 
 	// A request to localhost itself may use them.
 	r := httptest.NewRequest(http.MethodGet, "http://localhost:8080/account/mfa", nil)
@@ -331,5 +351,78 @@ func TestPasskeyCountsForRequireMFAAndReset(t *testing.T) {
 	}
 	if !e.audited("mfa.reset") {
 		t.Error("reset not audited")
+	}
+}
+
+// TestPasskeyAddAsksPassword: the ceremony that adds a passkey starts
+// only once the account's password is given again.
+func TestPasskeyAddAsksPassword(t *testing.T) {
+	e := newPasskeyEnv(t, false)
+	ed := e.signedIn("editor")
+	for _, body := range []string{"{}", jsonOf(map[string]any{"password": "not the password"})} {
+		w := ed.json(http.MethodPost, "/account/mfa/passkeys/options", body)
+		wantStatus(t, "options with "+body, w, http.StatusUnprocessableEntity)
+		var got struct {
+			Fields map[string]string `json:"fields"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || got.Fields["password"] == "" {
+			t.Errorf("options with %s: %s, want an error naming the password", body, w.Body)
+		}
+	}
+	k := newSoftKey(t)
+	e.addPasskey(ed, k, "Laptop")
+	if n := e.passkeyCount("editor"); n != 1 {
+		t.Fatalf("%d passkeys with the password, want 1", n)
+	}
+}
+
+// TestFactorChangesTellTheOwner: with mail, adding or removing a passkey
+// and turning the authenticator app on or off each send the owner a
+// notice; without mail nothing is queued.
+func TestFactorChangesTellTheOwner(t *testing.T) {
+	e := newEnv(t)
+	cfg, err := mail.ParseURL("smtp://mail.example.org:2587?from=accord@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd, err := mail.NewSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h = web.New(web.Deps{Store: e.db, Now: e.clock, Mail: snd, BaseURL: passkeyOrigin})
+	ed := e.signedIn("editor")
+	notices := func() []string {
+		var subjects []string
+		for _, m := range outbox(t, e.db) {
+			if m.Kind == "mfa-changed" && m.To == "editor@example.org" {
+				subjects = append(subjects, m.Subject)
+			}
+		}
+		return subjects
+	}
+	k := newSoftKey(t)
+	e.addPasskey(ed, k, "Laptop")
+	if got := notices(); len(got) != 1 || !strings.Contains(got[0], "passkey was added") {
+		t.Fatalf("after adding a passkey, notices %q", got)
+	}
+	action, _ := doc(t, ed.get("/account/mfa")).Find("table[data-testid=passkeys] form").Attr("action")
+	wantStatus(t, "remove", ed.post(action, url.Values{"password": {testPassword}}), http.StatusSeeOther)
+	if got := notices(); len(got) != 2 || !strings.Contains(got[1], "passkey was removed") {
+		t.Fatalf("after removing it, notices %q", got)
+	}
+	secret, _ := e.enrolMFA(ed)
+	if got := notices(); len(got) != 3 || !strings.Contains(got[2], "turned on") {
+		t.Fatalf("after turning the app on, notices %q", got)
+	}
+	wantStatus(t, "disable", ed.post("/account/mfa/disable", url.Values{"password": {testPassword}, "code": {e.totpCode(secret)}}), http.StatusOK)
+	if got := notices(); len(got) != 4 || !strings.Contains(got[3], "turned off") {
+		t.Fatalf("after turning the app off, notices %q", got)
+	}
+
+	quiet := newPasskeyEnv(t, false)
+	qc := quiet.signedIn("editor")
+	quiet.addPasskey(qc, newSoftKey(t), "Laptop")
+	if n := len(outbox(t, quiet.db)); n != 0 {
+		t.Errorf("%d messages queued without mail", n)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
@@ -14,9 +13,10 @@ import (
 // registerByMail answers a registration while this site can send mail:
 // nothing is created until the address is confirmed, and the answer is
 // the same whether or not the address has an account. A new address gets
-// a confirmation link; a known one gets a notice to its owner. The
-// password is hashed in both cases, so that the time taken tells nothing
-// either.
+// a confirmation link; a known one gets a notice to its owner. No
+// password is asked here: the account's password is chosen on the page
+// the link opens, by whoever proved they read the address's mail, so that
+// registering someone else's address gives no hold on their account.
 func (s *Server) registerByMail(c echo.Context, f views.Form, u store.User) error {
 	ctx := actorCtx(c)
 	wait, err := s.db.ReserveAttempt(ctx, store.RegisterMailKeys(u.Email))
@@ -27,11 +27,7 @@ func (s *Server) registerByMail(c echo.Context, f views.Form, u store.User) erro
 		f.Errors["email"] = fmt.Sprintf("Many registrations were made with this address today. Wait %s and try again.", retryAfter(c, wait))
 		return s.showRegister(c, http.StatusTooManyRequests, f)
 	}
-	hash, err := s.hashPassword(c, f.Get("password"))
-	if err != nil {
-		return err
-	}
-	reg := store.Registration{User: u, PasswordHash: hash, Next: registerNext(c)}
+	reg := store.Registration{User: u, Next: registerNext(c)}
 	_, err = s.db.RequestRegistration(ctx, reg, func(token string) store.Message {
 		return store.Message{Kind: "register-confirm", Subject: "Confirm your registration with Accord",
 			Body: fmt.Sprintf(`Someone, probably you, registered with Accord using this address (%s).
@@ -72,7 +68,19 @@ func (s *Server) confirmInvalid(c echo.Context) error {
 		views.RegisterURL(""), "Register again")
 }
 
-// confirmRegistrationPage shows the button that creates the account; the
+var confirmFields = []string{"token", "password"}
+
+// confirmView shows the form that chooses the password and creates the
+// account. The page carries the token, so it is neither cached nor named
+// in the Referer of a link followed from it.
+func (s *Server) confirmView(c echo.Context, status int, f views.Form, r store.Registration) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	return s.render(c, status, views.ConfirmRegistrationView(views.ConfirmRegistrationPage{
+		Base: s.noindex(c, "Confirm your registration"), Form: f, Token: f.Get("token"), Email: r.User.Email}))
+}
+
+// confirmRegistrationPage shows the form that creates the account; the
 // GET itself changes nothing.
 func (s *Server) confirmRegistrationPage(c echo.Context) error {
 	token := c.QueryParam("token")
@@ -83,16 +91,38 @@ func (s *Server) confirmRegistrationPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().Header().Set("Referrer-Policy", "no-referrer")
-	return s.render(c, http.StatusOK, views.ConfirmRegistrationView(views.ConfirmRegistrationPage{
-		Base: s.noindex(c, "Confirm your registration"), Token: token, Email: r.User.Email}))
+	f := views.NewForm(confirmFields...)
+	f.Set("token", token)
+	return s.confirmView(c, http.StatusOK, f, r)
 }
 
-// confirmRegistration creates the account a confirmation link holds and
-// signs its owner in.
+// confirmRegistration creates the account a confirmation link holds, with
+// the password chosen here, and signs its owner in.
 func (s *Server) confirmRegistration(c echo.Context) error {
-	u, next, err := s.db.ConfirmRegistration(actorCtx(c), strings.TrimSpace(c.FormValue("token")))
+	f, err := formOf(c, confirmFields...)
+	if err != nil {
+		return err
+	}
+	r, err := s.db.PendingRegistration(c.Request().Context(), f.Get("token"))
+	if errors.Is(err, store.ErrLinkInvalid) {
+		return s.confirmInvalid(c)
+	}
+	if err != nil {
+		return err
+	}
+	if f.Get("password") == "" {
+		f.Errors["password"] = "Choose a password"
+	} else if msg := store.CheckPassword(f.Get("password"), r.User.Email, r.User.Name); msg != "" {
+		f.Errors["password"] = msg
+	}
+	if f.Invalid() {
+		return s.confirmView(c, unprocessable, f, r)
+	}
+	hash, err := s.hashPassword(c, f.Get("password"))
+	if err != nil {
+		return err
+	}
+	u, next, err := s.db.ConfirmRegistration(actorCtx(c), f.Get("token"), hash)
 	if errors.Is(err, store.ErrLinkInvalid) {
 		return s.confirmInvalid(c)
 	}

@@ -21,6 +21,11 @@ func TestRegistrationConfirmedByEmail(t *testing.T) {
 	e := newEnv(t).withMail()
 	c := e.signedIn("")
 
+	// With mail, the registration form asks no password: whoever
+	// registers an address does not choose its account's password.
+	if n := doc(t, c.get("/register")).Find("input[name=password]").Length(); n != 0 {
+		t.Errorf("the registration form asks for a password with mail on")
+	}
 	// A known and an unknown address get the same answer.
 	answers := map[string]string{}
 	for _, addr := range []string{"stakeholder@example.org", "new@example.org"} {
@@ -71,7 +76,26 @@ func TestRegistrationConfirmedByEmail(t *testing.T) {
 	if _, err := e.db.UserByEmail(context.Background(), "new@example.org"); err == nil {
 		t.Fatal("the GET of the confirmation link created the account")
 	}
-	w = c.post("/register/confirm", url.Values{"token": {tok}})
+	// The password is chosen here, checked like any new password; a
+	// refusal keeps the page and its token, never the password.
+	if d := doc(t, w); d.Find("form[action='/register/confirm'] input[name=password][type=password]").Length() != 1 {
+		t.Fatal("confirm page does not ask for the password")
+	}
+	for _, pw := range []string{"", "short", "password1234"} {
+		w = c.post("/register/confirm", url.Values{"token": {tok}, "password": {pw}})
+		wantStatus(t, "confirm with password "+pw, w, http.StatusUnprocessableEntity)
+		d := doc(t, w)
+		if d.Find("#error-summary a[href='#f-password']").Length() != 1 {
+			t.Errorf("password %q: no error naming the password field", pw)
+		}
+		if d.Find("input[name=token]").AttrOr("value", "") != tok || d.Find("input[name=password]").AttrOr("value", "") != "" {
+			t.Errorf("password %q: the refused form lost its token or shows the password", pw)
+		}
+	}
+	if _, err := e.db.UserByEmail(context.Background(), "new@example.org"); err == nil {
+		t.Fatal("a refused password created the account")
+	}
+	w = c.post("/register/confirm", url.Values{"token": {tok}, "password": {"chosen after the link"}})
 	wantStatus(t, "confirm", w, http.StatusSeeOther)
 	if loc := w.Header().Get("Location"); loc != "/map" {
 		t.Errorf("confirmation leads to %q, want the page registration came from", loc)
@@ -81,7 +105,14 @@ func TestRegistrationConfirmedByEmail(t *testing.T) {
 	if err != nil || u.Role != "stakeholder" || u.Country != "KE" || u.Name != "Wanjiru Kamau" {
 		t.Fatalf("confirmed account = %+v, %v", u, err)
 	}
-	wantStatus(t, "used link", c.post("/register/confirm", url.Values{"token": {tok}}), http.StatusGone)
+	// The account has the password chosen on confirmation, not the one
+	// the registration carried.
+	for pw, want := range map[string]int{"a long new passphrase": http.StatusUnauthorized, "chosen after the link": http.StatusSeeOther} {
+		cl := e.client()
+		cl.get("/login")
+		wantStatus(t, "sign in with "+pw, cl.post("/login", url.Values{"email": {"new@example.org"}, "password": {pw}}), want)
+	}
+	wantStatus(t, "used link", c.post("/register/confirm", url.Values{"token": {tok}, "password": {"chosen after the link"}}), http.StatusGone)
 	if d := doc(t, c.get(link)); d.Find("a[href='/register']").Length() != 1 {
 		t.Error("the invalid-link page does not offer to register again")
 	}
@@ -127,5 +158,51 @@ func TestRegistrationWithoutMailSignsInAtOnce(t *testing.T) {
 	}
 	if n := len(outbox(t, e.db)); n != 0 {
 		t.Errorf("%d messages queued without mail", n)
+	}
+}
+
+// TestRegistrationInvalidAlikeForKnownAddress: with mail, an invalid
+// registration gets the same status and page whether or not its address
+// has an account: every field is checked before the address is looked up.
+func TestRegistrationInvalidAlikeForKnownAddress(t *testing.T) {
+	e := newEnv(t).withMail()
+	for _, tc := range []struct {
+		name  string
+		field string
+		value string
+	}{
+		{"unknown country", "country", "ZZ"},
+		{"malformed country", "country", "nowhere"},
+		{"no country", "country", ""},
+		{"no name", "name", ""},
+		{"unknown group", "stakeholder_group", "pirates"},
+		{"no group", "stakeholder_group", ""},
+		{"long organisation", "organisation", strings.Repeat("o", 201)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var statuses []int
+			var bodies []string
+			for i, addr := range []string{"stakeholder@example.org", "nobody-yet@example.org"} {
+				c := e.signedIn("")
+				c.ip = "192.0.2." + itoa(int64(100+i))
+				f := registration(addr)
+				f.Set(tc.field, tc.value)
+				w := c.post("/register", f)
+				statuses = append(statuses, w.Code)
+				main := doc(t, w).Find("main")
+				main.Find("input[name=csrf], input[name=_csrf]").Remove()
+				html, _ := main.Html()
+				bodies = append(bodies, strings.ReplaceAll(html, addr, "ADDR"))
+			}
+			if statuses[0] != statuses[1] || statuses[0] == http.StatusOK {
+				t.Errorf("statuses: known %d, unknown %d; want the same refusal", statuses[0], statuses[1])
+			}
+			if bodies[0] != bodies[1] {
+				t.Errorf("pages differ:\n%s\n---\n%s", bodies[0], bodies[1])
+			}
+		})
+	}
+	if n := len(outbox(t, e.db)); n != 0 {
+		t.Errorf("%d messages queued for invalid registrations, want none", n)
 	}
 }

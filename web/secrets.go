@@ -92,6 +92,8 @@ func SigningKeys() []SigningKey {
 			Effect: "new emails carry links signed with the new key; links in emails already sent keep working for 30 days, then stop (people can still change their email settings on their account page)"},
 		{Which: "formtime", Meta: formTimeKeyName,
 			Effect: "comment forms already open are refused once; the text is kept and sending again works"},
+		{Which: "mfa-login", Meta: mfaLoginKeyName,
+			Effect: "pending second-step sign-ins (password given, code or passkey not yet) must start again from the password; their tokens last 5 minutes anyway"},
 	}
 }
 

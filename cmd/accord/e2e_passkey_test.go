@@ -49,6 +49,8 @@ func TestE2EPasskey(t *testing.T) {
 	}
 	checkA11y(t, ctx)
 	typeInto(t, ctx, "#f-passkey-name", "Laptop")
+	// Adding a factor asks for the password again.
+	typeInto(t, ctx, "#passkey-add-password", password)
 	click(t, ctx, `form[data-passkey-register] button[type="submit"]`)
 	waitFor(t, ctx, "the list of passkeys", `table[data-testid="passkeys"]`)
 	if got := texts(t, ctx, `table[data-testid="passkeys"] tbody th`); len(got) != 1 || got[0] != "Laptop" {

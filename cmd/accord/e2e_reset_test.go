@@ -84,7 +84,6 @@ func TestE2EPasswordResetAndRegistration(t *testing.T) {
 
 	visit(t, ctx, base+"register")
 	typeInto(t, ctx, "#f-email", "wanjiru@example.org")
-	typeInto(t, ctx, "#f-password", "my own long passphrase")
 	typeInto(t, ctx, "#f-name", "Wanjiru Kamau")
 	choose(t, ctx, "#f-stakeholder-group", "Civil society")
 	choose(t, ctx, "#f-country", "Kenya")
@@ -94,6 +93,8 @@ func TestE2EPasswordResetAndRegistration(t *testing.T) {
 	visit(t, ctx, mailedLink(t, data, "register-confirm", "wanjiru@example.org", "/register/confirm"))
 	requireHeading(t, ctx, "Confirm your registration")
 	checkA11y(t, ctx)
+	// The password is chosen here, once the address is proved.
+	typeInto(t, ctx, "#f-password", "my own long passphrase")
 	follow(t, ctx, "create the account", chromedp.Click(chromedp.Search(`//main//button[normalize-space()="Create my account"]`)))
 	requirePath(t, ctx, "/account")
 	if got := texts(t, ctx, `header .account-links a[href="/account"]`); len(got) != 1 || got[0] != "Wanjiru Kamau" {

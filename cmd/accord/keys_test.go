@@ -93,8 +93,38 @@ func TestKeysRotate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(events) != 4 {
-		t.Errorf("%d key.rotate events, want 4 (csrf, then all three)", len(events))
+	if len(events) != 5 {
+		t.Errorf("%d key.rotate events, want 5 (csrf, then all four)", len(events))
+	}
+}
+
+// TestKeysRotateMFALogin: the key signing pending second-step sign-ins
+// can be rotated alone, and the output says those sign-ins start again.
+func TestKeysRotateMFALogin(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	if out, err := runCLI(t, "", "user", "add", "a@example.org", "--role", "admin", "--data", data); err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	read := func(name string) string {
+		db := openTestData(t, data)
+		defer db.Close()
+		v, err := db.Secret(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before, csrf := read("mfa_login_key"), read("csrf_key")
+	out, err := runCLI(t, "", "keys", "rotate", "--which", "mfa-login", "--data", data)
+	if err != nil {
+		t.Fatalf("rotate mfa-login: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "rotated mfa-login") || !strings.Contains(out, "start again") {
+		t.Errorf("output %q does not say that pending second-step sign-ins start again", out)
+	}
+	if read("mfa_login_key") == before || read("csrf_key") != csrf {
+		t.Error("rotate mfa-login: want only mfa_login_key changed")
 	}
 }
 

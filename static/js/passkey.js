@@ -72,8 +72,15 @@
       form.querySelector('[name="passkey_name"]').focus();
       return;
     }
+    var password = field(form, 'password');
+    if (!password) {
+      say(form, 'Enter your password.');
+      form.querySelector('[name="password"]').focus();
+      return;
+    }
     say(form, 'Follow your browser\u2019s prompts to make the passkey\u2026');
-    post(form, form.dataset.options, {}).then(function (opts) {
+    // The password is checked before the ceremony starts.
+    post(form, form.dataset.options, { password: password }).then(function (opts) {
       var pk = opts.publicKey;
       pk.challenge = toBytes(pk.challenge);
       pk.user.id = toBytes(pk.user.id);

@@ -30,7 +30,10 @@ type RegisterPage struct {
 	// Next is the page to go back to once registered, such as the
 	// paragraph the stakeholder wanted to comment on; "" for the account
 	// page.
-	Next string
+	Next string // ByMail is true when this site can send mail: the address is then
+	// confirmed by an emailed link, and the password chosen on the page
+	// it opens, not here.
+	ByMail bool
 }
 
 // RegisterURL is the registration form, coming back to next afterwards

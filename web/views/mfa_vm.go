@@ -43,6 +43,10 @@ type MFAPage struct {
 	// why passkeys cannot be added on this site.
 	Passkeys   []PasskeyRow
 	PasskeyOff string
+	// Remove is the refused removal of passkey RemoveID: its password
+	// error is shown beside that passkey.
+	Remove   Form
+	RemoveID int64
 }
 
 // PasskeyRow is one of the account's passkeys as /account/mfa lists it.
@@ -56,4 +60,20 @@ type PasskeyRow struct {
 // PasskeyRemoveURL is the form action that removes the account's passkey id.
 func PasskeyRemoveURL(id int64) string {
 	return "/account/mfa/passkeys/" + strconv.FormatInt(id, 10) + "/remove"
+}
+
+// PasskeyPasswordID is the id of the password field in the form that
+// removes passkey id: one per passkey, apart from the other password
+// fields of the page.
+func PasskeyPasswordID(id int64) string {
+	return "passkey-password-" + strconv.FormatInt(id, 10)
+}
+
+// errorFor is the password error of the removal of passkey id, if that
+// removal was just refused.
+func errorFor(p MFAPage, id int64) string {
+	if p.RemoveID != id {
+		return ""
+	}
+	return p.Remove.Err("password")
 }

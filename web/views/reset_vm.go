@@ -46,11 +46,13 @@ type RegisterSentPage struct {
 	Email string
 }
 
-// ConfirmRegistrationPage is what a confirmation link opens: a button that creates
-// the account. A GET changes nothing, so that mail scanners following
-// links do not use it up.
+// ConfirmRegistrationPage is what a confirmation link opens: the form
+// that chooses the account's password and creates the account. A GET
+// changes nothing, so that mail scanners following links do not use it
+// up.
 type ConfirmRegistrationPage struct {
 	Base
+	Form  Form
 	Token string
 	Email string
 }
