@@ -106,14 +106,17 @@ func TestCLIImportProgress(t *testing.T) {
 	}
 }
 
-// TestE2EImportLarge is the measurement behind BENCHMARKS.md: it builds
+// TestImportLarge is the measurement behind BENCHMARKS.md: it builds
 // accord, imports a 50 MB JSON file into a new data folder and reports
-// the peak resident memory and time of the process. It needs ACCORD_E2E
-// (a minute or two); ACCORD_IMPORT_BASELINE may name another accord
-// binary to run on a file small enough for it (under 4 MB).
-func TestE2EImportLarge(t *testing.T) {
-	if os.Getenv("ACCORD_E2E") == "" {
-		t.Skip("set ACCORD_E2E=1 to measure a 50 MB import")
+// the peak resident memory and time of the process; ACCORD_IMPORT_BASELINE
+// may name another accord binary to run on a file small enough for it
+// (under 4 MB). It is a measurement for BENCHMARKS.md (a minute and a half on two
+// cores), so it runs when asked for with ACCORD_IMPORT_BENCH=1, not in the
+// browser stage of CI; TestCLIImportProgress proves the streaming import
+// works on every run.
+func TestImportLarge(t *testing.T) {
+	if os.Getenv("ACCORD_IMPORT_BENCH") == "" {
+		t.Skip("set ACCORD_IMPORT_BENCH=1 to measure a 50 MB import")
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "accord")
