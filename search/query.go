@@ -485,11 +485,28 @@ func (ix *Index) planText(p *plan, text string, lex lexicon) error {
 		if lex != nil && !lex.known(t) {
 			typed := words[tok.Start:tok.End]
 			match, sugg := resolveTypo(lex, t, typed)
-			p.unknown = append(p.unknown, typo{term: t, start: tok.Start, end: tok.End, suggestion: sugg})
 			for _, m := range match {
 				alts = append(alts, acrossFields(m, typoWeight))
 				p.fuzzed = true
 			}
+			// A typo of a word of the vocabulary ("autmotive") stands
+			// for its whole group, as the word itself would.
+			if e, d, ok := syn.nearEntry(typed, fuzzinessFor(typed)); ok {
+				for _, other := range syn.groups[e.group] {
+					alts = append(alts, entryQuery(an, other, typoWeight))
+					for _, w := range other.terms {
+						marks = append(marks, acrossFields(w, 1))
+					}
+				}
+				p.fuzzed = true
+				if sugg == "" || d < editDistance(strings.ToLower(typed), strings.ToLower(sugg)) {
+					sugg = e.text
+					if typed == strings.ToLower(typed) && strings.ToUpper(sugg) != sugg {
+						sugg = strings.ToLower(sugg)
+					}
+				}
+			}
+			p.unknown = append(p.unknown, typo{term: t, start: tok.Start, end: tok.End, suggestion: sugg})
 		}
 		alts = append(alts, routeTerms(routes, t)...)
 		clauses = append(clauses, query.NewDisjunctionQuery(alts))

@@ -168,6 +168,10 @@ func TestTypoRules(t *testing.T) {
 		{"one edit in seven letters", "pasword universal", true, "etsi-en-303-645", nil},
 		{"two edits beyond eight letters", "Singaproe", true, "sg-cls", nil},
 		{"no edits up to four letters", "iott", false, "", nil},
+		// Stemming takes "vulnerabilty" far from "vulner": the typo is
+		// compared with the words as the records write them.
+		{"a typo that stems unlike its word", "vulnerabilty", true, "eu-nis2", nil},
+		{"a typo of a vocabulary word", "autmotive", true, "unece-r155", nil},
 		{"no edits in identifiers", "8259C", false, "", nil},
 	}
 	for _, tt := range tests {
@@ -261,6 +265,7 @@ func TestTwoWords(t *testing.T) {
 func TestDidYouMean(t *testing.T) {
 	db := mustOpen(t)
 	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	ix.SetSynonyms(builtinSynonyms(t))
 	tests := []struct{ q, want string }{
 		{"Singpore labelling", "Singapore labelling"},
 		{"singpore", "singapore"},
@@ -270,6 +275,8 @@ func TestDidYouMean(t *testing.T) {
 		{"qqqzzzxxx", ""},                 // nothing near
 		{"8259C", ""},                     // identifiers are not typos
 		{"iott security", "iot security"}, // suggestions reach short words by one edit
+		{"vulnerabilty", "vulnerability"}, // compared with the written words, not the stems
+		{"autmotive", "automotive"},       // a word of the synonym vocabulary
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
