@@ -80,6 +80,10 @@ type Hit struct {
 	URL           string
 	Score         float64
 	Jurisdictions []string
+	// ItemKind is, for a framework item (Kind KindItem, Slug its
+	// framework, Ref its code), the item's own kind: "question",
+	// "challenge"...
+	ItemKind string
 	// Highlights maps a field ("title", "text") to fragments that are safe
 	// HTML: the text escaped, the matched words in <mark>. "text" is
 	// always there for a record with text, as its start when nothing in
@@ -196,7 +200,7 @@ func (ix *Index) run(ctx context.Context, bi bleve.Index, p plan, text, marks qu
 	}
 	pass := newFacetPass(p)
 	req := bleve.NewSearchRequestOptions(&facetQuery{inner: inner, cache: ix.facets, pass: pass}, p.size, p.from, false)
-	req.Fields = []string{"title", "text", "jurisdiction", "parent", "version", "consultation", "paragraph"}
+	req.Fields = []string{"title", "text", "jurisdiction", "parent", "version", "consultation", "paragraph", "item_kind"}
 	// No "_id" tie-breaker: it would load the external id of every
 	// match, not just of the page's.
 	if p.newest || text == nil {
@@ -257,6 +261,7 @@ func hitOf(h *bsearch.DocumentMatch, locs bsearch.FieldTermLocationMap) Hit {
 	hit := Hit{
 		Kind: kind, Slug: slug, Ref: ref, Title: str("title"), Parent: str("parent"),
 		URL: hitURL(kind, slug, ref, str("version"), str("paragraph")), Score: h.Score, Jurisdictions: strs(h.Fields["jurisdiction"]),
+		ItemKind:   str("item_kind"),
 		Highlights: map[string][]string{},
 	}
 	if t := str("title"); t != "" {

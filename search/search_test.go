@@ -1031,6 +1031,17 @@ func TestRebuild(t *testing.T) {
 		}
 		n += len(blocks)
 	}
+	fws, err := db.Frameworks(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fw := range fws {
+		f, err := db.Framework(context.Background(), fw.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(itemDocs(f))
+	}
 	if len(calls) == 0 || calls[len(calls)-1] != [2]int{n, n} {
 		t.Errorf("progress calls %v, want the last to be {%d %d}", calls, n, n)
 	}

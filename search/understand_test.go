@@ -367,3 +367,25 @@ func TestPolicySlugs(t *testing.T) {
 		})
 	}
 }
+
+// TestFrameworkItems checks that an item's code or title finds the item
+// itself, even when no policy is mapped to it.
+func TestFrameworkItems(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	ix.SetSynonyms(builtinSynonyms(t))
+	for _, q := range []string{"RQ1b", "competing protocols"} {
+		res := search(t, ix, Query{Q: q})
+		if len(res.Hits) == 0 {
+			t.Fatalf("Search(%q) found nothing, want item RQ1b first", q)
+		}
+		h := res.Hits[0]
+		if h.Kind != KindItem || h.Slug != "dc-isss-iot" || h.Ref != "RQ1b" || h.ItemKind != "question" ||
+			h.URL != "/frameworks/dc-isss-iot/items/RQ1b" || h.Title != "Competing protocols" {
+			t.Errorf("Search(%q) first hit = %+v, want item RQ1b of dc-isss-iot", q, h)
+		}
+	}
+	if res := search(t, ix, Query{Q: "RQ1b", Kinds: []string{KindPolicy}}); slices.ContainsFunc(res.Hits, func(h Hit) bool { return h.Kind == KindItem }) {
+		t.Errorf("kind=policy still lists items: %v", ids(res))
+	}
+}

@@ -207,3 +207,23 @@ func TestSearchPageForReaders(t *testing.T) {
 		t.Errorf("the group's heading links to %q, want the document", href)
 	}
 }
+
+// TestSearchFindsFrameworkItems checks that a framework item's code finds
+// the item itself, labelled by its kind and linked to its page.
+func TestSearchFindsFrameworkItems(t *testing.T) {
+	e := newEnv(t)
+	e.withSearch()
+	c := e.client()
+	d := doc(t, c.get("/search?q=RQ1b"))
+	first := d.Find("ol.results > li").First()
+	if href, want := first.Find("a").First().AttrOr("href", ""), views.ItemURL("dc-isss-iot", "RQ1b"); href != want {
+		t.Errorf("/search?q=RQ1b first result links to %q, want %q", href, want)
+	}
+	if got := strings.TrimSpace(first.Find(".tag").First().Text()); got != "Research question" {
+		t.Errorf("/search?q=RQ1b first result labelled %q, want Research question", got)
+	}
+	if !strings.Contains(d.Text(), "Question or challenge") {
+		t.Errorf("/search?q=RQ1b: the kind facet does not name framework items")
+	}
+	wantStatus(t, "GET /search?q=RQ1b&kind=item", c.get("/search?q=RQ1b&kind=item"), http.StatusOK)
+}
