@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/search"
 	"github.com/dc-isss/accord/web"
@@ -226,4 +228,21 @@ func TestSearchFindsFrameworkItems(t *testing.T) {
 		t.Errorf("/search?q=RQ1b: the kind facet does not name framework items")
 	}
 	wantStatus(t, "GET /search?q=RQ1b&kind=item", c.get("/search?q=RQ1b&kind=item"), http.StatusOK)
+}
+
+// TestSearchMedicalDevices checks that a word no record holds is not
+// fuzzed into one two edits away: the page lists the records about
+// devices, and marks no "media".
+func TestSearchMedicalDevices(t *testing.T) {
+	e := newEnv(t)
+	e.withSearch()
+	d := doc(t, e.client().get("/search?q=medical+devices&per_page=100"))
+	if d.Find("ol.results > li").Length() == 0 {
+		t.Fatalf("/search?q=medical devices lists nothing, want the records about devices")
+	}
+	d.Find("mark").Each(func(_ int, m *goquery.Selection) {
+		if w := strings.ToLower(m.Text()); !strings.HasPrefix(w, "device") {
+			t.Errorf("/search?q=medical devices marks %q, want only forms of device", m.Text())
+		}
+	})
 }
