@@ -1,6 +1,7 @@
 package search
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,16 +11,18 @@ import (
 )
 
 // The kinds of searchable record: policies, provisions, the blocks of
-// recommendation documents and the approved comments of consultations.
+// recommendation documents, the approved comments of consultations and
+// the items of frameworks (research questions, challenges).
 const (
 	KindPolicy    = "policy"
 	KindProvision = "provision"
 	KindDocument  = "document"
 	KindComment   = "comment"
+	KindItem      = "item"
 )
 
 // Kinds lists every kind a query may ask for.
-var Kinds = []string{KindPolicy, KindProvision, KindDocument, KindComment}
+var Kinds = []string{KindPolicy, KindProvision, KindDocument, KindComment, KindItem}
 
 // FacetNames are the facets every search counts and filters by, in display
 // order. "kind" is counted but filtered through Query.Kinds.
@@ -50,7 +53,8 @@ type doc struct {
 	// slug and paragraph id, for its URL.
 	Consultation string   `json:"consultation"`
 	Paragraph    string   `json:"paragraph"`
-	IDs          []string `json:"ids"` // identifier forms, see identifiers
+	ItemKind     string   `json:"item_kind"` // shown only: a framework item's kind ("question", "challenge")
+	IDs          []string `json:"ids"`       // identifier forms, see identifiers
 
 	// Jurisdiction is stored (not indexed) for hits; Facets holds every
 	// facet value as "name:value" (see facetTerms).
@@ -141,6 +145,8 @@ func hitURL(kind, slug, ref, version, paragraph string) string {
 		return "/consultations/" + slug + "/comments/" + ref
 	case KindProvision:
 		return "/policies/" + slug + "#prov-" + ref
+	case KindItem:
+		return "/frameworks/" + url.PathEscape(slug) + "/items/" + url.PathEscape(ref)
 	case KindDocument:
 		if version == "" || ref == "" {
 			return "/documents/" + slug
@@ -446,4 +452,22 @@ func topicNames(slugs []string) string {
 		}
 	}
 	return "Topics: " + strings.Join(names, "; ") + "."
+}
+
+// itemDocs are the records of a framework's items: each found by its code
+// ("RQ1b"), title and text, so a code no policy is mapped to yet still
+// finds what it names. Its slug is the framework's, its ref the code.
+func itemDocs(f store.Framework) []doc {
+	var out []doc
+	f.Walk(func(it *store.Item) {
+		out = append(out, doc{
+			Kind: KindItem, Slug: f.Slug, Visibility: visPublic,
+			Title: it.Title, ShortTitle: it.Code, Text: it.Text,
+			Parent: f.Title, ItemKind: it.Kind,
+			IDs:    identifiers(it.Code),
+			Facets: facetTerms(KindItem, facetValues{}),
+			id:     docID(KindItem, f.Slug+"#"+it.Code),
+		})
+	})
+	return out
 }

@@ -295,6 +295,24 @@ func (ix *Index) rebuild(ctx context.Context, progress func(done, total int)) er
 	if err != nil {
 		return abandon(err)
 	}
+	// Framework items: a framework's change rebuilds the index (see
+	// apply), so they are read here only.
+	fws, err := ix.db.Frameworks(ctx)
+	if err != nil {
+		return abandon(fmt.Errorf("rebuild search index: %w", err))
+	}
+	for _, fw := range fws {
+		f, err := ix.db.Framework(ctx, fw.Slug)
+		if err != nil {
+			return abandon(fmt.Errorf("rebuild search index: framework %s: %w", fw.Slug, err))
+		}
+		for _, d := range itemDocs(f) {
+			if err := indexDoc(batch, ix.mapping, d); err != nil {
+				return abandon(fmt.Errorf("rebuild search index: %w", err))
+			}
+			done++
+		}
+	}
 	// Documents are read after the policies' consistent scan, so any of
 	// their changes the scan's sequence does not cover is applied again
 	// by the next catch-up, which is harmless: applying is idempotent.

@@ -20,6 +20,7 @@ type lexicon interface {
 	known(term string) bool
 	facetValues(key string) []string
 	near(term string, fuzziness int) []string
+	stemsNear(word string, fuzziness int) []string
 	surfaces(term string) []string
 }
 
@@ -118,6 +119,58 @@ func (l *readerLexicon) near(term string, fuzziness int) []string {
 	slices.SortFunc(cands, func(a, b cand) int {
 		if a.dist != b.dist {
 			return a.dist - b.dist
+		}
+		return cmp.Compare(b.count, a.count)
+	})
+	var out []string
+	for _, c := range cands[:min(maxNear, len(cands))] {
+		out = append(out, c.term)
+	}
+	return out
+}
+
+// stemsNear returns the indexed words that begin word (as typed,
+// lowercased) within fuzziness edits of its start: the stems a typo may
+// come from when stemming changes it a lot ("vulnerabilty" stems to
+// "vulnerabilti", six edits from "vulner", the stem of "vulnerability").
+// Longest first, then those most records hold. Only words of five letters
+// or more, sharing the first three, are looked at.
+func (l *readerLexicon) stemsNear(word string, fuzziness int) []string {
+	rs := []rune(word)
+	if len(rs) < 5 || fuzziness < 1 {
+		return nil
+	}
+	type cand struct {
+		term  string
+		n     int
+		count uint64
+	}
+	var cands []cand
+	for _, f := range textFields {
+		d, err := l.r.FieldDictPrefix(f.name, []byte(string(rs[:3])))
+		if err != nil {
+			continue
+		}
+		for {
+			e, err := d.Next()
+			if err != nil || e == nil {
+				break
+			}
+			n := utf8.RuneCountInString(e.Term)
+			if n < 4 || n > len(rs) || editDistance(e.Term, string(rs[:n])) > fuzziness {
+				continue
+			}
+			if i := slices.IndexFunc(cands, func(c cand) bool { return c.term == e.Term }); i >= 0 {
+				cands[i].count += e.Count
+				continue
+			}
+			cands = append(cands, cand{e.Term, n, e.Count})
+		}
+		_ = d.Close()
+	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		if a.n != b.n {
+			return b.n - a.n
 		}
 		return cmp.Compare(b.count, a.count)
 	})

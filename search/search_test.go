@@ -482,8 +482,8 @@ func TestHighlightsEscape(t *testing.T) {
 	}
 	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
 	res := search(t, ix, Query{Q: "script credentials"})
-	if len(res.Hits) != 1 {
-		t.Fatalf("got %v, want test-escape only", ids(res))
+	if len(res.Hits) == 0 || res.Hits[0].Slug != "test-escape" {
+		t.Fatalf("got %v, want test-escape first", ids(res))
 	}
 	h := res.Hits[0]
 	wantText := `Beware &lt;<mark>script</mark>&gt;alert(&#34;x&#34;)&lt;/<mark>script</mark>&gt; of default <mark>credentials</mark> &amp; &#34;quotes&#34; in summaries.`
@@ -809,8 +809,9 @@ func TestFollowsTheDatabase(t *testing.T) {
 	if got := find("toaster"); !gocmp.Equal(got, want) {
 		t.Errorf("after create: got %v, want %v", got, want)
 	}
-	if got := find("crumb Tanzania"); !gocmp.Equal(got, []string{"provision:zz-toaster-act#1"}) {
-		t.Errorf("provision by country: got %v", got)
+	// Either word finds a record; the one holding both comes first.
+	if got := find("crumb Tanzania"); len(got) == 0 || got[0] != "provision:zz-toaster-act#1" {
+		t.Errorf("provision by country: got %v, want provision:zz-toaster-act#1 first", got)
 	}
 
 	p.Provisions = p.Provisions[1:]
@@ -1029,6 +1030,17 @@ func TestRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		n += len(blocks)
+	}
+	fws, err := db.Frameworks(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fw := range fws {
+		f, err := db.Framework(context.Background(), fw.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(itemDocs(f))
 	}
 	if len(calls) == 0 || calls[len(calls)-1] != [2]int{n, n} {
 		t.Errorf("progress calls %v, want the last to be {%d %d}", calls, n, n)

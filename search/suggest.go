@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -24,7 +25,16 @@ func resolveTypo(lex lexicon, t, typed string) (match []string, suggestion strin
 	budget := max(fz, 1)
 	lower := strings.ToLower(typed)
 	bestDist := budget + 1
-	for _, c := range lex.near(t, min(budget+1, maxFuzziness)) {
+	// Near the stem, and the stems that begin the word as typed: a typo
+	// may stem quite unlike the word meant. Either way, the edits are
+	// then counted on the words the records write.
+	cands := lex.near(t, min(budget+1, maxFuzziness))
+	for _, c := range lex.stemsNear(lower, fz) {
+		if !slices.Contains(cands, c) {
+			cands = append(cands, c)
+		}
+	}
+	for _, c := range cands {
 		dist := budget + 1
 		var closest string
 		for _, s := range lex.surfaces(c) {

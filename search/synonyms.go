@@ -152,3 +152,23 @@ func analyseAll(an analysis.Analyzer, s string) []string {
 	}
 	return out
 }
+
+// nearEntry returns the one-word entry of the vocabulary closest to typed,
+// within fuzziness edits of it (counted on the words as written, case
+// aside), and how many edits it is away.
+func (c *compiledSynonyms) nearEntry(typed string, fuzziness int) (synEntry, int, bool) {
+	if fuzziness < 1 {
+		return synEntry{}, 0, false
+	}
+	lower := strings.ToLower(typed)
+	best, bestDist := synEntry{}, fuzziness+1
+	for _, e := range c.entries {
+		if len(e.terms) != 1 || strings.ContainsAny(e.text, " -") {
+			continue
+		}
+		if d := editDistance(lower, strings.ToLower(e.text)); d < bestDist {
+			best, bestDist = e, d
+		}
+	}
+	return best, bestDist, bestDist <= fuzziness
+}

@@ -126,7 +126,7 @@ func TestFuzzinessFor(t *testing.T) {
 }
 
 func TestMinShould(t *testing.T) {
-	for _, tt := range []struct{ n, want int }{{1, 1}, {2, 2}, {3, 2}, {4, 3}, {5, 3}, {6, 4}} {
+	for _, tt := range []struct{ n, want int }{{1, 1}, {2, 1}, {3, 2}, {4, 3}, {5, 3}, {6, 4}} {
 		if got := minShould(tt.n); got != tt.want {
 			t.Errorf("minShould(%d) = %d, want %d", tt.n, got, tt.want)
 		}
@@ -163,14 +163,15 @@ func TestTypoRules(t *testing.T) {
 		first     string   // the first hit's policy, "" for no hits at all
 		notMarked []string // words no hit may be highlighted for
 	}{
-		// No record says "medical"; one says "media", one edit from the
-		// stem "medic" but two from the word typed.
-		{"a typo is counted on the word typed", "medical devices", false, "", []string{"media"}},
 		{"a known word is never a typo", "media", false, "uk-cop-consumer-iot-2018", nil},
 		{"one edit in eight letters", "Singpore", true, "sg-cls", nil},
 		{"one edit in seven letters", "pasword universal", true, "etsi-en-303-645", nil},
 		{"two edits beyond eight letters", "Singaproe", true, "sg-cls", nil},
 		{"no edits up to four letters", "iott", false, "", nil},
+		// Stemming takes "vulnerabilty" far from "vulner": the typo is
+		// compared with the words as the records write them.
+		{"a typo that stems unlike its word", "vulnerabilty", true, "eu-nis2", nil},
+		{"a typo of a vocabulary word", "autmotive", true, "unece-r155", nil},
 		{"no edits in identifiers", "8259C", false, "", nil},
 	}
 	for _, tt := range tests {
@@ -198,9 +199,73 @@ func TestTypoRules(t *testing.T) {
 	}
 }
 
+// TestTwoWords checks that either of two words finds a record, those
+// holding both first, and that a word no record holds is not fuzzed into
+// one two edits away.
+func TestTwoWords(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	ix.SetSynonyms(builtinSynonyms(t))
+	key := func(h Hit) string { return h.Kind + "/" + h.Slug + "/" + h.Ref }
+	all := func(q string) []Hit {
+		return search(t, ix, Query{Q: q, PerPage: MaxPerPage}).Hits
+	}
+	for _, tt := range []struct{ a, b string }{{"default", "passwords"}, {"Japan", "IoT"}, {"ransomware", "reporting"}} {
+		q := tt.a + " " + tt.b
+		t.Run(q, func(t *testing.T) {
+			inA := map[string]bool{}
+			for _, h := range all(tt.a) {
+				inA[key(h)] = true
+			}
+			both, either := map[string]bool{}, 0
+			for _, h := range all(tt.b) {
+				if inA[key(h)] {
+					both[key(h)] = true
+				}
+			}
+			hits := all(q)
+			seenOne := false
+			for i, h := range hits {
+				if !both[key(h)] {
+					seenOne = true
+					either++
+					continue
+				}
+				if seenOne {
+					t.Fatalf("Search(%q): hit %d (%s) holds both words but comes after one holding one", q, i, key(h))
+				}
+			}
+			if len(both) == 0 || either == 0 {
+				t.Fatalf("Search(%q): %d hits with both words, %d with one; want some of each", q, len(both), either)
+			}
+		})
+	}
+
+	// No record says "medical"; one says "media", one edit from the stem
+	// "medic" but two from the word typed: the hits are those holding
+	// the reader's other word, never one built from "media".
+	devices := map[string]bool{}
+	for _, h := range all("devices") {
+		devices[key(h)] = true
+	}
+	res := search(t, ix, Query{Q: "medical devices", PerPage: MaxPerPage})
+	if res.Total == 0 || res.Fuzzy {
+		t.Fatalf("Search(medical devices) = %d hits, fuzzy %v; want the records about devices, not fuzzed", res.Total, res.Fuzzy)
+	}
+	for _, h := range res.Hits {
+		if slices.Contains(marked(Results{Hits: []Hit{h}}), "media") {
+			t.Errorf("hit %s highlights \"media\": a result built from another word", key(h))
+		}
+		if !devices[key(h)] {
+			t.Errorf("hit %s does not hold \"devices\"", key(h))
+		}
+	}
+}
+
 func TestDidYouMean(t *testing.T) {
 	db := mustOpen(t)
 	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	ix.SetSynonyms(builtinSynonyms(t))
 	tests := []struct{ q, want string }{
 		{"Singpore labelling", "Singapore labelling"},
 		{"singpore", "singapore"},
@@ -210,6 +275,8 @@ func TestDidYouMean(t *testing.T) {
 		{"qqqzzzxxx", ""},                 // nothing near
 		{"8259C", ""},                     // identifiers are not typos
 		{"iott security", "iot security"}, // suggestions reach short words by one edit
+		{"vulnerabilty", "vulnerability"}, // compared with the written words, not the stems
+		{"autmotive", "automotive"},       // a word of the synonym vocabulary
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -298,5 +365,27 @@ func TestPolicySlugs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFrameworkItems checks that an item's code or title finds the item
+// itself, even when no policy is mapped to it.
+func TestFrameworkItems(t *testing.T) {
+	db := mustOpen(t)
+	ix := mustIndex(t, db, filepath.Join(t.TempDir(), "index"))
+	ix.SetSynonyms(builtinSynonyms(t))
+	for _, q := range []string{"RQ1b", "competing protocols"} {
+		res := search(t, ix, Query{Q: q})
+		if len(res.Hits) == 0 {
+			t.Fatalf("Search(%q) found nothing, want item RQ1b first", q)
+		}
+		h := res.Hits[0]
+		if h.Kind != KindItem || h.Slug != "dc-isss-iot" || h.Ref != "RQ1b" || h.ItemKind != "question" ||
+			h.URL != "/frameworks/dc-isss-iot/items/RQ1b" || h.Title != "Competing protocols" {
+			t.Errorf("Search(%q) first hit = %+v, want item RQ1b of dc-isss-iot", q, h)
+		}
+	}
+	if res := search(t, ix, Query{Q: "RQ1b", Kinds: []string{KindPolicy}}); slices.ContainsFunc(res.Hits, func(h Hit) bool { return h.Kind == KindItem }) {
+		t.Errorf("kind=policy still lists items: %v", ids(res))
 	}
 }

@@ -39,7 +39,12 @@ var searchFacets = []struct{ name, label string }{
 var kindLabels = map[string]string{
 	search.KindPolicy: "Policy", search.KindProvision: "Provision",
 	search.KindDocument: "Document", search.KindComment: "Comment",
+	search.KindItem: "Question or challenge",
 }
+
+// itemKindLabels name a framework item hit by the item's own kind; an
+// item of another kind is labelled by kindLabels.
+var itemKindLabels = map[string]string{"question": "Research question", "challenge": "Challenge"}
 
 // parseSearch reads /search and /api/v1/search parameters.
 func parseSearch(c echo.Context) (search.Query, error) {
@@ -172,6 +177,9 @@ func (s *Server) searchHits(hits []search.Hit, l *labels) []views.SearchHit {
 	for _, h := range hits {
 		hit := views.SearchHit{Kind: kindLabels[h.Kind], Title: h.Title, Parent: h.Parent, URL: h.URL,
 			Jurisdictions: l.named(h.Jurisdictions)}
+		if lb, ok := itemKindLabels[h.ItemKind]; ok && h.Kind == search.KindItem {
+			hit.Kind = lb
+		}
 		if t := h.Highlights["title"]; len(t) > 0 {
 			hit.TitleHTML = s.md.Sanitize(t[0])
 		} else {

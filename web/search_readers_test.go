@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/dc-isss/accord/content"
 	"github.com/dc-isss/accord/search"
 	"github.com/dc-isss/accord/web"
@@ -206,4 +208,41 @@ func TestSearchPageForReaders(t *testing.T) {
 	if href := groups.Find("h3 a").AttrOr("href", ""); href != views.DocumentURL("iot-security-by-design") {
 		t.Errorf("the group's heading links to %q, want the document", href)
 	}
+}
+
+// TestSearchFindsFrameworkItems checks that a framework item's code finds
+// the item itself, labelled by its kind and linked to its page.
+func TestSearchFindsFrameworkItems(t *testing.T) {
+	e := newEnv(t)
+	e.withSearch()
+	c := e.client()
+	d := doc(t, c.get("/search?q=RQ1b"))
+	first := d.Find("ol.results > li").First()
+	if href, want := first.Find("a").First().AttrOr("href", ""), views.ItemURL("dc-isss-iot", "RQ1b"); href != want {
+		t.Errorf("/search?q=RQ1b first result links to %q, want %q", href, want)
+	}
+	if got := strings.TrimSpace(first.Find(".tag").First().Text()); got != "Research question" {
+		t.Errorf("/search?q=RQ1b first result labelled %q, want Research question", got)
+	}
+	if !strings.Contains(d.Text(), "Question or challenge") {
+		t.Errorf("/search?q=RQ1b: the kind facet does not name framework items")
+	}
+	wantStatus(t, "GET /search?q=RQ1b&kind=item", c.get("/search?q=RQ1b&kind=item"), http.StatusOK)
+}
+
+// TestSearchMedicalDevices checks that a word no record holds is not
+// fuzzed into one two edits away: the page lists the records about
+// devices, and marks no "media".
+func TestSearchMedicalDevices(t *testing.T) {
+	e := newEnv(t)
+	e.withSearch()
+	d := doc(t, e.client().get("/search?q=medical+devices&per_page=100"))
+	if d.Find("ol.results > li").Length() == 0 {
+		t.Fatalf("/search?q=medical devices lists nothing, want the records about devices")
+	}
+	d.Find("mark").Each(func(_ int, m *goquery.Selection) {
+		if w := strings.ToLower(m.Text()); !strings.HasPrefix(w, "device") {
+			t.Errorf("/search?q=medical devices marks %q, want only forms of device", m.Text())
+		}
+	})
 }
