@@ -271,6 +271,7 @@ func TestCoverageShowsNewMappingAtOnce(t *testing.T) {
 
 func TestCoveragePage(t *testing.T) {
 	h, _ := analysisServer(t)
+	sawUnmapped := 0
 	for _, target := range []string{"/coverage", "/coverage?by=region", "/coverage?by=type&reviewed=1"} {
 		t.Run(target, func(t *testing.T) {
 			doc := anPage(t, h, target)
@@ -342,7 +343,29 @@ func TestCoveragePage(t *testing.T) {
 			if doc.Find(".legend li").Length() < 2 {
 				t.Error("no legend for the shading")
 			}
+			// An item without any mapping is explained once, as
+			// unmapped, not again as one with the least evidence.
+			unmapped := map[string]bool{}
+			doc.Find(`[data-testid="coverage-unmapped"] a`).Each(func(_ int, a *goquery.Selection) {
+				unmapped[a.AttrOr("href", "")] = true
+			})
+			sawUnmapped += len(unmapped)
+			least := doc.Find(`[data-testid="least"] li`)
+			if least.Length() == 0 {
+				t.Error("no item with the least evidence")
+			}
+			least.Each(func(_ int, li *goquery.Selection) {
+				if href := li.Find("a").First().AttrOr("href", ""); unmapped[href] {
+					t.Errorf("least evidence lists %s, which is already named as unmapped", href)
+				}
+				if strings.Contains(li.Text(), ": 0 policies") {
+					t.Errorf("least evidence lists an item with no policy: %q", li.Text())
+				}
+			})
 		})
+	}
+	if sawUnmapped == 0 {
+		t.Error("no page named an unmapped item: the check above proved nothing")
 	}
 	doc := anPage(t, h, "/coverage?by=region")
 	gaps := doc.Find(`[data-testid="region-gaps"]`).Text()
