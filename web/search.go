@@ -219,6 +219,7 @@ func (s *Server) searchPage(c echo.Context) error {
 		return err
 	}
 	page := views.SearchPage{Base: s.base(c, "Search"), Q: strings.TrimSpace(q.Q)}
+	page.SearchPage = true
 	page.NoIndex = true
 	if page.Q != "" {
 		page.Title = "Search: " + page.Q
