@@ -615,3 +615,23 @@ func TestMappingsExport(t *testing.T) {
 		t.Error("two OSCAL exports of the same data differ")
 	}
 }
+
+// TestMapApplicableClasses: with the shipped data, the applicable map
+// colours countries in more than two classes, the shared international
+// count being one of them and saying so.
+func TestMapApplicableClasses(t *testing.T) {
+	h, _ := analysisServer(t)
+	d := anPage(t, h, "/map?scope=applicable")
+	classes := map[string]bool{}
+	d.Find("path[data-code]").Each(func(_ int, s *goquery.Selection) {
+		if c := s.AttrOr("class", ""); c != "map-c0" {
+			classes[c] = true
+		}
+	})
+	if len(classes) <= 2 {
+		t.Errorf("applicable map: countries in classes %v, want more than two", classes)
+	}
+	if !strings.Contains(d.Find(".legend").Text(), "(international only)") {
+		t.Errorf("legend %q does not name the international-only class", d.Find(".legend").Text())
+	}
+}
