@@ -80,7 +80,7 @@ type CoverageRow struct {
 // CoverageGaps name where the evidence is thin.
 type CoverageGaps struct {
 	// Least are the LeastCovered items with the fewest policies, ties
-	// included, fewest first.
+	// included, fewest first; items with no policy at all are left out.
 	Least []CoverageItem
 	// Regions lists, item by item, the regions from which no policy
 	// addresses it.
@@ -346,9 +346,11 @@ func scanKeyLabel(r *sql.Rows) (CoverageRow, error) {
 
 // leastCovered returns the n items with the fewest policies, and any
 // others tied with the last of them, fewest first and otherwise in
-// framework order.
+// framework order. Items no policy addresses are left out: they have no
+// evidence rather than the least, and readers are told about them once,
+// as unmapped items.
 func leastCovered(items []CoverageItem, n int) []CoverageItem {
-	sorted := slices.Clone(items)
+	sorted := slices.DeleteFunc(slices.Clone(items), func(it CoverageItem) bool { return it.Policies == 0 })
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Policies < sorted[j].Policies })
 	if len(sorted) <= n {
 		return sorted

@@ -271,6 +271,7 @@ func TestCoverageShowsNewMappingAtOnce(t *testing.T) {
 
 func TestCoveragePage(t *testing.T) {
 	h, _ := analysisServer(t)
+	sawUnmapped := 0
 	for _, target := range []string{"/coverage", "/coverage?by=region", "/coverage?by=type&reviewed=1"} {
 		t.Run(target, func(t *testing.T) {
 			doc := anPage(t, h, target)
@@ -342,7 +343,29 @@ func TestCoveragePage(t *testing.T) {
 			if doc.Find(".legend li").Length() < 2 {
 				t.Error("no legend for the shading")
 			}
+			// An item without any mapping is explained once, as
+			// unmapped, not again as one with the least evidence.
+			unmapped := map[string]bool{}
+			doc.Find(`[data-testid="coverage-unmapped"] a`).Each(func(_ int, a *goquery.Selection) {
+				unmapped[a.AttrOr("href", "")] = true
+			})
+			sawUnmapped += len(unmapped)
+			least := doc.Find(`[data-testid="least"] li`)
+			if least.Length() == 0 {
+				t.Error("no item with the least evidence")
+			}
+			least.Each(func(_ int, li *goquery.Selection) {
+				if href := li.Find("a").First().AttrOr("href", ""); unmapped[href] {
+					t.Errorf("least evidence lists %s, which is already named as unmapped", href)
+				}
+				if strings.Contains(li.Text(), ": 0 policies") {
+					t.Errorf("least evidence lists an item with no policy: %q", li.Text())
+				}
+			})
 		})
+	}
+	if sawUnmapped == 0 {
+		t.Error("no page named an unmapped item: the check above proved nothing")
 	}
 	doc := anPage(t, h, "/coverage?by=region")
 	gaps := doc.Find(`[data-testid="region-gaps"]`).Text()
@@ -590,5 +613,25 @@ func TestMappingsExport(t *testing.T) {
 	second := anGet(t, h, "/api/v1/frameworks/dc-isss-iot/mappings?format=oscal", false)
 	if !bytes.Equal(first.Body.Bytes(), second.Body.Bytes()) {
 		t.Error("two OSCAL exports of the same data differ")
+	}
+}
+
+// TestMapApplicableClasses: with the shipped data, the applicable map
+// colours countries in more than two classes, the shared international
+// count being one of them and saying so.
+func TestMapApplicableClasses(t *testing.T) {
+	h, _ := analysisServer(t)
+	d := anPage(t, h, "/map?scope=applicable")
+	classes := map[string]bool{}
+	d.Find("path[data-code]").Each(func(_ int, s *goquery.Selection) {
+		if c := s.AttrOr("class", ""); c != "map-c0" {
+			classes[c] = true
+		}
+	})
+	if len(classes) <= 2 {
+		t.Errorf("applicable map: countries in classes %v, want more than two", classes)
+	}
+	if !strings.Contains(d.Find(".legend").Text(), "(international only)") {
+		t.Errorf("legend %q does not name the international-only class", d.Find(".legend").Text())
 	}
 }

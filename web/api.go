@@ -17,7 +17,7 @@ type policyListJSON struct {
 }
 
 func (s *Server) apiPolicies(c echo.Context) error {
-	f, err := parsePolicyFilter(c, 20)
+	f, err := s.parsePolicyFilter(c, 20)
 	if err != nil {
 		return err
 	}

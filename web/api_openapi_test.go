@@ -174,6 +174,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{anon, "GET", "/api/v1/policies", "", 200},
 		{anon, "GET", "/api/v1/policies?jurisdiction=GB&per_page=5&page=1&sort=newest", "", 200},
 		{anon, "GET", "/api/v1/policies?year=abc", "", 400},
+		{anon, "GET", "/api/v1/policies?type=bogus", "", 400},
 		{anon, "GET", "/api/v1/policies?page=0", "", 400},
 		{anon, "GET", "/api/v1/policies?reviewed=maybe", "", 400},
 		{anon, "GET", "/api/v1/policies/uk-psti-act-2022", "", 200},

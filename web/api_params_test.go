@@ -22,6 +22,20 @@ func TestBadQueryParameters(t *testing.T) {
 		{"/api/v1/policies?per_page=1000", "per_page"},
 		{"/api/v1/policies?sort=random", "sort"},
 		{"/api/v1/policies?reviewed=maybe", "reviewed"},
+		{"/api/v1/policies?type=bogus", "type"},
+		{"/api/v1/policies?status=bogus", "status"},
+		{"/api/v1/policies?challenge=ZZ9", "challenge"},
+		{"/api/v1/policies?jurisdiction=1$", "jurisdiction"},
+		{"/api/v1/policies?jurisdiction=GB&jurisdiction=XX", "jurisdiction"},
+		{"/api/v1/policies?region=Atlantis", "region"},
+		{"/api/v1/policies?binding=sometimes", "binding"},
+		{"/api/v1/policies?topic=no-such-topic", "topic"},
+		{"/api/v1/policies?layer=physical", "layer"},
+		{"/api/v1/search?type=bogus", "type"},
+		{"/api/v1/search?status=bogus", "status"},
+		{"/api/v1/search?challenge=ZZ9", "challenge"},
+		{"/api/v1/search?jurisdiction=1$", "jurisdiction"},
+		{"/api/v1/search?topic=no-such-topic", "topic"},
 		{"/api/v1/coverage?reviewed=2", "reviewed"},
 		{"/api/v1/search?year=abc", "year"},
 		{"/api/v1/search?page=-1", "page"},
@@ -43,6 +57,12 @@ func TestBadQueryParameters(t *testing.T) {
 		{"/policies?sort=random", "sort"},
 		{"/policies?reviewed=maybe", "reviewed"},
 		{"/search?q=x&year=abc", "year"},
+		{"/policies?type=bogus", "type"},
+		{"/policies?status=bogus", "status"},
+		{"/policies?challenge=ZZ9", "challenge"},
+		{"/policies?jurisdiction=1$", "jurisdiction"},
+		{"/search?q=x&type=bogus", "type"},
+		{"/search?q=x&jurisdiction=1$", "jurisdiction"},
 		{"/coverage?by=moon", "by"},
 		{"/consultations/round-1/comments?type=poem", "type"},
 		{"/consultations/round-1/comments?page=x", "page"},
@@ -57,6 +77,16 @@ func TestBadQueryParameters(t *testing.T) {
 		if msg := doc(t, w).Find("main").Text(); !strings.Contains(msg, tt.field+" must") {
 			t.Errorf("%s: the page does not name %s: %.300s", tt.path, tt.field, strings.Join(strings.Fields(msg), " "))
 		}
+	}
+	// A value that is valid but that no policy has is an empty list,
+	// still selected, not an error.
+	for _, path := range []string{"/api/v1/policies?jurisdiction=FR", "/api/v1/policies?type=report&status=withdrawn",
+		"/api/v1/policies?challenge=C6&year=1999"} {
+		wantStatus(t, path, ce.anon.get(path), http.StatusOK)
+	}
+	d := doc(t, ce.anon.get("/policies?jurisdiction=FR"))
+	if d.Find(`input[name="jurisdiction"][value="FR"][checked]`).Length() == 0 && d.Find(`a[href*="jurisdiction=FR"]`).Length() == 0 && !strings.Contains(d.Find("main").Text(), "France") {
+		t.Error("/policies?jurisdiction=FR does not keep FR selected")
 	}
 }
 

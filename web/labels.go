@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/dc-isss/accord/store"
@@ -18,6 +21,11 @@ type labels struct {
 	topics        map[string]string
 	items         map[string]string
 	framework     store.Framework
+	// codes are the item codes of every framework, the values the
+	// challenge facet can take.
+	codes map[string]bool
+	// regions are the regions of the jurisdictions.
+	regions map[string]bool
 	// memberOf lists, for each member state, the blocs it belongs to.
 	memberOf map[string][]string
 }
@@ -42,8 +50,12 @@ func (s *Server) labels(ctx context.Context) (*labels, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.regions = map[string]bool{}
 	for _, j := range js {
 		l.jurisdictions[j.Code] = j
+		if j.Region != "" {
+			l.regions[j.Region] = true
+		}
 	}
 	blocs, err := s.db.Blocs(ctx)
 	if err != nil {
@@ -66,6 +78,18 @@ func (s *Server) labels(ctx context.Context) (*labels, error) {
 	if err == nil {
 		l.framework = fw
 		fw.Walk(func(it *store.Item) { l.items[it.Code] = it.Title })
+	}
+	l.codes = map[string]bool{}
+	fws, err := s.db.Frameworks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fws {
+		full, err := s.db.Framework(ctx, f.Slug)
+		if err != nil {
+			return nil, err
+		}
+		full.Walk(func(it *store.Item) { l.codes[it.Code] = true })
 	}
 	s.labelCache.cur = l
 	return l, nil
@@ -90,6 +114,58 @@ func (l *labels) value(facet, v string) string {
 		return store.Label(v)
 	}
 	return v
+}
+
+// checkFacet answers a 400 naming the parameter when v is not a value the
+// facet can take. A known value that no policy has is fine: its list is
+// empty, and it stays selected.
+func (l *labels) checkFacet(facet, v string) error {
+	ok := true
+	var want string
+	switch facet {
+	case "jurisdiction":
+		_, ok = l.jurisdictions[v]
+		want = "a jurisdiction code, such as GB, EU or INT"
+	case "region":
+		ok = l.regions[v]
+		want = "a region, such as Europe"
+	case "type":
+		ok = slices.Contains(store.PolicyTypes, v)
+		want = "one of " + strings.Join(store.PolicyTypes, ", ")
+	case "status":
+		ok = slices.Contains(store.PolicyStatuses, v)
+		want = "one of " + strings.Join(store.PolicyStatuses, ", ")
+	case "binding":
+		ok = slices.Contains(store.Bindings, v)
+		want = "one of " + strings.Join(store.Bindings, ", ")
+	case "layer":
+		ok = slices.Contains(store.Layers, v)
+		want = "one of " + strings.Join(store.Layers, ", ")
+	case "topic":
+		_, ok = l.topics[v]
+		want = "a topic slug, such as " + l.anyTopic()
+	case "challenge":
+		ok = l.codes[v]
+		want = "the code of a framework item, such as C1"
+	case "year":
+		ok = yearRE.MatchString(v)
+		want = "a year, such as 2024"
+	}
+	if !ok {
+		return badRequest(facet, fmt.Sprintf("%s must be %s; %q is not", facet, want, v))
+	}
+	return nil
+}
+
+// anyTopic is one topic slug, for an example in a message.
+func (l *labels) anyTopic() string {
+	best := ""
+	for slug := range l.topics {
+		if best == "" || slug < best {
+			best = slug
+		}
+	}
+	return best
 }
 
 func (l *labels) named(codes []string) []views.Named {

@@ -31,7 +31,7 @@ var yearRE = regexp.MustCompile(`^[0-9]{4}$`)
 
 // parsePolicyFilter reads the list parameters shared by /policies and
 // GET /api/v1/policies. Bad paging or sorting is a 400 naming the field.
-func parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, error) {
+func (s *Server) parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, error) {
 	qp := c.QueryParams()
 	f := store.PolicyFilter{Facets: map[string][]string{}, Page: 1, PerPage: defaultPerPage}
 	if isStaticExport(c.Request().Context()) {
@@ -43,13 +43,23 @@ func parsePolicyFilter(c echo.Context, defaultPerPage int) (store.PolicyFilter, 
 	if !utf8.ValidString(f.Query) || len(f.Query) > 500 {
 		return f, badRequest("q", "q must be UTF-8 text of at most 500 bytes")
 	}
+	var l *labels
 	for _, name := range store.FacetNames {
 		for _, v := range qp[name] {
 			v = strings.TrimSpace(v)
-			if name == "year" && v != "" && !yearRE.MatchString(v) {
-				return f, badRequest("year", "year must be a year, such as 2024")
+			if v == "" {
+				continue
 			}
-			if v != "" && !slices.Contains(f.Facets[name], v) {
+			if l == nil {
+				var err error
+				if l, err = s.labels(c.Request().Context()); err != nil {
+					return f, err
+				}
+			}
+			if err := l.checkFacet(name, v); err != nil {
+				return f, err
+			}
+			if !slices.Contains(f.Facets[name], v) {
 				f.Facets[name] = append(f.Facets[name], v)
 			}
 		}
@@ -171,7 +181,7 @@ func (s *Server) cachedUnlessWords(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (s *Server) policies(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, err := parsePolicyFilter(c, 20)
+	f, err := s.parsePolicyFilter(c, 20)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/dc-isss/accord/store"
 )
 
@@ -159,6 +161,14 @@ func TestReviewQueuePage(t *testing.T) {
 	item := doc(t, e.client().get("/frameworks/dc-isss-iot/items/RQ2")).Text()
 	if !strings.Contains(item, "Reviewed by Test admin on 1 March 2026") {
 		t.Error("item page does not say who reviewed the mapping and when")
+	}
+	// The policy page says it in visible text, not only in a tooltip.
+	var onPolicy []string
+	doc(t, e.client().get("/policies/uk-psti-act-2022")).Find(`[data-testid="review-state"]`).Each(func(_ int, s *goquery.Selection) {
+		onPolicy = append(onPolicy, s.Text())
+	})
+	if !slices.Contains(onPolicy, "Reviewed by Test admin on 1 March 2026.") {
+		t.Errorf("policy page review states %q, want one reading %q", onPolicy, "Reviewed by Test admin on 1 March 2026.")
 	}
 	wantStatus(t, "amend", admin.post("/policies/uk-psti-act-2022/mappings/"+itoa(id)+"/edit", url.Values{"framework": {"dc-isss-iot"}, "item": {"RQ2"},
 		"relationship": {"intersects-with"}, "rationale": {"Overlaps."}}), http.StatusSeeOther)

@@ -47,7 +47,7 @@ var kindLabels = map[string]string{
 var itemKindLabels = map[string]string{"question": "Research question", "challenge": "Challenge"}
 
 // parseSearch reads /search and /api/v1/search parameters.
-func parseSearch(c echo.Context) (search.Query, error) {
+func (s *Server) parseSearch(c echo.Context) (search.Query, error) {
 	qp := c.QueryParams()
 	q := search.Query{Q: qp.Get("q"), Filters: map[string][]string{}, Sort: qp.Get("sort")}
 	for _, k := range qp["kind"] {
@@ -59,17 +59,25 @@ func parseSearch(c echo.Context) (search.Query, error) {
 		}
 		q.Kinds = append(q.Kinds, k)
 	}
+	var l *labels
 	for _, name := range search.FacetNames {
 		if name == "kind" {
 			continue
 		}
 		for _, v := range qp[name] {
-			if v = strings.TrimSpace(v); name == "year" && v != "" && !yearRE.MatchString(v) {
-				return q, badRequest("year", "year must be a year, such as 2024")
+			if v = strings.TrimSpace(v); v == "" {
+				continue
 			}
-			if v != "" {
-				q.Filters[name] = append(q.Filters[name], v)
+			if l == nil {
+				var err error
+				if l, err = s.labels(c.Request().Context()); err != nil {
+					return q, err
+				}
 			}
+			if err := l.checkFacet(name, v); err != nil {
+				return q, err
+			}
+			q.Filters[name] = append(q.Filters[name], v)
 		}
 	}
 	for _, p := range []struct {
@@ -139,7 +147,7 @@ type hitJSON struct {
 }
 
 func (s *Server) apiSearch(c echo.Context) error {
-	q, err := parseSearch(c)
+	q, err := s.parseSearch(c)
 	if err != nil {
 		return err
 	}
@@ -214,11 +222,12 @@ func (s *Server) searchHits(hits []search.Hit, l *labels) []views.SearchHit {
 
 func (s *Server) searchPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	q, err := parseSearch(c)
+	q, err := s.parseSearch(c)
 	if err != nil {
 		return err
 	}
 	page := views.SearchPage{Base: s.base(c, "Search"), Q: strings.TrimSpace(q.Q)}
+	page.SearchPage = true
 	page.NoIndex = true
 	if page.Q != "" {
 		page.Title = "Search: " + page.Q

@@ -92,6 +92,17 @@ func (s *Server) worldMap(c echo.Context) error {
 		}
 	}
 	breaks := classBreaks(nonZero, views.Shades)
+	// In the applicable scope every country has the international
+	// instruments, so quantiles would give almost every country one
+	// colour. The shared count gets a class of its own and the others are
+	// cut over what lies above it.
+	shared := 0
+	if mapScope == store.ScopeApplicable {
+		shared = counts["INT"]
+	}
+	if shared > 0 {
+		breaks = sharedBreaks(nonZero, shared, views.Shades)
+	}
 	drawn := map[string]bool{}
 	members := map[string]int{}
 	for _, ct := range s.world.Countries {
@@ -148,6 +159,9 @@ func (s *Server) worldMap(c echo.Context) error {
 	})
 	page.Others = countries - len(page.Rows)
 	page.Legend = mapLegend(breaks, slices.Min(append(nonZero, 1<<30)))
+	if shared > 0 && len(page.Legend) > 1 && breaks[0] == shared {
+		page.Legend[1].Label += " (international only)"
+	}
 	page.Caption = fmt.Sprintf("World map: %s have %s; darker colours mean more, dotted grey means none. Blocs and international bodies are listed beside the map.",
 		views.Plural(len(page.Rows), "country", "countries"), scope)
 	return s.render(c, http.StatusOK, views.MapView(page))
@@ -173,6 +187,19 @@ func classBreaks(counts []int, k int) []int {
 		}
 	}
 	return out
+}
+
+// sharedBreaks is classBreaks when every country shares the first shared
+// counts: those that have no more get the first class, and the counts
+// above it share the other k-1.
+func sharedBreaks(counts []int, shared, k int) []int {
+	var above []int
+	for _, n := range counts {
+		if n > shared {
+			above = append(above, n)
+		}
+	}
+	return append([]int{shared}, classBreaks(above, k-1)...)
 }
 
 // mapClass is the map's colour class of n: c0 for none, then spread over

@@ -63,6 +63,23 @@ func TestMapClasses(t *testing.T) {
 	}
 }
 
+// TestMapSharedClasses: in the applicable scope the count every country
+// shares (the international instruments) is a class of its own and the
+// counts above it are cut into the other classes.
+func TestMapSharedClasses(t *testing.T) {
+	counts := []int{15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 16, 17, 18, 20, 25, 30}
+	if got := classBreaks(counts, views.Shades); len(got) > 3 {
+		t.Logf("plain quantiles: %v", got)
+	}
+	b := sharedBreaks(counts, 15, views.Shades)
+	if len(b) <= 2 || b[0] != 15 {
+		t.Fatalf("breaks = %v, want 15 alone first and more than two classes", b)
+	}
+	if mapClass(15, b) == mapClass(16, b) {
+		t.Errorf("15 and 16 share class %s", mapClass(15, b))
+	}
+}
+
 // TestSmallShape checks that tiny countries get a marker and large ones
 // do not.
 func TestSmallShape(t *testing.T) {

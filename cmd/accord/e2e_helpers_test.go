@@ -543,8 +543,13 @@ func signOut(t *testing.T, ctx context.Context) {
 // Enter, the way most people search.
 func searchFromHeader(t *testing.T, ctx context.Context, q string) {
 	t.Helper()
-	typeInto(t, ctx, "#site-q", q)
-	follow(t, ctx, "search for "+q, chromedp.SendKeys(chromedp.CSS("#site-q"), kb.Enter))
+	// On /search the page's own form is the search; the header has none.
+	box := "#site-q"
+	if loc := location(t, ctx); loc.Path == "/search" {
+		box = "#search-q"
+	}
+	typeInto(t, ctx, box, q)
+	follow(t, ctx, "search for "+q, chromedp.SendKeys(chromedp.CSS(box), kb.Enter))
 	loc := location(t, ctx)
 	if loc.Path != "/search" || loc.Query().Get("q") != q {
 		t.Fatalf("after searching for %q at %s, want /search?q=%s", q, loc, q)

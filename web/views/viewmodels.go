@@ -35,6 +35,9 @@ type Base struct {
 	// Static is set when the page is rendered for the static export: no
 	// search box (search needs the server) and no account links.
 	Static bool
+	// SearchPage is set on /search, whose own form is the search: the
+	// header leaves its box out rather than show two.
+	SearchPage bool
 }
 
 // OpenGraph is what link previews show of a page.
