@@ -75,7 +75,7 @@ func FuzzWordDiff(f *testing.F) {
 
 // FuzzDiff composes two versions of a document from arbitrary Markdown, the
 // second from the first as an editor's save does, and compares them: it
-// never panics and counts no more changes than blocks.
+// never panics, and its totals are its blocks' own counts.
 func FuzzDiff(f *testing.F) {
 	f.Add("# T\n\n## 1 Scope\n\nOne.\n\n- a\n- b\n", "# T\n\n## 1 Scope\n\nOne, edited.\n\n- b\n- a\n- c\n")
 	f.Add("", "x")
@@ -99,8 +99,29 @@ func FuzzDiff(f *testing.F) {
 		v1 := store.Version{Number: 1, Source: a, Paragraphs: n1.Paragraphs}
 		v2 := store.Version{Number: 2, Source: b, Paragraphs: n2.Paragraphs, Map: n2.Map}
 		r := Diff(v1, v2)
-		if r.Changed+r.Inserted+r.Deleted+r.Moved > len(r.Blocks) {
-			t.Fatalf("Diff: %d changes in %d blocks", r.Changed+r.Inserted+r.Deleted+r.Moved, len(r.Blocks))
+		// A block has one status and may also have moved (a block both
+		// edited and moved counts in Changed and in Moved), so the totals
+		// are the blocks' own counts, and no more statuses than blocks.
+		var changed, inserted, deleted, moved int
+		for _, b := range r.Blocks {
+			switch b.Status {
+			case Changed:
+				changed++
+			case Inserted:
+				inserted++
+			case Deleted:
+				deleted++
+			}
+			if b.Moved {
+				moved++
+			}
+		}
+		if r.Changed != changed || r.Inserted != inserted || r.Deleted != deleted || r.Moved != moved {
+			t.Fatalf("Diff counts %d changed, %d inserted, %d deleted, %d moved; its blocks hold %d, %d, %d, %d",
+				r.Changed, r.Inserted, r.Deleted, r.Moved, changed, inserted, deleted, moved)
+		}
+		if changed+inserted+deleted > len(r.Blocks) {
+			t.Fatalf("Diff: %d statuses in %d blocks", changed+inserted+deleted, len(r.Blocks))
 		}
 	})
 }
