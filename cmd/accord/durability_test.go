@@ -699,6 +699,15 @@ func expectedRecords(ctx context.Context, data string, db *store.DB) (map[string
 	}); err != nil {
 		return nil, err
 	}
+	// Every framework item is a record of its own ("item:framework#code").
+	if err := rows(`SELECT f.slug, i.code FROM items i JOIN frameworks f ON f.id = i.framework_id`, func(r *sql.Rows) error {
+		var slug, code string
+		err := r.Scan(&slug, &code)
+		want[search.KindItem+":"+slug+"#"+code] = ""
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	var docs []string
 	if err := rows(`SELECT slug FROM documents`, func(r *sql.Rows) error {
 		var slug string
