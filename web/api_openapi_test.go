@@ -1,9 +1,10 @@
-//go:build !race
+//go:build !race && !nofuzzdeps
 
 // The OpenAPI checks link libopenapi and its validator, large libraries
-// that add minutes to a race-instrumented build of this package, and
-// they exercise no concurrency, so the race detector's run in .ci/run
-// leaves them out; go test ./... runs them.
+// that add minutes to a race-instrumented or fuzz-instrumented build of
+// this package, and they exercise no concurrency and parse no fuzzed
+// input, so the race detector's and the fuzzers' runs in .ci/run leave
+// them out (-race, -tags nofuzzdeps); go test ./... runs them.
 
 package web_test
 
