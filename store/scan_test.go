@@ -64,7 +64,7 @@ func TestEachPolicy(t *testing.T) {
 		t.Errorf("seq %d, want the last change %d", seq, want)
 	}
 	stats, _ := db.Stats(ctx)
-	if len(got) != stats.Policies || len(got) != 46 {
+	if len(got) != stats.Policies || len(got) != 194 {
 		t.Fatalf("got %d policies, want %d", len(got), stats.Policies)
 	}
 	provisions := 0

@@ -36,13 +36,13 @@ func TestAPIPolicies(t *testing.T) {
 		items     int
 		firstSlug string
 	}{
-		{"default page", "/api/v1/policies", 46, 20, ""},
-		{"all on one page", "/api/v1/policies?per_page=100", 46, 46, ""},
-		{"last page", "/api/v1/policies?page=3", 46, 6, ""},
-		{"past the end", "/api/v1/policies?page=4", 46, 0, ""},
-		{"one jurisdiction", "/api/v1/policies?jurisdiction=GB", 2, 2, "uk-cop-consumer-iot-2018"},
-		{"either of two jurisdictions", "/api/v1/policies?jurisdiction=GB&jurisdiction=US&per_page=100", 14, 14, ""},
-		{"words", "/api/v1/policies?q=telecommunications", 1, 1, "uk-psti-act-2022"},
+		{"default page", "/api/v1/policies", 194, 20, ""},
+		{"the largest page", "/api/v1/policies?per_page=100", 194, 100, ""},
+		{"last page", "/api/v1/policies?page=10", 194, 14, ""},
+		{"past the end", "/api/v1/policies?page=11", 194, 0, ""},
+		{"one jurisdiction", "/api/v1/policies?jurisdiction=GB", 7, 7, "uk-cop-consumer-iot-2018"},
+		{"either of two jurisdictions", "/api/v1/policies?jurisdiction=GB&jurisdiction=US&per_page=100", 33, 33, ""},
+		{"words", "/api/v1/policies?q=telecommunications+infrastructure", 1, 1, "uk-psti-act-2022"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,8 +85,8 @@ func TestAPIPolicyFacets(t *testing.T) {
 			gb = fc.Count
 		}
 	}
-	if gb != 2 {
-		t.Errorf("facet jurisdiction GB = %d, want 2", gb)
+	if gb != 7 {
+		t.Errorf("facet jurisdiction GB = %d, want 7", gb)
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 // sourcePolicy is one record of the data the shipped content was made
-// from; ../content/testdata/policies.json is a verbatim copy of it.
+// from: ../content/testdata/policies.json and policies-2.json are verbatim
+// copies of it, and corrections.json the addresses and dates found since.
 type sourcePolicy struct {
 	ID           string   `json:"id"`
 	Title        string   `json:"title"`
@@ -26,18 +27,48 @@ type sourcePolicy struct {
 	Challenges   []string `json:"challenges"`
 }
 
+// sourcePolicies is every record of the data with corrections.json
+// applied, as the shipped content has it.
 func sourcePolicies(t *testing.T) []sourcePolicy {
 	t.Helper()
-	raw, err := os.ReadFile("../content/testdata/policies.json")
+	var ps []sourcePolicy
+	for _, name := range []string{"policies.json", "policies-2.json"} {
+		raw, err := os.ReadFile("../content/testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part []sourcePolicy
+		if err := json.Unmarshal(raw, &part); err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, part...)
+	}
+	raw, err := os.ReadFile("../content/testdata/corrections.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ps []sourcePolicy
-	if err := json.Unmarshal(raw, &ps); err != nil {
+	var corr struct {
+		URLs map[string]struct {
+			URL string `json:"url"`
+		} `json:"urls"`
+		Facts map[string]struct {
+			Adopted string `json:"adopted"`
+		} `json:"facts"`
+	}
+	if err := json.Unmarshal(raw, &corr); err != nil {
 		t.Fatal(err)
 	}
-	if len(ps) != 46 {
-		t.Fatalf("source data has %d policies, want 46", len(ps))
+	for i, p := range ps {
+		if c, ok := corr.URLs[p.ID]; ok {
+			ps[i].URL = &c.URL
+		}
+		if f, ok := corr.Facts[p.ID]; ok && f.Adopted != "" {
+			y, _ := strconv.Atoi(f.Adopted[:4])
+			ps[i].Year = &y
+		}
+	}
+	if len(ps) != 194 {
+		t.Fatalf("source data has %d policies, want 194", len(ps))
 	}
 	return ps
 }
@@ -51,8 +82,8 @@ func TestPages(t *testing.T) {
 		check  func(t *testing.T, doc *goquery.Document)
 	}{
 		{"home", "/", "IoT security policies, mapped to the questions that matter", func(t *testing.T, doc *goquery.Document) {
-			if got := text(doc.Find(".stats li").First().Find("strong")); got != "46" {
-				t.Errorf("policy count = %q, want 46", got)
+			if got := text(doc.Find(".stats li").First().Find("strong")); got != "194" {
+				t.Errorf("policy count = %q, want 194", got)
 			}
 			var codes []string
 			doc.Find("ol.tree > li > a .code").Each(func(_ int, s *goquery.Selection) { codes = append(codes, text(s)) })
@@ -64,8 +95,8 @@ func TestPages(t *testing.T) {
 			}
 		}},
 		{"policies", "/policies", "Policies", func(t *testing.T, doc *goquery.Document) {
-			if got := text(doc.Find("#results-heading")); got != "46 policies, page 1 of 3" {
-				t.Errorf("summary = %q, want 46 policies, page 1 of 3", got)
+			if got := text(doc.Find("#results-heading")); got != "194 policies, page 1 of 10" {
+				t.Errorf("summary = %q, want 194 policies, page 1 of 10", got)
 			}
 			if n := doc.Find("ol.results > li").Length(); n != 20 {
 				t.Errorf("got %d rows, want 20", n)
@@ -75,15 +106,15 @@ func TestPages(t *testing.T) {
 			}
 		}},
 		{"policies filtered to the UK", "/policies?jurisdiction=GB", "Policies", func(t *testing.T, doc *goquery.Document) {
-			if got := text(doc.Find("#results-heading")); got != "2 policies" {
-				t.Errorf("summary = %q, want 2 policies", got)
+			if got := text(doc.Find("#results-heading")); got != "7 policies" {
+				t.Errorf("summary = %q, want 7 policies", got)
 			}
 			if got := text(doc.Find("ul.chips li").First()); !strings.Contains(got, "Jurisdiction: United Kingdom") {
 				t.Errorf("first chip = %q, want the UK filter", got)
 			}
 		}},
 		{"policies by newest, page 2", "/policies?sort=newest&page=2", "Policies", func(t *testing.T, doc *goquery.Document) {
-			if got := text(doc.Find("#results-heading")); got != "46 policies, page 2 of 3" {
+			if got := text(doc.Find("#results-heading")); got != "194 policies, page 2 of 10" {
 				t.Errorf("summary = %q", got)
 			}
 			if v, _ := doc.Find("#f-sort option[selected]").Attr("value"); v != "newest" {
@@ -112,9 +143,9 @@ func TestPages(t *testing.T) {
 			}
 		}},
 		{"jurisdiction", "/jurisdictions/GB", "United Kingdom", func(t *testing.T, doc *goquery.Document) {
-			// Its own two; the international instruments are listed apart.
-			if n := doc.Find("h2#national ~ ol.results").First().ChildrenFiltered("li").Length(); n != 2 {
-				t.Errorf("got %d national policies, want 2", n)
+			// Its own seven; the international instruments are listed apart.
+			if n := doc.Find("h2#national ~ ol.results").First().ChildrenFiltered("li").Length(); n != 7 {
+				t.Errorf("got %d national policies, want 7", n)
 			}
 			if dd, ok := fact(doc, "Region"); !ok || text(dd) != "Europe" {
 				t.Errorf("region fact missing or wrong")
@@ -177,7 +208,7 @@ func TestPages(t *testing.T) {
 }
 
 // TestEveryPolicyReachable follows the list's pagination from /policies and
-// requires it to reach each of the 46 shipped policies exactly once.
+// requires it to reach each of the 194 shipped policies exactly once.
 func TestEveryPolicyReachable(t *testing.T) {
 	h, _ := newTestServer(t)
 	seen := map[string]int{}
@@ -258,8 +289,8 @@ func TestPolicyFactsAsInSource(t *testing.T) {
 				t.Error("no status fact")
 			case src.Status == nil && text(dd) != "Not recorded":
 				t.Errorf("status = %q, want Not recorded (null in the data)", text(dd))
-			case src.Status != nil && text(dd.Find(".muted")) != "("+*src.Status+")":
-				t.Errorf("status note = %q, want (%s)", text(dd.Find(".muted")), *src.Status)
+			case src.Status != nil && text(dd.Find(".muted").Last()) != "("+*src.Status+")":
+				t.Errorf("status note = %q, want (%s)", text(dd.Find(".muted").Last()), *src.Status)
 			}
 			var items []string
 			// The data suggests policy-level mappings; rows naming a
@@ -293,8 +324,8 @@ func TestFilterFormWithoutJavaScript(t *testing.T) {
 	if gb.Length() != 1 {
 		t.Fatal("no United Kingdom option in the jurisdiction select")
 	}
-	if got := text(gb); got != "United Kingdom (2)" {
-		t.Errorf("option = %q, want United Kingdom (2)", got)
+	if got := text(gb); got != "United Kingdom (7)" {
+		t.Errorf("option = %q, want United Kingdom (7)", got)
 	}
 	// Every other field at its default, as the browser would send it.
 	v := url.Values{}
@@ -316,7 +347,15 @@ func TestFilterFormWithoutJavaScript(t *testing.T) {
 	res := page(t, h, a.Header.Get("Location"), 200)
 	var got []string
 	res.Find("ol.results > li h3 a").Each(func(_ int, s *goquery.Selection) { got = append(got, text(s)) })
-	want := []string{"Code of Practice for Consumer IoT Security", "Product Security and Telecommunications Infrastructure Act 2022"}
+	want := []string{
+		"Code of Practice for Consumer IoT Security",
+		"Connected Places Cyber Security Principles",
+		"Consultation on regulatory proposals on consumer IoT security",
+		"Government response to the call for views on proposals to regulate consumer connected product cyber security",
+		"Product Security and Telecommunications Infrastructure Act 2022",
+		"Secure by Design: Improving the cyber security of consumer Internet of Things Report",
+		"The Electric Vehicles (Smart Charge Points) Regulations 2021 (SI 2021/1467)",
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("UK policies (-want +got):\n%s", diff)
 	}

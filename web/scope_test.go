@@ -29,36 +29,36 @@ func TestJurisdictionPageScope(t *testing.T) {
 		t.Fatalf("the shipped content has %d EU and %d INT policies; want some of each", euList, intList)
 	}
 
-	de := anPage(t, h, "/jurisdictions/DE")
-	if got := de.Find("h2#national").Text(); got != "National policies of Germany" {
-		t.Errorf("Germany's national heading = %q", got)
+	at := anPage(t, h, "/jurisdictions/AT")
+	if got := at.Find("h2#national").Text(); got != "National policies of Austria" {
+		t.Errorf("Austria's national heading = %q", got)
 	}
-	eu := de.Find(`[data-testid="applies-EU"]`)
-	if h2 := eu.Find("h2").Text(); h2 != "European Union instruments that apply in Germany" {
-		t.Errorf("Germany's EU heading = %q", h2)
+	eu := at.Find(`[data-testid="applies-EU"]`)
+	if h2 := eu.Find("h2").Text(); h2 != "European Union instruments that apply in Austria" {
+		t.Errorf("Austria's EU heading = %q", h2)
 	}
-	if got := titles(de, `[data-testid="applies-EU"]`); len(got) != euList {
-		t.Errorf("Germany's page lists %d EU instruments %q, want the %d of the EU's list", len(got), got, euList)
+	if got := titles(at, `[data-testid="applies-EU"]`); len(got) != euList {
+		t.Errorf("Austria's page lists %d EU instruments %q, want the %d of the EU's list", len(got), got, euList)
 	}
 	if href, _ := eu.Find("p a").Attr("href"); anListTotal(t, h, href) != euList {
 		t.Errorf("the EU group links to %s, which does not list the same %d", href, euList)
 	}
-	if got := titles(de, `[data-testid="applies-INT"]`); len(got) != intList {
-		t.Errorf("Germany's page lists %d international instruments, want %d", len(got), intList)
+	if got := titles(at, `[data-testid="applies-INT"]`); len(got) != intList {
+		t.Errorf("Austria's page lists %d international instruments, want %d", len(got), intList)
 	}
 	// The national list holds no EU instrument: apart means apart.
-	if de.Find("h2#national").NextAllFiltered("ol.results").First().Length() != 0 {
-		t.Error("Germany, which has no policy of its own, shows a national list")
+	if at.Find("h2#national").NextAllFiltered("ol.results").First().Length() != 0 {
+		t.Error("Austria, which has no policy of its own, shows a national list")
 	}
 
-	national := anPage(t, h, "/jurisdictions/DE?scope=national")
+	national := anPage(t, h, "/jurisdictions/AT?scope=national")
 	if national.Find(`[data-testid="applies-EU"], [data-testid="applies-INT"]`).Length() != 0 {
 		t.Error("scope=national still lists bloc or international instruments")
 	}
-	if href, _ := national.Find(`[data-testid="scope-switch"]`).Attr("href"); href != "/jurisdictions/DE" {
+	if href, _ := national.Find(`[data-testid="scope-switch"]`).Attr("href"); href != "/jurisdictions/AT" {
 		t.Errorf("the switch back to what applies leads to %q", href)
 	}
-	if href, _ := de.Find(`[data-testid="scope-switch"]`).Attr("href"); href != "/jurisdictions/DE?scope=national" {
+	if href, _ := at.Find(`[data-testid="scope-switch"]`).Attr("href"); href != "/jurisdictions/AT?scope=national" {
 		t.Errorf("the switch to national only leads to %q", href)
 	}
 
@@ -74,9 +74,9 @@ func TestJurisdictionPageScope(t *testing.T) {
 		t.Error("the EU's page lists instruments that apply in it, or offers a scope switch")
 	}
 
-	rec := anGet(t, h, "/jurisdictions/DE?scope=all", false)
+	rec := anGet(t, h, "/jurisdictions/AT?scope=all", false)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "scope must be one of national, applicable") {
-		t.Errorf("/jurisdictions/DE?scope=all: status %d, want 400 naming scope", rec.Code)
+		t.Errorf("/jurisdictions/AT?scope=all: status %d, want 400 naming scope", rec.Code)
 	}
 }
 

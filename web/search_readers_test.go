@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,7 +47,8 @@ func (e *env) withSearch() *search.Index {
 // TestPolicyWordsUseTheIndex: the words box of /policies and
 // GET /api/v1/policies means what /search means: "SBOM" and "automotive"
 // find policies whose titles and summaries never say so (the database's
-// substring match found nothing), ordered by relevance.
+// substring match cannot), ordered by relevance (judged in the search
+// package's relevance test; other instruments may rank before them).
 func TestPolicyWordsUseTheIndex(t *testing.T) {
 	e := newEnv(t)
 	e.withSearch()
@@ -84,8 +86,12 @@ func TestPolicyWordsUseTheIndex(t *testing.T) {
 			if err := json.Unmarshal(a.Body.Bytes(), &list); err != nil {
 				t.Fatal(err)
 			}
-			if len(list.Items) == 0 || list.Items[0].Slug != tt.first {
-				t.Errorf("/api/v1/policies?q=%s = %+v, want %s first", tt.q, list.Items, tt.first)
+			if !slices.ContainsFunc(list.Items, func(it struct {
+				Slug string `json:"slug"`
+			}) bool {
+				return it.Slug == tt.first
+			}) {
+				t.Errorf("/api/v1/policies?q=%s = %+v, want %s among them", tt.q, list.Items, tt.first)
 			}
 		})
 	}
@@ -101,8 +107,10 @@ func TestPolicyWordsUseTheIndex(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &list); err != nil {
 		t.Fatal(err)
 	}
-	if list.Total != 1 || len(list.Items) != 1 || list.Items[0].Slug != "sg-cls" {
-		t.Errorf("labelling in SG = %+v (total %d), want sg-cls alone", list.Items, list.Total)
+	// Singapore's three labelling instruments: the scheme, its medical
+	// devices sibling and its assessment methodology.
+	if list.Total != 3 || len(list.Items) != 3 || list.Items[0].Slug != "sg-cls" {
+		t.Errorf("labelling in SG = %+v (total %d), want sg-cls first of 3", list.Items, list.Total)
 	}
 	// A chosen order still applies to the matches.
 	var titled struct {
@@ -230,9 +238,9 @@ func TestSearchFindsFrameworkItems(t *testing.T) {
 	wantStatus(t, "GET /search?q=RQ1b&kind=item", c.get("/search?q=RQ1b&kind=item"), http.StatusOK)
 }
 
-// TestSearchMedicalDevices checks that a word no record holds is not
-// fuzzed into one two edits away: the page lists the records about
-// devices, and marks no "media".
+// TestSearchMedicalDevices checks that a word is not fuzzed into one two
+// edits away: the page lists the records about (medical) devices, and
+// marks no "media".
 func TestSearchMedicalDevices(t *testing.T) {
 	e := newEnv(t)
 	e.withSearch()
@@ -241,8 +249,8 @@ func TestSearchMedicalDevices(t *testing.T) {
 		t.Fatalf("/search?q=medical devices lists nothing, want the records about devices")
 	}
 	d.Find("mark").Each(func(_ int, m *goquery.Selection) {
-		if w := strings.ToLower(m.Text()); !strings.HasPrefix(w, "device") {
-			t.Errorf("/search?q=medical devices marks %q, want only forms of device", m.Text())
+		if w := strings.ToLower(m.Text()); !strings.HasPrefix(w, "device") && w != "medical" {
+			t.Errorf("/search?q=medical devices marks %q, want only medical and forms of device", m.Text())
 		}
 	})
 }

@@ -132,7 +132,7 @@ func TestCLIExportUsersTokens(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "all.json")
 	runCLI(t, "", "export", "--out", path, "--data", data)
 	out, err = runCLI(t, "", "import", path, "--data", data)
-	if err != nil || !strings.Contains(out, "0 created, 0 updated, 46 unchanged") {
+	if err != nil || !strings.Contains(out, "0 created, 0 updated, 194 unchanged") {
 		t.Errorf("re-import of export: %v\n%s", err, out)
 	}
 }

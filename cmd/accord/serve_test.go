@@ -51,8 +51,8 @@ func TestServeRestartKeepsData(t *testing.T) {
 		t.Run([]string{"first start", "restart"}[i], func(t *testing.T) {
 			base := startServer(t, data)
 			policies, mappings := apiTotal(t, base)
-			if policies != 46 || mappings != 3 {
-				t.Errorf("got %d policies and %d PSTI mappings, want 46 and 3", policies, mappings)
+			if policies != 194 || mappings != 3 {
+				t.Errorf("got %d policies and %d PSTI mappings, want 194 and 3", policies, mappings)
 			}
 			res, err := http.Get(base + "healthz")
 			if err != nil {

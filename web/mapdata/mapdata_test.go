@@ -3,6 +3,8 @@ package mapdata
 import (
 	"strings"
 	"testing"
+
+	"github.com/dc-isss/accord/content"
 )
 
 func TestLoad(t *testing.T) {
@@ -43,5 +45,39 @@ func TestParseRejects(t *testing.T) {
 				t.Errorf("Parse(%q): got %v, want an error containing %q", tt.in, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestShippedJurisdictionsOnMap: every country a shipped policy comes from
+// is drawn on the map, the small ones (Singapore, Bahrain, Hong Kong,
+// Mauritius...) as markers; blocs and international bodies are listed
+// beside it instead.
+func TestShippedJurisdictionsOnMap(t *testing.T) {
+	w, err := Load()
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	codes := map[string]bool{}
+	for _, c := range w.Countries {
+		codes[c.Code] = true
+	}
+	b, err := content.ReadBundle(content.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range b.Policies {
+		for _, j := range p.Jurisdictions {
+			if j == "EU" || j == "INT" || seen[j] {
+				continue
+			}
+			seen[j] = true
+			if !codes[j] {
+				t.Errorf("%s (%s): jurisdiction missing from the map", j, p.Slug)
+			}
+		}
+	}
+	if len(seen) < 41 {
+		t.Errorf("shipped policies come from %d countries, want at least 41", len(seen))
 	}
 }
