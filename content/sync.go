@@ -94,19 +94,20 @@ func Sync(ctx context.Context, db *store.DB, b Bundle) (SyncReport, error) {
 	return rep, nil
 }
 
-// DryRun reports what Sync would do to db without writing to it: it syncs
-// a copy of the database, made in a temporary folder and removed after.
-func DryRun(ctx context.Context, db *store.DB, b Bundle) (SyncReport, error) {
+// DryRun reports what Sync would do to the database file at path without
+// writing to it: it syncs a copy, made in a temporary folder (so that not
+// even a migration touches the original) and removed after.
+func DryRun(ctx context.Context, path string, b Bundle) (SyncReport, error) {
 	dir, err := os.MkdirTemp("", "accord-sync-")
 	if err != nil {
 		return SyncReport{}, fmt.Errorf("dry run: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "accord.db")
-	if err := db.Backup(ctx, path); err != nil {
-		return SyncReport{}, fmt.Errorf("dry run: copy the database: %w", err)
+	cpPath := filepath.Join(dir, "accord.db")
+	if err := store.CopyFile(ctx, path, cpPath); err != nil {
+		return SyncReport{}, fmt.Errorf("dry run: %w", err)
 	}
-	cp, err := store.Open(ctx, path)
+	cp, err := store.Open(ctx, cpPath)
 	if err != nil {
 		return SyncReport{}, fmt.Errorf("dry run: %w", err)
 	}

@@ -117,7 +117,7 @@ func TestSync(t *testing.T) {
 
 	before, _ := db.Stats(ctx)
 	lastBefore, _ := db.LastChange(ctx)
-	dry, err := content.DryRun(ctx, db, b)
+	dry, err := content.DryRun(ctx, db.Path(), b)
 	if err != nil {
 		t.Fatal(err)
 	}
