@@ -13,8 +13,16 @@ import (
 )
 
 // CSVHeader is the header of policy CSV files, for import and export alike
-// (DESIGN.md section 3). Lists are separated by ";".
-var CSVHeader = []string{"slug", "title", "short_title", "jurisdictions", "issuer", "type", "status", "binding",
+// (DESIGN.md section 3). Lists are separated by ";", sources included (a
+// ";" inside an address is written %3B). A file with the header before the
+// sources and confidence columns (csvHeaderWithoutSources) still imports:
+// as with the status note and notes, which no CSV file carries, a policy
+// that exists then keeps its stored sources and confidence.
+var CSVHeader = append(slices.Clone(csvHeaderWithoutSources), "sources", "confidence")
+
+// csvHeaderWithoutSources is the header of CSV files made before policies
+// had sources and a confidence.
+var csvHeaderWithoutSources = []string{"slug", "title", "short_title", "jurisdictions", "issuer", "type", "status", "binding",
 	"adopted", "in_force", "url", "language", "topics", "layers", "summary"}
 
 // formulaStart are the characters that make a spreadsheet read a cell as
@@ -99,10 +107,12 @@ func scanCSV(name string, in io.Reader, fn func(Record) error) error {
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
 	}
-	if !slices.Equal(header, CSVHeader) {
+	withSources := slices.Equal(header, CSVHeader)
+	if !withSources && !slices.Equal(header, csvHeaderWithoutSources) {
 		fe.Problems, fe.fatal = append(fe.Problems, Problem{Line: 1, Message: "the header must be exactly " + strings.Join(CSVHeader, ",")}), true
 		return fe
 	}
+	columns := slices.Clone(header)
 	n := 0
 	for {
 		row, err := r.Read()
@@ -123,9 +133,9 @@ func scanCSV(name string, in io.Reader, fn func(Record) error) error {
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue // a blank line
 		}
-		if len(row) != len(CSVHeader) {
+		if len(row) != len(columns) {
 			fe.Problems = append(fe.Problems, Problem{Line: line,
-				Message: fmt.Sprintf("has %d columns, want %d (%s)", len(row), len(CSVHeader), strings.Join(CSVHeader, ","))})
+				Message: fmt.Sprintf("has %d columns, want %d (%s)", len(row), len(columns), strings.Join(columns, ","))})
 			continue
 		}
 		for i := range row {
@@ -138,6 +148,11 @@ func scanCSV(name string, in io.Reader, fn func(Record) error) error {
 			Adopted: store.Date(strings.TrimSpace(row[8])), InForce: store.Date(strings.TrimSpace(row[9])),
 			URL: strings.TrimSpace(row[10]), Language: strings.TrimSpace(row[11]),
 			Topics: splitList(row[12]), Layers: splitList(row[13]), Summary: strings.TrimSpace(row[14]),
+		}
+		if withSources {
+			// Sources nil (no column) keeps the stored list; a column
+			// makes the list, empty or not, what the file says.
+			p.Sources, p.Confidence = splitList(row[15]), strings.TrimSpace(row[16])
 		}
 		if err := p.Validate(); err != nil {
 			fe.Problems = append(fe.Problems, problemsOf(err, line, nil)...)
@@ -176,7 +191,7 @@ func WriteCSV(w io.Writer, ps []store.Policy) error {
 	for _, p := range ps {
 		row := []string{p.Slug, p.Title, p.ShortTitle, strings.Join(p.Jurisdictions, ";"), p.Issuer, p.Type, p.Status,
 			p.Binding, string(p.Adopted), string(p.InForce), p.URL, p.Language, strings.Join(p.Topics, ";"),
-			strings.Join(p.Layers, ";"), p.Summary}
+			strings.Join(p.Layers, ";"), p.Summary, joinSources(p.Sources), p.Confidence}
 		for i := range row {
 			row[i] = neutralise(row[i])
 		}
@@ -189,4 +204,15 @@ func WriteCSV(w io.Writer, ps []store.Policy) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// joinSources writes a sources cell: the addresses separated by ";", a
+// ";" inside one written %3B so that the cell splits back into the same
+// number of addresses.
+func joinSources(srcs []string) string {
+	out := make([]string, len(srcs))
+	for i, s := range srcs {
+		out[i] = strings.ReplaceAll(s, ";", "%3B")
+	}
+	return strings.Join(out, ";")
 }

@@ -158,4 +158,4 @@ func FormatPolicy(p store.Policy) ([]byte, error) {
 }
 
 var policyKeys = []string{"slug", "title", "short_title", "jurisdictions", "issuer", "type", "status", "status_note",
-	"binding", "adopted", "in_force", "url", "language", "topics", "layers", "notes", "provisions", "mappings"}
+	"binding", "adopted", "in_force", "url", "sources", "confidence", "language", "topics", "layers", "notes", "provisions", "mappings"}

@@ -15,7 +15,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// header is the CSV header before policies had sources and a confidence,
+// which still imports; headerWithSources is today's.
 const header = "slug,title,short_title,jurisdictions,issuer,type,status,binding,adopted,in_force,url,language,topics,layers,summary\n"
+
+const headerWithSources = "slug,title,short_title,jurisdictions,issuer,type,status,binding,adopted,in_force,url,language,topics,layers,summary,sources,confidence\n"
 
 func problems(t *testing.T, err error) []content.Problem {
 	t.Helper()

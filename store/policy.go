@@ -35,6 +35,16 @@ type Policy struct {
 	Summary       string
 	Notes         string
 
+	// Sources are the public pages the record's facts were read on, as
+	// absolute http(s) addresses. nil keeps the stored list on save (a JSON
+	// write without "sources", a CSV file without the column); an empty
+	// list clears it. Reads always give a non-nil list.
+	Sources []string
+	// Confidence is how sure the group is of the record's facts: high (read
+	// on an official page or several consistent ones), medium (on reliable
+	// secondary pages) or low; "" when not assessed (null in JSON).
+	Confidence string
+
 	// Provisions and Mappings replace the stored ones on save when non-nil;
 	// nil keeps what is stored (a CSV row has neither).
 	Provisions []Provision
@@ -56,10 +66,51 @@ type Policy struct {
 
 // Provision is a numbered requirement inside a policy, such as "5.1-1".
 type Provision struct {
-	Ref    string   `json:"ref"`
-	Title  string   `json:"title"`
-	Text   string   `json:"text"`
+	// Ref is the key of the provision in addresses, anchors and citations;
+	// it never changes once published.
+	Ref string `json:"ref"`
+	// Label is the reference as the instrument writes it ("Article 13(2)"),
+	// shown to readers; "" shows Ref.
+	Label string `json:"label"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+	// Source is the page the provision was read on, "" when none.
+	Source string   `json:"source"`
 	Topics []string `json:"topics"`
+	// TopicsReviewed says a member checked the topics, which are otherwise
+	// a suggestion, like an unreviewed mapping.
+	TopicsReviewed bool `json:"topics_reviewed"`
+}
+
+// DisplayLabel is the reference shown to readers: the label, or the key
+// when the provision has none.
+func (v Provision) DisplayLabel() string {
+	if v.Label != "" {
+		return v.Label
+	}
+	return v.Ref
+}
+
+// Confidences are the levels of confidence a policy record can carry.
+var Confidences = []string{"high", "medium", "low"}
+
+// MaxSources is how many sources a policy may list.
+const MaxSources = 20
+
+// WebAddressProblem says what keeps s from being an absolute http(s)
+// address of at most 2000 characters, or "" when nothing does.
+func WebAddressProblem(s string) string {
+	if msg := TextProblem(s); msg != "" {
+		return msg
+	}
+	if len(s) > 2000 {
+		return "Use an address of at most 2000 characters"
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(s, " \t\n") {
+		return "Not an http(s) address; write the full address, starting with https://"
+	}
+	return ""
 }
 
 // Year is the year the policy was adopted, or 0 when unknown.
@@ -197,6 +248,22 @@ func (p *Policy) Validate() error {
 			pr.add("url", "Enter the full address of the official text, starting with https://")
 		}
 	}
+	if len(p.Sources) > MaxSources {
+		pr.add("sources", fmt.Sprintf("List at most %d sources, the most useful first", MaxSources))
+	}
+	seen := map[string]int{}
+	for i, src := range p.Sources {
+		field := fmt.Sprintf("sources[%d]", i)
+		if msg := WebAddressProblem(src); msg != "" {
+			pr.add(field, msg)
+		} else if j, dup := seen[src]; dup {
+			pr.add(field, fmt.Sprintf("The same address as sources[%d]", j))
+		}
+		seen[src] = i
+	}
+	if p.Confidence != "" && !in(Confidences, p.Confidence) {
+		pr.add("confidence", fmt.Sprintf("%q is not a confidence; use high, medium or low, or leave it empty", p.Confidence))
+	}
 	for _, l := range p.Layers {
 		if !in(Layers, l) {
 			pr.add("layers", fmt.Sprintf("%q is not a layer; use device, network, service or application", l))
@@ -226,8 +293,14 @@ func (p *Policy) Validate() error {
 			pr.add(field+".ref", fmt.Sprintf("Provision %s appears twice", v.Ref))
 		}
 		refs[v.Ref] = true
+		checkText(pr, field+".label", v.Label, 100)
 		checkText(pr, field+".title", v.Title, 500)
 		checkText(pr, field+".text", v.Text, 20000)
+		if v.Source != "" {
+			if msg := WebAddressProblem(v.Source); msg != "" {
+				pr.add(field+".source", msg)
+			}
+		}
 	}
 	for i := range p.Mappings {
 		m := &p.Mappings[i]
@@ -313,6 +386,9 @@ type policyJSON struct {
 	Layers        []string `json:"layers"`
 	Summary       *string  `json:"summary"`
 	Notes         *string  `json:"notes"`
+	// Sources is a pointer for the same reason as Provisions below.
+	Sources    *[]string `json:"sources,omitempty"`
+	Confidence *string   `json:"confidence"`
 	// Pointers, so that a policy read in full writes [] when it has none,
 	// a list entry (not loaded: nil) leaves them out, and on reading an
 	// absent list (keep what is stored) differs from [] (remove them all).
@@ -351,7 +427,10 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		Status: nullable(p.Status), StatusNote: nullable(p.StatusNote), Binding: nullable(p.Binding),
 		Adopted: nullable(p.Adopted), InForce: nullable(p.InForce), URL: nullable(p.URL),
 		Language: nullable(p.Language), Topics: nonNil(p.Topics), Layers: nonNil(p.Layers),
-		Summary: nullable(p.Summary), Notes: nullable(p.Notes),
+		Summary: nullable(p.Summary), Notes: nullable(p.Notes), Confidence: nullable(p.Confidence),
+	}
+	if p.Sources != nil {
+		j.Sources = &p.Sources
 	}
 	if p.Provisions != nil {
 		provs := make([]Provision, len(p.Provisions))
@@ -384,7 +463,13 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 		Status: deref(j.Status), StatusNote: deref(j.StatusNote), Binding: deref(j.Binding),
 		Adopted: deref(j.Adopted), InForce: deref(j.InForce), URL: deref(j.URL),
 		Language: deref(j.Language), Topics: j.Topics, Layers: j.Layers,
-		Summary: deref(j.Summary), Notes: deref(j.Notes),
+		Summary: deref(j.Summary), Notes: deref(j.Notes), Confidence: deref(j.Confidence),
+	}
+	if j.Sources != nil {
+		p.Sources = make([]string, len(*j.Sources))
+		for i, s := range *j.Sources {
+			p.Sources[i] = strings.TrimSpace(s)
+		}
 	}
 	if j.Provisions != nil {
 		p.Provisions = nonNilSlice(*j.Provisions)

@@ -99,7 +99,9 @@ func (t *Tx) savePolicy(ctx context.Context, p Policy, mode SaveMode) (SaveResul
 }
 
 // savePolicyKeeping is savePolicy; with keepNotes, a policy that exists
-// keeps its stored status note and notes (a CSV row carries neither).
+// keeps its stored status note and notes (a CSV row carries neither), and,
+// when p carries no sources either (a CSV file made before the sources and
+// confidence columns), its stored sources and confidence.
 func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, keepNotes bool) (SaveResult, error) {
 	old, err := loadPolicy(ctx, t.tx, p.Slug)
 	exists := err == nil
@@ -108,6 +110,9 @@ func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, kee
 	}
 	if exists && keepNotes {
 		p.StatusNote, p.Notes = old.StatusNote, old.Notes
+		if p.Sources == nil {
+			p.Confidence = old.Confidence
+		}
 	}
 	switch {
 	case exists && mode == CreateOnly:
@@ -118,6 +123,9 @@ func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, kee
 	if exists && p.BaseRev != 0 && p.BaseRev != old.Rev {
 		return "", fmt.Errorf("policy %s was saved by someone else meanwhile (now revision %d, edited from %d): %w",
 			p.Slug, old.Rev, p.BaseRev, ErrConflict)
+	}
+	if p.Sources == nil {
+		p.Sources = nonNil(old.Sources)
 	}
 	if p.Provisions == nil {
 		p.Provisions = old.Provisions
@@ -134,6 +142,10 @@ func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, kee
 	p.Jurisdictions = dedupe(p.Jurisdictions)
 	p.Topics = dedupe(p.Topics)
 	p.Layers = dedupe(p.Layers)
+	sources, err := json.Marshal(p.Sources)
+	if err != nil {
+		return "", fmt.Errorf("encode sources of %s: %w", p.Slug, err)
+	}
 	if err := t.checkReferences(ctx, &p); err != nil {
 		return "", err
 	}
@@ -151,16 +163,18 @@ func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, kee
 	}
 	var id int64
 	err = t.tx.QueryRowContext(ctx, `INSERT INTO policies (slug, title, short_title, issuer, type, status, status_note,
-		binding, adopted, in_force, url, language, summary, notes, created_by, updated_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		binding, adopted, in_force, url, language, summary, notes, sources, confidence, created_by, updated_by,
+		created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, short_title = excluded.short_title,
 		issuer = excluded.issuer, type = excluded.type, status = excluded.status, status_note = excluded.status_note,
 		binding = excluded.binding, adopted = excluded.adopted, in_force = excluded.in_force, url = excluded.url,
 		language = excluded.language, summary = excluded.summary, notes = excluded.notes,
-		updated_by = excluded.updated_by, updated_at = excluded.updated_at
+		sources = excluded.sources, confidence = excluded.confidence, updated_by = excluded.updated_by, updated_at = excluded.updated_at
 		RETURNING id`,
 		p.Slug, p.Title, p.ShortTitle, p.Issuer, p.Type, p.Status, p.StatusNote, p.Binding, string(p.Adopted),
-		string(p.InForce), p.URL, p.Language, p.Summary, p.Notes, uid, uid, t.stamp(), t.stamp()).Scan(&id)
+		string(p.InForce), p.URL, p.Language, p.Summary, p.Notes, string(sources), nullString(p.Confidence), uid, uid,
+		t.stamp(), t.stamp()).Scan(&id)
 	if err != nil {
 		return "", fmt.Errorf("write policy %s: %w", p.Slug, err)
 	}
@@ -269,7 +283,7 @@ func comparable(p Policy) map[string]any {
 			}
 		}
 	}
-	for _, k := range []string{"provisions", "mappings"} {
+	for _, k := range []string{"provisions", "mappings", "sources"} {
 		if m[k] == nil {
 			m[k] = []any{}
 		}
@@ -340,9 +354,11 @@ func (t *Tx) writeProvisions(ctx context.Context, id int64, p Policy) error {
 	refs := make([]string, 0, len(p.Provisions))
 	for i, v := range p.Provisions {
 		var vid int64
-		err := t.tx.QueryRowContext(ctx, `INSERT INTO provisions (policy_id, ref, title, text, pos) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (policy_id, ref) DO UPDATE SET title = excluded.title, text = excluded.text, pos = excluded.pos
-			RETURNING id`, id, v.Ref, v.Title, v.Text, i).Scan(&vid)
+		err := t.tx.QueryRowContext(ctx, `INSERT INTO provisions (policy_id, ref, label, title, text, source, topics_reviewed, pos)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (policy_id, ref) DO UPDATE SET label = excluded.label, title = excluded.title, text = excluded.text,
+			source = excluded.source, topics_reviewed = excluded.topics_reviewed, pos = excluded.pos
+			RETURNING id`, id, v.Ref, v.Label, v.Title, v.Text, v.Source, v.TopicsReviewed, i).Scan(&vid)
 		if err != nil {
 			return fmt.Errorf("write provision %s of %s: %w", v.Ref, p.Slug, err)
 		}
@@ -403,6 +419,14 @@ func (t *Tx) writeMappings(ctx context.Context, id int64, p Policy) ([]int64, er
 		return nil, fmt.Errorf("prune mappings of %s: %w", p.Slug, err)
 	}
 	return mids, nil
+}
+
+// nullString stores "" as NULL, for columns where NULL means not known.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func nullID(id int64) any {
@@ -495,17 +519,25 @@ func (db *DB) DeletePolicy(ctx context.Context, slug string) error {
 }
 
 const policyColumns = `p.id, p.slug, p.title, p.short_title, p.issuer, p.type, p.status, p.status_note, p.binding,
-	p.adopted, p.in_force, p.url, p.language, p.summary, p.notes, p.created_at, p.updated_at,
+	p.adopted, p.in_force, p.url, p.language, p.summary, p.notes, p.sources, IFNULL(p.confidence, ''), p.created_at, p.updated_at,
 	IFNULL((SELECT CASE WHEN name <> '' THEN name ELSE email END FROM users WHERE id = p.created_by), ''),
 	IFNULL((SELECT CASE WHEN name <> '' THEN name ELSE email END FROM users WHERE id = p.updated_by), '')`
 
 func scanPolicy(r interface{ Scan(...any) error }) (int64, Policy, error) {
 	var p Policy
 	var id int64
-	var adopted, inForce, created, updated string
+	var adopted, inForce, sources, created, updated string
 	err := r.Scan(&id, &p.Slug, &p.Title, &p.ShortTitle, &p.Issuer, &p.Type, &p.Status, &p.StatusNote, &p.Binding,
-		&adopted, &inForce, &p.URL, &p.Language, &p.Summary, &p.Notes, &created, &updated, &p.CreatedBy, &p.UpdatedBy)
+		&adopted, &inForce, &p.URL, &p.Language, &p.Summary, &p.Notes, &sources, &p.Confidence, &created, &updated,
+		&p.CreatedBy, &p.UpdatedBy)
+	if err != nil {
+		return id, p, err
+	}
 	p.Adopted, p.InForce = Date(adopted), Date(inForce)
+	if err := json.Unmarshal([]byte(sources), &p.Sources); err != nil {
+		return id, p, fmt.Errorf("sources of %s: %w", p.Slug, err)
+	}
+	p.Sources = nonNil(p.Sources)
 	p.CreatedAt, _ = time.Parse(time.RFC3339, created)
 	p.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
 	return id, p, err
@@ -531,7 +563,7 @@ func loadPolicy(ctx context.Context, q querier, slug string) (Policy, error) {
 	if err := q.QueryRowContext(ctx, "SELECT IFNULL(MAX(rev), 0) FROM policy_revisions WHERE slug = ?", slug).Scan(&p.Rev); err != nil {
 		return Policy{}, fmt.Errorf("revision of %s: %w", slug, err)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT id, ref, title, text FROM provisions WHERE policy_id = ? ORDER BY pos", id)
+	rows, err := q.QueryContext(ctx, "SELECT id, ref, label, title, text, source, topics_reviewed FROM provisions WHERE policy_id = ? ORDER BY pos", id)
 	if err != nil {
 		return Policy{}, fmt.Errorf("provisions of %s: %w", slug, err)
 	}
@@ -541,7 +573,7 @@ func loadPolicy(ctx context.Context, q querier, slug string) (Policy, error) {
 	}
 	provs, err := collect(rows, func(r *sql.Rows) (prov, error) {
 		var v prov
-		return v, r.Scan(&v.id, &v.Ref, &v.Title, &v.Text)
+		return v, r.Scan(&v.id, &v.Ref, &v.Label, &v.Title, &v.Text, &v.Source, &v.TopicsReviewed)
 	})
 	if err != nil {
 		return Policy{}, fmt.Errorf("provisions of %s: %w", slug, err)
@@ -870,7 +902,12 @@ func (db *DB) PolicyRevisions(ctx context.Context, slug string) ([]Revision, err
 			return v, err
 		}
 		v.At, _ = time.Parse(time.RFC3339, at)
-		return v, json.Unmarshal([]byte(snap), &v.Policy)
+		if err := json.Unmarshal([]byte(snap), &v.Policy); err != nil {
+			return v, err
+		}
+		// Snapshots taken before policies had sources read as having none.
+		v.Policy.Sources = nonNil(v.Policy.Sources)
+		return v, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("revisions of %s: %w", slug, err)

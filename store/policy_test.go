@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -61,7 +62,10 @@ func validPolicy(slug string) store.Policy {
 		Topics:        []string{"default-passwords", "software-updates"},
 		Layers:        []string{"device"},
 		Summary:       "Bans universal default passwords.",
-		Provisions:    []store.Provision{{Ref: "1", Title: "Passwords", Text: "No defaults.", Topics: []string{"default-passwords"}}},
+		Sources:       []string{"https://example.org/act", "http://example.net/news/act?id=1"},
+		Confidence:    "high",
+		Provisions: []store.Provision{{Ref: "1", Label: "Section 1", Title: "Passwords", Text: "No defaults.",
+			Source: "https://example.org/act/1", Topics: []string{"default-passwords"}, TopicsReviewed: true}},
 		Mappings: []store.Mapping{
 			{Framework: "fw", Item: "C1", Relationship: "intersects-with", Rationale: "It bans default passwords."},
 			{Framework: "fw", Item: "C2", Provision: "1", Relationship: "subset-of", Strength: 7, Rationale: "Provision 1."},
@@ -111,6 +115,24 @@ func TestSavePolicyRejects(t *testing.T) {
 		{"provision ref with a space", func(p *store.Policy) { p.Provisions[0].Ref = "Article 13" }, "provisions[0].ref"},
 		{"provision ref with a slash", func(p *store.Policy) { p.Provisions[0].Ref = "5/1" }, "provisions[0].ref"},
 		{"provision twice", func(p *store.Policy) { p.Provisions = append(p.Provisions, p.Provisions[0]) }, "provisions[1].ref"},
+		{"source not an address", func(p *store.Policy) { p.Sources = []string{"https://example.org/a", "not a url", "https://b.example"} }, "sources[1]"},
+		{"source without scheme", func(p *store.Policy) { p.Sources = []string{"example.org/act"} }, "sources[0]"},
+		{"source with ftp scheme", func(p *store.Policy) { p.Sources = []string{"ftp://example.org/act"} }, "sources[0]"},
+		{"javascript source", func(p *store.Policy) { p.Sources = []string{"javascript:alert(1)"} }, "sources[0]"},
+		{"source twice", func(p *store.Policy) {
+			p.Sources = []string{"https://a.example/", "https://b.example/", "https://a.example/"}
+		}, "sources[2]"},
+		{"too many sources", func(p *store.Policy) {
+			p.Sources = nil
+			for i := range store.MaxSources + 1 {
+				p.Sources = append(p.Sources, fmt.Sprintf("https://example.org/%d", i))
+			}
+		}, "sources"},
+		{"confidence certain", func(p *store.Policy) { p.Confidence = "certain" }, "confidence"},
+		{"confidence capitalised", func(p *store.Policy) { p.Confidence = "High" }, "confidence"},
+		{"provision source not an address", func(p *store.Policy) { p.Provisions[0].Source = "the act" }, "provisions[0].source"},
+		{"provision label too long", func(p *store.Policy) { p.Provisions[0].Label = strings.Repeat("x", 101) }, "provisions[0].label"},
+		{"provision label with a control character", func(p *store.Policy) { p.Provisions[0].Label = "Art\x001" }, "provisions[0].label"},
 		{"unknown framework item", func(p *store.Policy) { p.Mappings[0].Item = "C9" }, "mappings[0].item"},
 		{"unknown framework", func(p *store.Policy) { p.Mappings[0].Framework = "nope" }, "mappings[0].item"},
 		{"mapping without rationale", func(p *store.Policy) { p.Mappings[0].Rationale = " " }, "mappings[0].rationale"},

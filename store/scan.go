@@ -105,7 +105,7 @@ func scanPolicyChunk(ctx context.Context, q querier, after int64) ([]int64, map[
 // policies in two queries.
 func fillProvisions(ctx context.Context, q querier, ids []int64, byID map[int64]*Policy) error {
 	in := "(" + placeholders(len(ids)) + ")"
-	rows, err := q.QueryContext(ctx, "SELECT v.policy_id, v.id, v.ref, v.title, v.text FROM provisions v WHERE v.policy_id IN "+in+
+	rows, err := q.QueryContext(ctx, "SELECT v.policy_id, v.id, v.ref, v.label, v.title, v.text, v.source, v.topics_reviewed FROM provisions v WHERE v.policy_id IN "+in+
 		" ORDER BY v.policy_id, v.pos", anys(ids)...)
 	if err != nil {
 		return fmt.Errorf("scan provisions: %w", err)
@@ -118,7 +118,7 @@ func fillProvisions(ctx context.Context, q querier, ids []int64, byID map[int64]
 	for rows.Next() {
 		var pid, vid int64
 		var v Provision
-		if err := rows.Scan(&pid, &vid, &v.Ref, &v.Title, &v.Text); err != nil {
+		if err := rows.Scan(&pid, &vid, &v.Ref, &v.Label, &v.Title, &v.Text, &v.Source, &v.TopicsReviewed); err != nil {
 			rows.Close()
 			return fmt.Errorf("scan provisions: %w", err)
 		}
