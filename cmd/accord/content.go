@@ -64,24 +64,28 @@ func printSync(w io.Writer, rep content.SyncReport, dry bool) {
 	if rep.Loaded {
 		fmt.Fprintln(w, "This database held no shipped content: loaded all of it, as serve does on its first start.")
 	}
-	for _, r := range rep.Results {
-		line := fmt.Sprintf("%-10s %s %s", r.Action, r.Kind, r.Slug)
-		switch r.Action {
-		case store.SyncAdded:
-		case store.SyncUpdated:
-			line += ": " + strings.Join(r.Fields, ", ")
-			if r.KeptReviews > 0 {
-				line += fmt.Sprintf(" (kept %s as members reviewed them)", plural(r.KeptReviews, "mapping", "mappings"))
+	// Grouped by what was done, each group in the bundle's order
+	// (frameworks, then policies by slug).
+	for _, action := range []store.SyncAction{store.SyncAdded, store.SyncUpdated, store.SyncLeftAlone} {
+		for _, r := range rep.Results {
+			if r.Action != action {
+				continue
 			}
-		case store.SyncLeftAlone:
-			line += ": " + r.Why
-			if len(r.Fields) > 0 {
-				line += "; the shipped version differs in " + strings.Join(r.Fields, ", ")
+			line := fmt.Sprintf("%-10s %s %s", r.Action, r.Kind, r.Slug)
+			switch r.Action {
+			case store.SyncUpdated:
+				line += ": " + strings.Join(r.Fields, ", ")
+				if r.KeptReviews > 0 {
+					line += fmt.Sprintf(" (kept %s as members reviewed them)", plural(r.KeptReviews, "mapping", "mappings"))
+				}
+			case store.SyncLeftAlone:
+				line += ": " + r.Why
+				if len(r.Fields) > 0 {
+					line += "; the shipped version differs in " + strings.Join(r.Fields, ", ")
+				}
 			}
-		default:
-			continue
+			fmt.Fprintln(w, line)
 		}
-		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintf(w, "%d added, %d updated, %d left alone, %d already as shipped.\n",
 		rep.Count(store.SyncAdded), rep.Count(store.SyncUpdated), rep.Count(store.SyncLeftAlone), rep.Count(store.SyncUnchanged))
