@@ -87,8 +87,16 @@ func printSync(w io.Writer, rep content.SyncReport, dry bool) {
 			fmt.Fprintln(w, line)
 		}
 	}
-	fmt.Fprintf(w, "%d added, %d updated, %d left alone, %d already as shipped.\n",
-		rep.Count(store.SyncAdded), rep.Count(store.SyncUpdated), rep.Count(store.SyncLeftAlone), rep.Count(store.SyncUnchanged))
+	for _, kind := range []struct{ kind, title string }{{"policy", "Policies"}, {"framework", "Frameworks"}} {
+		n := map[store.SyncAction]int{}
+		for _, r := range rep.Results {
+			if r.Kind == kind.kind {
+				n[r.Action]++
+			}
+		}
+		fmt.Fprintf(w, "%s: %d added, %d updated, %d left alone, %d already as shipped.\n", kind.title,
+			n[store.SyncAdded], n[store.SyncUpdated], n[store.SyncLeftAlone], n[store.SyncUnchanged])
+	}
 }
 
 // plural says "1 mapping" or "3 mappings".

@@ -130,7 +130,8 @@ func TestContentSync(t *testing.T) {
 		"updated    policy " + plain + ": summary\n",
 		"left alone policy " + edited + ": edited by a member on ",
 		"the shipped version differs in notes, summary\n",
-		"2 added, 1 updated, 1 left alone, ",
+		"Policies: 2 added, 1 updated, 1 left alone, ",
+		"Frameworks: 0 added, 0 updated, 0 left alone, 1 already as shipped.",
 	}
 	out, err := runCmd(t, "content", "sync", "--dry-run", "--data", dir)
 	if err != nil {
@@ -176,7 +177,7 @@ func TestContentSync(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second content sync: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "0 added, 0 updated, 1 left alone") || strings.Contains(out, "added      policy") {
+	if !strings.Contains(out, "Policies: 0 added, 0 updated, 1 left alone") || strings.Contains(out, "added      policy") {
 		t.Errorf("second sync did more than leave the edited policy alone:\n%s", out)
 	}
 	if log := serveLog(t, dir); strings.Contains(log, "not in this database") || strings.Contains(log, "content sync") {
