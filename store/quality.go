@@ -90,7 +90,7 @@ func (db *DB) Quality(ctx context.Context) (Quality, error) {
 		NOT EXISTS (SELECT 1 FROM provisions v WHERE v.policy_id = p.id),
 		NOT EXISTS (SELECT 1 FROM mappings m WHERE m.policy_id = p.id AND m.reviewed AND NOT m.rejected),
 		IFNULL(p.confidence, '')
-		FROM policies p ORDER BY IIF(p.short_title <> '', p.short_title, p.title), p.slug`)
+		FROM policies p ORDER BY IIF(p.short_title <> '', p.short_title, p.title) COLLATE NOCASE, p.slug`)
 	if err != nil {
 		return q, fmt.Errorf("quality: %w", err)
 	}
