@@ -145,6 +145,9 @@ func TestQualityLists(t *testing.T) {
 					}
 				}
 			}
+			if !slices.IsSortedFunc(got.titles, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) {
+				t.Errorf("not listed by title: %q", got.titles)
+			}
 			slices.Sort(want)
 			gotSorted := slices.Sorted(slices.Values(got.titles))
 			if !slices.Equal(gotSorted, want) {
