@@ -41,6 +41,9 @@ type Mapping struct {
 	ItemTitle   string `json:"-"`
 	ItemKind    string `json:"-"`
 	PolicyTitle string `json:"-"`
+	// ProvisionLabel is the provision as readers see it (its label, or its
+	// key when it has none); "" for a mapping of the whole policy.
+	ProvisionLabel string `json:"-"`
 }
 
 // Validate checks the relationship, strength and rationale.
@@ -126,7 +129,8 @@ func (m *Mapping) UnmarshalJSON(b []byte) error {
 const mappingSelect = `SELECT m.id, p.slug, f.slug, i.code, IFNULL(v.ref, ''), m.relationship, IFNULL(m.strength, 0),
 	m.rationale, m.evidence, m.reviewed, m.rejected, IFNULL(m.reviewed_by, 0),
 	CASE WHEN m.reviewed_by IS NULL THEN '' ELSE (SELECT IIF(u.name <> '', u.name, 'member ' || u.id) FROM users u WHERE u.id = m.reviewed_by) END,
-	m.reviewed_at, m.review_note, IFNULL(m.created_by, 0), IFNULL(m.updated_by, 0), i.title, i.kind, p.title
+	m.reviewed_at, m.review_note, IFNULL(m.created_by, 0), IFNULL(m.updated_by, 0), i.title, i.kind, p.title,
+	IFNULL(NULLIF(v.label, ''), IFNULL(v.ref, ''))
 	FROM mappings m JOIN policies p ON p.id = m.policy_id JOIN items i ON i.id = m.item_id
 	JOIN frameworks f ON f.id = i.framework_id LEFT JOIN provisions v ON v.id = m.provision_id `
 
@@ -134,7 +138,7 @@ func scanMapping(r *sql.Rows) (Mapping, error) {
 	var m Mapping
 	err := r.Scan(&m.ID, &m.Policy, &m.Framework, &m.Item, &m.Provision, &m.Relationship, &m.Strength,
 		&m.Rationale, &m.Evidence, &m.Reviewed, &m.Rejected, &m.ReviewedByID, &m.ReviewedBy,
-		&m.ReviewedAt, &m.ReviewNote, &m.CreatedBy, &m.UpdatedBy, &m.ItemTitle, &m.ItemKind, &m.PolicyTitle)
+		&m.ReviewedAt, &m.ReviewNote, &m.CreatedBy, &m.UpdatedBy, &m.ItemTitle, &m.ItemKind, &m.PolicyTitle, &m.ProvisionLabel)
 	return m, err
 }
 

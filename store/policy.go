@@ -91,9 +91,6 @@ func (v Provision) DisplayLabel() string {
 	return v.Ref
 }
 
-// Confidences are the levels of confidence a policy record can carry.
-var Confidences = []string{"high", "medium", "low"}
-
 // MaxSources is how many sources a policy may list.
 const MaxSources = 20
 

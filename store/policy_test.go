@@ -195,7 +195,7 @@ func TestDateValid(t *testing.T) {
 // ignoreRead are the fields a read fills in that a save does not take.
 var ignoreRead = []cmp.Option{
 	cmpopts.IgnoreFields(store.Policy{}, "CreatedAt", "UpdatedAt", "CreatedBy", "UpdatedBy", "Rev"),
-	cmpopts.IgnoreFields(store.Mapping{}, "ID", "Policy", "ItemTitle", "ItemKind", "PolicyTitle"),
+	cmpopts.IgnoreFields(store.Mapping{}, "ID", "Policy", "ItemTitle", "ItemKind", "PolicyTitle", "ProvisionLabel"),
 }
 
 func TestSavePolicyUpsert(t *testing.T) {

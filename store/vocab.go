@@ -20,6 +20,8 @@ var (
 	// StakeholderGroups are the IGF's own.
 	StakeholderGroups = []string{"government", "private-sector", "civil-society", "technical-community",
 		"academia", "intergovernmental-organisation", "other"}
+	// Confidences are how sure the group is of a policy record's facts.
+	Confidences = []string{"high", "medium", "low"}
 )
 
 // Labels turns vocabulary slugs into words for people.
@@ -38,6 +40,7 @@ var labels = map[string]string{
 	"government": "Government", "private-sector": "Private sector", "civil-society": "Civil society",
 	"technical-community": "Technical community", "academia": "Academia",
 	"intergovernmental-organisation": "Intergovernmental organisation", "other": "Other",
+	"high": "High", "medium": "Medium", "low": "Low",
 }
 
 // Label returns the display label of a vocabulary slug, or the slug itself.

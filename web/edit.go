@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
@@ -17,7 +20,7 @@ import (
 // policyFields are the policy form's fields, named as in the JSON shape,
 // in page order.
 var policyFields = []string{"slug", "title", "short_title", "jurisdictions", "issuer", "type", "status", "status_note",
-	"binding", "adopted", "in_force", "url", "language", "topics", "layers", "summary", "notes", "rev"}
+	"binding", "adopted", "in_force", "url", "sources", "confidence", "language", "topics", "layers", "summary", "notes", "rev"}
 
 func policyForm(p store.Policy) views.Form {
 	f := views.NewForm(policyFields...)
@@ -33,6 +36,8 @@ func policyForm(p store.Policy) views.Form {
 	f.Set("adopted", string(p.Adopted))
 	f.Set("in_force", string(p.InForce))
 	f.Set("url", p.URL)
+	f.Set("sources", strings.Join(p.Sources, "\n"))
+	f.Set("confidence", p.Confidence)
 	f.Set("language", p.Language)
 	f.Set("topics", p.Topics...)
 	f.Set("layers", p.Layers...)
@@ -43,7 +48,8 @@ func policyForm(p store.Policy) views.Form {
 }
 
 // policyFromForm reads a policy; provisions and mappings stay nil, so a
-// save keeps the stored ones.
+// save keeps the stored ones. The sources field holds one address a line;
+// blank lines are skipped.
 func policyFromForm(f views.Form) store.Policy {
 	rev, _ := strconv.Atoi(f.Get("rev")) // absent or garbled: no concurrency check, as for the API
 	nonEmpty := func(xs []string) []string {
@@ -56,7 +62,70 @@ func policyFromForm(f views.Form) store.Policy {
 		Adopted: store.Date(f.Get("adopted")), InForce: store.Date(f.Get("in_force")), URL: f.Get("url"),
 		Language: f.Get("language"), Topics: nonEmpty(f.Values["topics"]), Layers: nonEmpty(f.Values["layers"]),
 		Summary: f.Get("summary"), Notes: f.Get("notes"), BaseRev: rev,
+		Sources: sourcesOf(f.Get("sources")), Confidence: f.Get("confidence"),
 	}
+}
+
+// sourceLines splits the sources field into its non-blank lines, with the
+// number of each line as typed, so that errors name the line the member
+// sees.
+func sourceLines(text string) (sources []string, lines []int) {
+	sources = []string{}
+	for i, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			sources = append(sources, l)
+			lines = append(lines, i+1)
+		}
+	}
+	return sources, lines
+}
+
+func sourcesOf(text string) []string {
+	s, _ := sourceLines(text)
+	return s
+}
+
+var sourceErrRE = regexp.MustCompile(`^sources\[(\d+)\]$`)
+
+// sourceErrors turns the store's errors on sources[i] into one message on
+// the sources field that names each line as typed: "Sources, line 3: not
+// an http(s) address...".
+func sourceErrors(f views.Form) {
+	_, lines := sourceLines(f.Get("sources"))
+	type lineErr struct {
+		line int
+		msg  string
+	}
+	var errs []lineErr
+	for k, msg := range f.Errors {
+		m := sourceErrRE.FindStringSubmatch(k)
+		if m == nil {
+			continue
+		}
+		delete(f.Errors, k)
+		i, _ := strconv.Atoi(m[1])
+		line := i + 1
+		if i < len(lines) {
+			line = lines[i]
+		}
+		errs = append(errs, lineErr{line, msg})
+	}
+	if len(errs) == 0 {
+		return
+	}
+	slices.SortFunc(errs, func(a, b lineErr) int { return a.line - b.line })
+	parts := make([]string, 0, len(errs)+1)
+	if msg := f.Errors["sources"]; msg != "" {
+		parts = append(parts, msg)
+	}
+	for _, e := range errs {
+		msg := e.msg
+		if r, size := utf8.DecodeRuneInString(msg); size > 0 {
+			msg = string(unicode.ToLower(r)) + msg[size:]
+		}
+		parts = append(parts, fmt.Sprintf("Sources, line %d: %s", e.line, msg))
+	}
+	f.Errors["sources"] = strings.Join(parts, ". ")
 }
 
 func (s *Server) showPolicyForm(c echo.Context, status int, f views.Form, isNew bool, p store.Policy) error {
@@ -71,6 +140,7 @@ func (s *Server) showPolicyForm(c echo.Context, status int, f views.Form, isNew 
 	f.Anchors["jurisdictions"] = views.FirstBoxID("jurisdictions")
 	f.Anchors["topics"] = views.FirstBoxID("topics")
 	f.Anchors["layers"] = views.FirstBoxID("layers")
+	sourceErrors(f)
 	title := "Add a policy"
 	if !isNew {
 		title = "Edit " + p.DisplayTitle()
@@ -78,7 +148,7 @@ func (s *Server) showPolicyForm(c echo.Context, status int, f views.Form, isNew 
 	page := views.PolicyFormPage{Base: s.noindex(c, title), Form: f, New: isNew, Slug: p.Slug, PolicyTitle: p.DisplayTitle(),
 		Jurisdictions: js, Types: withBlank("Choose a type", choices(store.PolicyTypes)),
 		Statuses: withBlank("Not recorded", choices(store.PolicyStatuses)), Bindings: withBlank("Not recorded", choices(store.Bindings)),
-		Topics: topics, Layers: choices(store.Layers)}
+		Confidences: withBlank("Not assessed", choices(store.Confidences)), Topics: topics, Layers: choices(store.Layers)}
 	return s.render(c, status, views.PolicyFormView(page))
 }
 
@@ -179,7 +249,7 @@ func pathParam(c echo.Context, name string) string {
 
 var provisionErrRE = regexp.MustCompile(`^provisions\[\d+\]\.`)
 
-var provisionFields = []string{"ref", "title", "text", "topics"}
+var provisionFields = []string{"ref", "label", "title", "text", "source", "topics"}
 
 func (s *Server) showProvisionForm(c echo.Context, status int, f views.Form, p store.Policy, ref string) error {
 	topics, err := s.topicChoices(c)
@@ -206,8 +276,10 @@ func (s *Server) provisionPage(c echo.Context) error {
 		}
 		v := p.Provisions[i]
 		f.Set("ref", v.Ref)
+		f.Set("label", v.Label)
 		f.Set("title", v.Title)
 		f.Set("text", v.Text)
+		f.Set("source", v.Source)
 		f.Set("topics", v.Topics...)
 	}
 	return s.showProvisionForm(c, http.StatusOK, f, p, ref)
@@ -221,8 +293,8 @@ func (s *Server) saveProvision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := store.Provision{Ref: f.Get("ref"), Title: f.Get("title"), Text: f.Get("text"),
-		Topics: slices.DeleteFunc(slices.Clone(f.Values["topics"]), func(s string) bool { return s == "" })}
+	v := store.Provision{Ref: f.Get("ref"), Label: f.Get("label"), Title: f.Get("title"), Text: f.Get("text"),
+		Source: f.Get("source"), Topics: slices.DeleteFunc(slices.Clone(f.Values["topics"]), func(s string) bool { return s == "" })}
 	_, _, err = s.db.EditPolicy(actorCtx(c), slug, func(p *store.Policy) error {
 		if ref == "" {
 			p.Provisions = append(p.Provisions, v)
@@ -232,6 +304,10 @@ func (s *Server) saveProvision(c echo.Context) error {
 		if index < 0 {
 			return fmt.Errorf("provision %s of %s: %w", ref, slug, store.ErrNotFound)
 		}
+		// The topics stay reviewed while they stay as they were; new
+		// topics are a new suggestion, as a changed mapping is.
+		old := p.Provisions[index]
+		v.TopicsReviewed = old.TopicsReviewed && sameSet(old.Topics, v.Topics)
 		p.Provisions[index] = v
 		for i := range p.Mappings {
 			if p.Mappings[i].Provision == ref {
@@ -460,4 +536,12 @@ func (s *Server) deleteMapping(c echo.Context) error {
 		return err
 	}
 	return s.redirectFlash(c, views.PolicyURL(p.Slug)+"#mappings", "mapping-deleted")
+}
+
+// sameSet reports whether two lists hold the same values, in any order.
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }

@@ -111,7 +111,7 @@ func (s *Server) item(c echo.Context) error {
 	}
 	page.Tally = store.Tally(mappings)
 	row := func(m store.Mapping) views.ItemMappingRow {
-		return views.ItemMappingRow{Policy: m.Policy, PolicyTitle: m.PolicyTitle, Provision: m.Provision,
+		return views.ItemMappingRow{Policy: m.Policy, PolicyTitle: m.PolicyTitle, Provision: m.Provision, ProvisionLabel: m.ProvisionLabel,
 			Rationale: m.Rationale, Strength: m.Strength, Reviewed: m.Reviewed, Review: views.ReviewState(m)}
 	}
 	// Within each relationship, reviewed mappings come first, apart from

@@ -115,6 +115,9 @@ func policyChanges(a, b store.Policy) []views.FieldChange {
 	short("Adopted", string(a.Adopted), string(b.Adopted))
 	short("In force from", string(a.InForce), string(b.InForce))
 	short("Official text (address)", a.URL, b.URL)
+	// Sources are in order, the most useful first: a new order is a change.
+	short("Sources", strings.Join(a.Sources, "\n"), strings.Join(b.Sources, "\n"))
+	short("Confidence", confidenceWord(a.Confidence), confidenceWord(b.Confidence))
 	short("Language", a.Language, b.Language)
 	list("Topics", a.Topics, b.Topics)
 	list("IoT layers", a.Layers, b.Layers)
@@ -151,6 +154,14 @@ func policyChanges(a, b store.Policy) []views.FieldChange {
 	return out
 }
 
+// confidenceWord is a confidence as the form names it.
+func confidenceWord(c string) string {
+	if c == "" {
+		return "Not assessed"
+	}
+	return store.Label(c)
+}
+
 // union is the values of a in order, then those of b not in a.
 func union(a, b []string) []string {
 	out := slices.Clone(a)
@@ -167,11 +178,23 @@ func sortedList(vs []string) string {
 	return strings.Join(slices.Sorted(slices.Values(vs)), ", ")
 }
 
-// provisionText is a provision as one text: its title, text and topics.
+// provisionText is a provision as one text: its reference as written,
+// title, text, source and topics.
 func provisionText(p store.Provision) string {
-	parts := []string{p.Title, p.Text}
+	parts := []string{}
+	if p.Label != "" {
+		parts = append(parts, "Reference as written: "+p.Label)
+	}
+	parts = append(parts, p.Title, p.Text)
+	if p.Source != "" {
+		parts = append(parts, "Source: "+p.Source)
+	}
 	if len(p.Topics) > 0 {
-		parts = append(parts, "Topics: "+sortedList(p.Topics))
+		topics := "Topics: " + sortedList(p.Topics)
+		if p.TopicsReviewed {
+			topics += " (reviewed)"
+		}
+		parts = append(parts, topics)
 	}
 	return strings.TrimSpace(strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), "\n"))
 }

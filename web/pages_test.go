@@ -244,7 +244,7 @@ func TestPolicyFactsAsInSource(t *testing.T) {
 			case !ok:
 				t.Error("no official text fact")
 			case src.URL == nil:
-				if link.Length() != 0 || text(dd) != "No official address recorded yet" {
+				if link.Length() != 0 || text(dd) != "No official link is known for this instrument." {
 					t.Errorf("official text = %q with %d links, want none (null in the data)", text(dd), link.Length())
 				}
 			default:

@@ -285,7 +285,7 @@ func (s *Server) policy(c echo.Context) error {
 		return err
 	}
 	for _, m := range p.Mappings {
-		page.Mappings = append(page.Mappings, views.MappingRow{ID: m.ID, Framework: m.Framework, Item: m.Item, ItemTitle: m.ItemTitle,
+		page.Mappings = append(page.Mappings, views.MappingRow{ID: m.ID, Framework: m.Framework, Item: m.Item, ItemTitle: m.ItemTitle, ProvisionLabel: m.ProvisionLabel,
 			Provision: m.Provision, Relationship: m.Relationship, Strength: m.Strength, Rationale: m.Rationale,
 			Evidence: m.Evidence, Reviewed: m.Reviewed, Review: views.ReviewState(m), Rejected: m.Rejected})
 	}

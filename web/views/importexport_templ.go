@@ -404,7 +404,7 @@ func ImportView(p ImportPage) templ.Component {
 				}
 				templ.ReleaseBuffer(templ_7745c5c3_Buffer)
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "><label for=\"f-file\">Files to import</label> <span class=\"hint\" id=\"f-file-hint\">CSV with the header <code>slug,title,short_title,jurisdictions,issuer,type,status,binding,adopted,in_force,url,language,topics,layers,summary</code> (lists separated by ;), a JSON array of policies, Markdown files with YAML front matter, or a .zip of Markdown files. Policies are matched by slug: new ones are created, existing ones updated. A file with any bad line is rejected whole. At most ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "><label for=\"f-file\">Files to import</label> <span class=\"hint\" id=\"f-file-hint\">CSV with the header <code>slug,title,short_title,jurisdictions,issuer,type,status,binding,adopted,in_force,url,language,topics,layers,summary,sources,confidence</code> (lists separated by semicolons; files without the last two columns still import and keep the stored sources and confidence), a JSON array of policies, Markdown files with YAML front matter, or a .zip of Markdown files. Policies are matched by slug: new ones are created, existing ones updated. A file with any bad line is rejected whole. At most ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

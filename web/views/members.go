@@ -118,6 +118,7 @@ type PolicyFormPage struct {
 	Types         []Choice
 	Statuses      []Choice
 	Bindings      []Choice
+	Confidences   []Choice
 	Topics        []Choice
 	Layers        []Choice
 }

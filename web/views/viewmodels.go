@@ -174,7 +174,8 @@ type PoliciesPage struct {
 type MappingRow struct {
 	ID                         int64
 	Framework, Item, ItemTitle string
-	Provision                  string
+	Provision                  string // the key, for the link
+	ProvisionLabel             string // as readers see it
 	Relationship               string
 	Strength                   int
 	Rationale                  string
@@ -195,6 +196,20 @@ type PolicyPage struct {
 	Mappings      []MappingRow
 	Tally         store.MappingTally // of Mappings
 	Related       []PolicyRow
+}
+
+// ConfidenceText says in plain words how sure the group is of a record.
+func ConfidenceText(confidence string) string {
+	switch confidence {
+	case "high":
+		return "Confidence: high — the facts were read on an official page or several consistent ones."
+	case "medium":
+		return "Confidence: medium — the facts were read on reliable secondary pages."
+	case "low":
+		return "Confidence: low — the facts could not be confirmed on reliable pages; check them before relying on them."
+	default:
+		return "Confidence: not assessed."
+	}
 }
 
 // JurisdictionPage shows one jurisdiction and its policies.
@@ -273,9 +288,12 @@ type MappingGroup struct {
 // ItemMappingRow is one mapping as an item page shows it.
 type ItemMappingRow struct {
 	Policy, PolicyTitle, Provision, Rationale string
-	Strength                                  int
-	Reviewed                                  bool
-	Review                                    string // who reviewed it and when; see ReviewState
+	// ProvisionLabel is the provision as readers see it; Provision is its
+	// key, for the link.
+	ProvisionLabel string
+	Strength       int
+	Reviewed       bool
+	Review         string // who reviewed it and when; see ReviewState
 }
 
 // ErrorPage explains what went wrong.
