@@ -48,6 +48,7 @@ func makeOldRelease(t *testing.T, b content.Bundle) oldRelease {
 	ms := slices.Clone(ps[r].Mappings)
 	ms[0].Rationale = "An earlier rationale, which a member approved."
 	ps[r].Mappings = ms
+	ps[r].Summary = "An earlier summary of the policy whose mapping was reviewed."
 	o.edited, o.plain, o.reviewed, o.deleted = ps[e].Slug, ps[u].Slug, ps[r].Slug, ps[d].Slug
 
 	fws := slices.Clone(b.Frameworks)
@@ -103,7 +104,13 @@ func TestSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ReviewMapping(member, old.Mappings[0].ID, store.Review{Action: store.ReviewApprove}); err != nil {
+	earlier := slices.IndexFunc(old.Mappings, func(m store.Mapping) bool {
+		return m.Rationale == "An earlier rationale, which a member approved."
+	})
+	if earlier < 0 {
+		t.Fatal("the earlier mapping is not stored")
+	}
+	if _, err := db.ReviewMapping(member, old.Mappings[earlier].ID, store.Review{Action: store.ReviewApprove}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -159,14 +166,14 @@ func TestSync(t *testing.T) {
 	if r := got["policy "+o.deleted]; r.Action != store.SyncLeftAlone || !strings.HasPrefix(r.Why, "deleted in this database on ") {
 		t.Errorf("deleted policy: %+v, want left alone as deleted", r)
 	}
-	if r := got["policy "+o.reviewed]; r.Action != store.SyncUnchanged {
-		t.Errorf("policy whose changed mapping was reviewed: %+v, want unchanged (the review kept)", r)
+	if r := got["policy "+o.reviewed]; r.Action != store.SyncUpdated || !slices.Equal(r.Fields, []string{"summary"}) || r.KeptReviews != 1 {
+		t.Errorf("policy whose changed mapping was reviewed: %+v, want updated [summary], one reviewed mapping kept", r)
 	}
 	if r := got["framework "+b.Frameworks[0].Slug]; r.Action != store.SyncUpdated || !slices.Equal(r.Fields, []string{"items"}) {
 		t.Errorf("framework: %+v, want updated [items]", r)
 	}
-	if n := rep.Count(store.SyncUnchanged); n != len(b.Policies)-6 {
-		t.Errorf("%d unchanged, want %d", n, len(b.Policies)-6)
+	if n := rep.Count(store.SyncUnchanged); n != len(b.Policies)-7 {
+		t.Errorf("%d unchanged, want %d", n, len(b.Policies)-7)
 	}
 
 	// What the database holds now.
@@ -198,8 +205,13 @@ func TestSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := reviewed.Mappings[0]; !m.Reviewed || m.Rationale != "An earlier rationale, which a member approved." {
-		t.Errorf("reviewed mapping = %+v, want kept as approved", m)
+	if i := slices.IndexFunc(reviewed.Mappings, func(m store.Mapping) bool {
+		return m.Rationale == "An earlier rationale, which a member approved."
+	}); i < 0 || !reviewed.Mappings[i].Reviewed {
+		t.Errorf("the reviewed mapping was not kept as approved: %+v", reviewed.Mappings)
+	}
+	if want := policyOf(b, o.reviewed).Summary; reviewed.Summary != want {
+		t.Errorf("summary of the policy with a reviewed mapping = %q, want the shipped %q", reviewed.Summary, want)
 	}
 	for _, s := range o.dropped {
 		p, err := db.Policy(ctx, s)

@@ -103,7 +103,7 @@ func (t *Tx) syncPolicy(ctx context.Context, p Policy) (SyncResult, error) {
 		return r, fmt.Errorf("history of %s: %w", p.Slug, err)
 	}
 	p.BaseRev = 0
-	p.Mappings, r.KeptReviews = keepReviewed(old.Mappings, p.Mappings)
+	p.Mappings, r.KeptReviews = keepReviewed(old.Mappings, p.Mappings, p.Provisions)
 	// Saved inside a savepoint, kept only when it changes what a reader
 	// sees (a save counts mappings given in another order as a change) and
 	// the member left the policy alone.
@@ -152,8 +152,9 @@ func (t *Tx) saveDiff(ctx context.Context, old, p Policy) ([]string, error) {
 // keepReviewed returns the shipped mappings with each mapping a member
 // approved or rejected put back as it was reviewed, in place of a shipped
 // mapping to the same target or beside the shipped ones, and how many it
-// kept so. A nil shipped list keeps what is stored anyway.
-func keepReviewed(stored, shipped []Mapping) ([]Mapping, int) {
+// kept so. A nil shipped list keeps what is stored anyway; provisions are
+// the shipped ones (nil: the stored ones stay).
+func keepReviewed(stored, shipped []Mapping, provisions []Provision) ([]Mapping, int) {
 	if shipped == nil {
 		return nil, 0
 	}
@@ -161,6 +162,12 @@ func keepReviewed(stored, shipped []Mapping) ([]Mapping, int) {
 	kept := 0
 	for _, m := range stored {
 		if !m.Reviewed && !m.Rejected {
+			continue
+		}
+		// A mapping of a provision the shipped version no longer has
+		// cannot be kept: the provision goes.
+		if m.Provision != "" && provisions != nil &&
+			!slices.ContainsFunc(provisions, func(v Provision) bool { return v.Ref == m.Provision }) {
 			continue
 		}
 		i := slices.IndexFunc(out, func(n Mapping) bool { return sameTarget(n, m) })
