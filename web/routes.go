@@ -105,6 +105,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/policies/:slug/mappings/:id/delete", s.deleteMapping, editor)
 	e.GET("/review", s.reviewQueue, editor)
 	e.POST("/review/:id", s.reviewMapping, editor)
+	e.GET("/quality", s.quality, editor)
 
 	// Administration.
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/users") }, admin)
