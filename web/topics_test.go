@@ -117,6 +117,20 @@ func TestTopicPage(t *testing.T) {
 		t.Errorf("no group of instruments with binding not recorded")
 	}
 	wantStatus(t, "GET /topics/no-such-topic", c.get("/topics/no-such-topic"), http.StatusNotFound)
+
+	// A policy page's topic chips lead to the topic pages.
+	chips := doc(t, c.get("/policies/uk-psti-act-2022")).Find("a.tag")
+	if chips.Length() == 0 {
+		t.Fatalf("uk-psti-act-2022 shows no topic chips")
+	}
+	chips.Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		if !strings.HasPrefix(href, "/topics/") {
+			t.Errorf("topic chip %q links %q, want its topic page", a.Text(), href)
+		} else {
+			wantStatus(t, "GET "+href, c.get(href), http.StatusOK)
+		}
+	})
 }
 
 // compareCell is the cell of a topic row and a jurisdiction column.
