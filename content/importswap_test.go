@@ -348,3 +348,51 @@ func TestImportSwapEqualsSave(t *testing.T) {
 	}
 	sp.step(t, ctx, "third.csv", exportBytes(t, ps, "csv"))
 }
+
+// TestImportRefusesStalePolicy has a member save a policy of the file
+// after it was staged and before the swap: the file is rejected whole
+// with a problem naming the policy and its line, and importing it again
+// applies it.
+func TestImportRefusesStalePolicy(t *testing.T) {
+	db := vocabDB(t)
+	ctx := store.WithActor(context.Background(), store.Actor{Process: "test"})
+	in := genJSON(300, nil)
+	if rep := importBytes(t, db, "first.json", in); rep.Rejected {
+		t.Fatal(rep.Problems)
+	}
+	server, err := store.Open(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	second := genJSON(300, func(i int, f map[string]string) { f["type"] = `"regulation"` })
+	edit := func() {
+		p, err := server.Policy(ctx, "gen-000123")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Title = "Edited by a member while the file was imported"
+		if _, err := server.SavePolicy(ctx, p, store.UpdateOnly); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := content.ImportFrom(ctx, db, "second.json", bytes.NewReader(second), int64(len(second)), content.ImportOptions{Applying: edit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []content.Problem{{Line: 2 + recordLines*123, Field: "slug",
+		Message: "policy gen-000123 was changed by someone else while the file was being imported; nothing was saved: import the file again"}}
+	if diff := cmp.Diff(want, rep.Problems); diff != "" || !rep.Rejected || len(rep.Updated) != 0 {
+		t.Errorf("rejected %v, %d updated; problems (-want +got):\n%s", rep.Rejected, len(rep.Updated), diff)
+	}
+	if p, _ := db.Policy(ctx, "gen-000001"); p.Type != "law" {
+		t.Errorf("a rejected import changed gen-000001 to %q", p.Type)
+	}
+	if n := stagedRows(t, db); n != 0 {
+		t.Errorf("%d rows left in the staging table", n)
+	}
+	rep = importBytes(t, db, "second.json", second)
+	if rep.Rejected || len(rep.Updated) != 300 {
+		t.Errorf("imported again: rejected %v, %d updated, want 300", rep.Rejected, len(rep.Updated))
+	}
+}
