@@ -431,11 +431,16 @@ var swapStatements = []struct{ what, query string }{
 // qStaleImport finds the first staged policy written to since it was
 // staged: a new revision (a save, a deletion, or a creation of a slug that
 // was free), or any entry of the changes feed for it (which a mapping's
-// review also writes).
-const qStaleImport = `SELECT r.slug, r.line FROM import_results r WHERE r.token = ?1 AND (
-	(SELECT IFNULL(MAX(rev), 0) FROM policy_revisions WHERE slug = r.slug) <> r.base_rev
-	OR EXISTS (SELECT 1 FROM changes c WHERE c.seq > r.base_seq AND c.kind = 'policy' AND c.key = r.slug))
-	ORDER BY r.seq LIMIT 1`
+// review also writes). The feed is read from the oldest staging's mark
+// on, once, rather than once per policy.
+const qStaleImport = `SELECT slug, line FROM (
+	SELECT r.seq, r.slug, r.line FROM import_results r WHERE r.token = ?1
+		AND (SELECT IFNULL(MAX(rev), 0) FROM policy_revisions WHERE slug = r.slug) <> r.base_rev
+	UNION ALL
+	SELECT r.seq, r.slug, r.line FROM changes c JOIN import_results r ON r.token = ?1 AND r.slug = c.key
+		WHERE c.seq > (SELECT IFNULL(MIN(base_seq), 0) FROM import_results WHERE token = ?1)
+		AND c.kind = 'policy' AND c.seq > r.base_seq)
+	ORDER BY seq LIMIT 1`
 
 // SwapStats says how long the swap of an import held the database.
 type SwapStats struct {
