@@ -334,6 +334,10 @@ func (pi *PolicyImport) writeStaged(ctx context.Context, t *Tx, staged []stagedR
 // once the swap has written their rows; ?1 is the import's token.
 const stagedIDs = "SELECT p.id FROM import_policies s JOIN policies p ON p.slug = s.slug WHERE s.token = ?1"
 
+// updatedIDs selects the ids of the policies an import updates: only they
+// have rows to replace (a created policy's id is new).
+const updatedIDs = "SELECT p.id FROM import_results r JOIN policies p ON p.slug = r.slug WHERE r.token = ?1 AND r.result = 'updated'"
+
 // swapStatements apply a staged import, in the order a save writes (so
 // that each table's new rows get their ids in file order, as saving the
 // policies one by one would give them): the policy rows, their lists,
@@ -350,9 +354,9 @@ var swapStatements = []struct{ what, query string }{
 		binding = excluded.binding, adopted = excluded.adopted, in_force = excluded.in_force, url = excluded.url,
 		language = excluded.language, summary = excluded.summary, notes = excluded.notes,
 		updated_by = excluded.updated_by, updated_at = excluded.updated_at`},
-	{"jurisdictions", "DELETE FROM policy_jurisdictions WHERE policy_id IN (" + stagedIDs + ")"},
-	{"topics", "DELETE FROM policy_topics WHERE policy_id IN (" + stagedIDs + ")"},
-	{"layers", "DELETE FROM policy_layers WHERE policy_id IN (" + stagedIDs + ")"},
+	{"jurisdictions", "DELETE FROM policy_jurisdictions WHERE policy_id IN (" + updatedIDs + ")"},
+	{"topics", "DELETE FROM policy_topics WHERE policy_id IN (" + updatedIDs + ")"},
+	{"layers", "DELETE FROM policy_layers WHERE policy_id IN (" + updatedIDs + ")"},
 	{"jurisdictions", `INSERT INTO policy_jurisdictions (policy_id, jurisdiction, pos)
 		SELECT p.id, x.jurisdiction, x.pos FROM import_policy_jurisdictions x
 		JOIN import_policies s ON s.token = x.token AND s.seq = x.seq JOIN policies p ON p.slug = s.slug
@@ -373,11 +377,14 @@ var swapStatements = []struct{ what, query string }{
 		JOIN import_policies s ON s.token = x.token AND s.seq = x.seq JOIN policies p ON p.slug = s.slug
 		WHERE x.token = ?1 ORDER BY x.seq, x.pos
 		ON CONFLICT (policy_id, ref) DO UPDATE SET title = excluded.title, text = excluded.text, pos = excluded.pos`},
-	{"provisions", `DELETE FROM provisions WHERE policy_id IN (` + stagedIDs + `) AND NOT EXISTS (
-		SELECT 1 FROM import_policies s JOIN import_provisions x ON x.token = s.token AND x.seq = s.seq
-		WHERE s.token = ?1 AND s.slug = (SELECT slug FROM policies WHERE id = provisions.policy_id) AND x.ref = provisions.ref)`},
+	// The kept ids are listed once (NOT IN a subquery that does not
+	// depend on the row), not looked for row by row.
+	{"provisions", `DELETE FROM provisions WHERE policy_id IN (` + updatedIDs + `) AND id NOT IN (
+		SELECT v.id FROM import_provisions x JOIN import_policies s ON s.token = x.token AND s.seq = x.seq
+		JOIN policies p ON p.slug = s.slug JOIN provisions v ON v.policy_id = p.id AND v.ref = x.ref
+		WHERE x.token = ?1)`},
 	{"provision topics", `DELETE FROM provision_topics WHERE provision_id IN (
-		SELECT v.id FROM provisions v WHERE v.policy_id IN (` + stagedIDs + `))`},
+		SELECT v.id FROM provisions v WHERE v.policy_id IN (` + updatedIDs + `))`},
 	{"provision topics", `INSERT INTO provision_topics (provision_id, topic)
 		SELECT v.id, x.topic FROM import_provision_topics x
 		JOIN import_policies s ON s.token = x.token AND s.seq = x.seq JOIN policies p ON p.slug = s.slug
@@ -397,13 +404,14 @@ var swapStatements = []struct{ what, query string }{
 		reviewed = excluded.reviewed, rejected = excluded.rejected, reviewed_by = excluded.reviewed_by,
 		reviewed_at = excluded.reviewed_at, review_note = excluded.review_note, updated_by = excluded.updated_by,
 		updated_at = excluded.updated_at`},
-	{"mappings", `DELETE FROM mappings WHERE policy_id IN (` + stagedIDs + `) AND NOT EXISTS (
-		SELECT 1 FROM import_policies s JOIN import_mappings x ON x.token = s.token AND x.seq = s.seq
-		LEFT JOIN provisions v ON v.policy_id = mappings.policy_id AND v.ref = x.ref AND x.ref <> ''
-		WHERE s.token = ?1 AND s.slug = (SELECT slug FROM policies WHERE id = mappings.policy_id)
-		AND x.item_id = mappings.item_id AND IFNULL(v.id, 0) = IFNULL(mappings.provision_id, 0))`},
+	{"mappings", `DELETE FROM mappings WHERE policy_id IN (` + updatedIDs + `) AND id NOT IN (
+		SELECT m.id FROM import_mappings x JOIN import_policies s ON s.token = x.token AND x.seq = s.seq
+		JOIN policies p ON p.slug = s.slug
+		LEFT JOIN provisions v ON v.policy_id = p.id AND v.ref = x.ref AND x.ref <> ''
+		JOIN mappings m ON m.policy_id = p.id AND IFNULL(m.provision_id, 0) = IFNULL(v.id, 0) AND m.item_id = x.item_id
+		WHERE x.token = ?1)`},
 	// As refreshTerms, for every staged policy at once.
-	{"terms", "DELETE FROM policy_terms WHERE policy_id IN (" + stagedIDs + ")"},
+	{"terms", "DELETE FROM policy_terms WHERE policy_id IN (" + updatedIDs + ")"},
 	{"terms", `WITH ids (id) AS MATERIALIZED (` + stagedIDs + `)
 		INSERT OR IGNORE INTO policy_terms (policy_id, facet, value)
 		SELECT id, 'type', type FROM policies WHERE id IN ids
