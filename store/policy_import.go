@@ -452,8 +452,8 @@ const qStaleImport = `SELECT slug, line FROM (
 
 // SwapStats says how long the swap of an import held the database.
 type SwapStats struct {
-	// Took is the time from the start of the write transaction to its
-	// commit.
+	// Took is the time from the moment the write transaction held the
+	// database (BEGIN IMMEDIATE done) to the end of its commit.
 	Took time.Duration
 }
 
@@ -471,9 +471,9 @@ func (pi *PolicyImport) Apply(ctx context.Context, done func(slug string, res Sa
 // ApplyTimed is Apply, saying how long the swap took.
 func (pi *PolicyImport) ApplyTimed(ctx context.Context, done func(slug string, res SaveResult)) (SwapStats, error) {
 	var st SwapStats
+	var start time.Time
 	err := pi.db.update(ctx, func(t *Tx) error {
-		start := time.Now()
-		defer func() { st.Took = time.Since(start) }()
+		start = time.Now()
 		var stale StaleImportError
 		err := t.tx.QueryRowContext(ctx, qStaleImport, pi.token).Scan(&stale.Slug, &stale.Line)
 		switch {
@@ -489,6 +489,9 @@ func (pi *PolicyImport) ApplyTimed(ctx context.Context, done func(slug string, r
 		}
 		return nil
 	})
+	if !start.IsZero() {
+		st.Took = time.Since(start)
+	}
 	if err != nil {
 		return st, err
 	}
