@@ -450,14 +450,6 @@ const qStaleImport = `SELECT slug, line FROM (
 		AND c.kind = 'policy' AND c.seq > r.base_seq)
 	ORDER BY seq LIMIT 1`
 
-// swapCacheKB and defaultCacheKB are the writer's page cache during a
-// swap (128 MB) and otherwise (SQLite's default, 2 MB), as PRAGMA
-// cache_size takes them: negative numbers are KiB.
-const (
-	swapCacheKB    = "-131072"
-	defaultCacheKB = "-2000"
-)
-
 // SwapStats says how long the swap of an import held the database.
 type SwapStats struct {
 	// Took is the time from the moment the write transaction held the
@@ -480,15 +472,6 @@ func (pi *PolicyImport) Apply(ctx context.Context, done func(slug string, res Sa
 func (pi *PolicyImport) ApplyTimed(ctx context.Context, done func(slug string, res SaveResult)) (SwapStats, error) {
 	var st SwapStats
 	var start time.Time
-	// The swap writes some hundred thousand rows into several indexes: a
-	// page cache large enough to hold what it touches keeps SQLite from
-	// spilling pages mid-transaction and reading them back, which shortens
-	// the swap by a quarter on the 50 MB file of BENCHMARKS.md. It is
-	// given back afterwards (SQLite frees pages over the smaller limit).
-	if _, err := pi.db.write.ExecContext(ctx, "PRAGMA cache_size = "+swapCacheKB); err != nil {
-		return st, fmt.Errorf("swap import: %w", err)
-	}
-	defer pi.db.write.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+defaultCacheKB)
 	err := pi.db.update(ctx, func(t *Tx) error {
 		start = time.Now()
 		var stale StaleImportError
