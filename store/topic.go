@@ -86,8 +86,9 @@ func sortInstruments(xs []TopicInstrument) {
 }
 
 // provisionLabel is the SQL expression of what readers see of a
-// provision's reference: the key itself until provisions carry a label.
-const provisionLabel = "pr.ref"
+// provision's reference: its label as written in the instrument, or the
+// key where it has none (Provision.DisplayLabel in SQL).
+const provisionLabel = "CASE WHEN pr.label <> '' THEN pr.label ELSE pr.ref END"
 
 // addressedTopics is a table of (topic, policy_id) rows: every policy
 // that addresses every topic, through its own topics or its provisions'.
