@@ -54,6 +54,8 @@ CREATE TABLE import_policies (
     language    TEXT NOT NULL DEFAULT '',
     summary     TEXT NOT NULL DEFAULT '',
     notes       TEXT NOT NULL DEFAULT '',
+    sources     TEXT NOT NULL DEFAULT '[]',
+    confidence  TEXT,
     created_by  INTEGER,
     updated_by  INTEGER,
     PRIMARY KEY (token, seq)
@@ -89,6 +91,9 @@ CREATE TABLE import_provisions (
     title TEXT NOT NULL DEFAULT '',
     text  TEXT NOT NULL DEFAULT '',
     pos   INTEGER NOT NULL DEFAULT 0,
+    label TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    topics_reviewed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (token, seq, ref)
 ) STRICT, WITHOUT ROWID;
 

@@ -98,6 +98,33 @@ func (t *Tx) savePolicy(ctx context.Context, p Policy, mode SaveMode) (SaveResul
 	return t.savePolicyKeeping(ctx, p, mode, false)
 }
 
+// keepStored is what a save of p keeps of the stored old (exists says
+// whether there is one): the lists p leaves out (nil sources, provisions,
+// mappings) and, with keepNotes, the status note and notes, and the
+// confidence when p carries no sources either (a CSV row carries no
+// notes; one made before the sources and confidence columns carries
+// neither). The normal save and an import's staging share it, so that
+// both write the same record. The caller's mappings slice stays as given.
+func keepStored(p, old Policy, exists, keepNotes bool) Policy {
+	if exists && keepNotes {
+		p.StatusNote, p.Notes = old.StatusNote, old.Notes
+		if p.Sources == nil {
+			p.Confidence = old.Confidence
+		}
+	}
+	if p.Sources == nil {
+		p.Sources = nonNil(old.Sources)
+	}
+	if p.Provisions == nil {
+		p.Provisions = old.Provisions
+	}
+	if p.Mappings == nil {
+		p.Mappings = old.Mappings
+	}
+	p.Mappings = slices.Clone(p.Mappings)
+	return p
+}
+
 // savePolicyKeeping is savePolicy; with keepNotes, a policy that exists
 // keeps its stored status note and notes (a CSV row carries neither), and,
 // when p carries no sources either (a CSV file made before the sources and
@@ -107,12 +134,6 @@ func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, kee
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return "", err
-	}
-	if exists && keepNotes {
-		p.StatusNote, p.Notes = old.StatusNote, old.Notes
-		if p.Sources == nil {
-			p.Confidence = old.Confidence
-		}
 	}
 	switch {
 	case exists && mode == CreateOnly:
@@ -124,16 +145,7 @@ func (t *Tx) savePolicyKeeping(ctx context.Context, p Policy, mode SaveMode, kee
 		return "", fmt.Errorf("policy %s was saved by someone else meanwhile (now revision %d, edited from %d): %w",
 			p.Slug, old.Rev, p.BaseRev, ErrConflict)
 	}
-	if p.Sources == nil {
-		p.Sources = nonNil(old.Sources)
-	}
-	if p.Provisions == nil {
-		p.Provisions = old.Provisions
-	}
-	if p.Mappings == nil {
-		p.Mappings = old.Mappings
-	}
-	p.Mappings = slices.Clone(p.Mappings) // the caller's slice stays as given
+	p = keepStored(p, old, exists, keepNotes)
 	approved, err := resolveReviews(ctx, old.Mappings, p.Mappings, t.stamp(),
 		func(i int) string { return fmt.Sprintf("mappings[%d].reviewed", i) })
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -171,20 +170,11 @@ func prepareStaged(ctx context.Context, q querier, s StagedPolicy, items map[str
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return r, err
 	}
-	if exists && s.KeepNotes {
-		p.StatusNote, p.Notes = old.StatusNote, old.Notes
-	}
 	if exists && p.BaseRev != 0 && p.BaseRev != old.Rev {
 		return r, fmt.Errorf("policy %s was saved by someone else meanwhile (now revision %d, edited from %d): %w",
 			p.Slug, old.Rev, p.BaseRev, ErrConflict)
 	}
-	if p.Provisions == nil {
-		p.Provisions = old.Provisions
-	}
-	if p.Mappings == nil {
-		p.Mappings = old.Mappings
-	}
-	p.Mappings = slices.Clone(p.Mappings)
+	p = keepStored(p, old, exists, s.KeepNotes)
 	// An import never reviews (a mapping it leaves unchanged keeps its
 	// review), so resolveReviews approves nothing here and there is no
 	// approval to audit, which would need the mapping's id.
@@ -265,11 +255,16 @@ func (pi *PolicyImport) writeStaged(ctx context.Context, t *Tx, staged []stagedR
 			continue
 		}
 		p := r.policy
+		sources, err := json.Marshal(nonNil(p.Sources))
+		if err != nil {
+			return fmt.Errorf("stage %s: encode sources: %w", p.Slug, err)
+		}
 		err = exec(`INSERT INTO import_policies (token, seq, slug, title, short_title, issuer, type, status, status_note,
-			binding, adopted, in_force, url, language, summary, notes, created_by, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			binding, adopted, in_force, url, language, summary, notes, sources, confidence, created_by, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			tok, r.seq, p.Slug, p.Title, p.ShortTitle, p.Issuer, p.Type, p.Status, p.StatusNote, p.Binding,
-			string(p.Adopted), string(p.InForce), p.URL, p.Language, p.Summary, p.Notes, r.uid, r.uid)
+			string(p.Adopted), string(p.InForce), p.URL, p.Language, p.Summary, p.Notes, string(sources),
+			nullString(p.Confidence), r.uid, r.uid)
 		if err != nil {
 			return fmt.Errorf("stage %s: %w", p.Slug, err)
 		}
@@ -289,8 +284,9 @@ func (pi *PolicyImport) writeStaged(ctx context.Context, t *Tx, staged []stagedR
 			}
 		}
 		for i, v := range p.Provisions {
-			if err := exec("INSERT INTO import_provisions (token, seq, ref, title, text, pos) VALUES (?, ?, ?, ?, ?, ?)",
-				tok, r.seq, v.Ref, v.Title, v.Text, i); err != nil {
+			if err := exec(`INSERT INTO import_provisions (token, seq, ref, label, title, text, source, topics_reviewed, pos)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				tok, r.seq, v.Ref, v.Label, v.Title, v.Text, v.Source, v.TopicsReviewed, i); err != nil {
 				return fmt.Errorf("stage provision %s of %s: %w", v.Ref, p.Slug, err)
 			}
 			for _, tp := range dedupe(v.Topics) {
@@ -346,13 +342,14 @@ const updatedIDs = "SELECT p.id FROM import_results r JOIN policies p ON p.slug 
 // stamp.
 var swapStatements = []struct{ what, query string }{
 	{"policies", `INSERT INTO policies (slug, title, short_title, issuer, type, status, status_note, binding, adopted,
-		in_force, url, language, summary, notes, created_by, updated_by, created_at, updated_at)
+		in_force, url, language, summary, notes, sources, confidence, created_by, updated_by, created_at, updated_at)
 		SELECT slug, title, short_title, issuer, type, status, status_note, binding, adopted, in_force, url, language,
-		summary, notes, created_by, updated_by, ?2, ?2 FROM import_policies WHERE token = ?1 ORDER BY seq
+		summary, notes, sources, confidence, created_by, updated_by, ?2, ?2 FROM import_policies WHERE token = ?1 ORDER BY seq
 		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, short_title = excluded.short_title,
 		issuer = excluded.issuer, type = excluded.type, status = excluded.status, status_note = excluded.status_note,
 		binding = excluded.binding, adopted = excluded.adopted, in_force = excluded.in_force, url = excluded.url,
 		language = excluded.language, summary = excluded.summary, notes = excluded.notes,
+		sources = excluded.sources, confidence = excluded.confidence,
 		updated_by = excluded.updated_by, updated_at = excluded.updated_at`},
 	{"jurisdictions", "DELETE FROM policy_jurisdictions WHERE policy_id IN (" + updatedIDs + ")"},
 	{"topics", "DELETE FROM policy_topics WHERE policy_id IN (" + updatedIDs + ")"},
@@ -372,11 +369,12 @@ var swapStatements = []struct{ what, query string }{
 	// Provisions are upserted by reference, so that their ids, and the
 	// mappings that point at them, survive; then the others go (their
 	// topics and mappings with them).
-	{"provisions", `INSERT INTO provisions (policy_id, ref, title, text, pos)
-		SELECT p.id, x.ref, x.title, x.text, x.pos FROM import_provisions x
+	{"provisions", `INSERT INTO provisions (policy_id, ref, label, title, text, source, topics_reviewed, pos)
+		SELECT p.id, x.ref, x.label, x.title, x.text, x.source, x.topics_reviewed, x.pos FROM import_provisions x
 		JOIN import_policies s ON s.token = x.token AND s.seq = x.seq JOIN policies p ON p.slug = s.slug
 		WHERE x.token = ?1 ORDER BY x.seq, x.pos
-		ON CONFLICT (policy_id, ref) DO UPDATE SET title = excluded.title, text = excluded.text, pos = excluded.pos`},
+		ON CONFLICT (policy_id, ref) DO UPDATE SET label = excluded.label, title = excluded.title, text = excluded.text,
+		source = excluded.source, topics_reviewed = excluded.topics_reviewed, pos = excluded.pos`},
 	// The kept ids are listed once (NOT IN a subquery that does not
 	// depend on the row), not looked for row by row.
 	{"provisions", `DELETE FROM provisions WHERE policy_id IN (` + updatedIDs + `) AND id NOT IN (
