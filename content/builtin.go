@@ -181,19 +181,10 @@ const ShippedGroupName = "DC-ISSS WG1 IoT sub-group"
 // gets them), so that a restart neither duplicates nor overwrites what
 // members have since edited.
 func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) {
-	if err := db.UpsertJurisdictions(ctx, b.Jurisdictions); err != nil {
-		return false, fmt.Errorf("seed jurisdictions: %w", err)
-	}
-	if err := db.SaveBlocs(ctx, b.Blocs); err != nil {
-		return false, fmt.Errorf("seed blocs: %w", err)
-	}
-	if err := db.UpsertTopics(ctx, store.DefaultTopics); err != nil {
-		return false, fmt.Errorf("seed topics: %w", err)
-	}
-	ctx = store.WithActor(ctx, store.Actor{Process: "system"})
-	if err := seedGroupName(ctx, db); err != nil {
+	if err := seedVocabularies(ctx, db, b); err != nil {
 		return false, err
 	}
+	ctx = store.WithActor(ctx, store.Actor{Process: "system"})
 	done, err := db.Meta(ctx, seededKey)
 	if err != nil {
 		return false, err
@@ -212,7 +203,25 @@ func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) 
 	if err := db.SetMeta(ctx, seededKey, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return false, err
 	}
+	if err := db.SetMeta(ctx, syncedKey, Fingerprint(b)); err != nil {
+		return false, err
+	}
 	return true, seedDocuments(ctx, db, b.Documents, shippedFramework(b))
+}
+
+// seedVocabularies refreshes the jurisdictions, blocs and topics, which
+// only grow, and sets the working group's name when none is set.
+func seedVocabularies(ctx context.Context, db *store.DB, b Bundle) error {
+	if err := db.UpsertJurisdictions(ctx, b.Jurisdictions); err != nil {
+		return fmt.Errorf("seed jurisdictions: %w", err)
+	}
+	if err := db.SaveBlocs(ctx, b.Blocs); err != nil {
+		return fmt.Errorf("seed blocs: %w", err)
+	}
+	if err := db.UpsertTopics(ctx, store.DefaultTopics); err != nil {
+		return fmt.Errorf("seed topics: %w", err)
+	}
+	return seedGroupName(store.WithActor(ctx, store.Actor{Process: "system"}), db)
 }
 
 // seedGroupName sets the working group's name when none is set, leaving

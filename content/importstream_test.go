@@ -85,7 +85,7 @@ func stagedRows(t *testing.T, db *store.DB) int {
 	}
 	defer raw.Close()
 	var n int
-	if err := raw.QueryRow("SELECT COUNT(*) FROM import_staging").Scan(&n); err != nil {
+	if err := raw.QueryRow("SELECT COUNT(*) FROM import_results").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -177,11 +177,12 @@ func TestImportStreamCSVInvalidUTF8(t *testing.T) {
 	}
 }
 
-// TestImportStreamKeepsHistory checks that applying staged policies keeps
-// revisions, the changes feed and the audit log as saving them does.
-// Files of one batch are written without staging; both ways are checked.
+// TestImportStreamKeepsHistory checks that swapping staged policies in
+// keeps revisions, the changes feed and the audit log as saving them does.
+// Files of at most content.ImportDirect policies are saved without
+// staging; both ways are checked, staged in several batches and in one.
 func TestImportStreamKeepsHistory(t *testing.T) {
-	for _, n := range []int{2100, 600} {
+	for _, n := range []int{2100, 600, content.ImportDirect} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) { testKeepsHistory(t, n) })
 	}
 }

@@ -74,54 +74,56 @@ func (db *DB) UpsertFramework(ctx context.Context, f Framework) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(t *Tx) error {
-		_, err := t.exec(ctx, `INSERT INTO frameworks (slug, title, description, source) VALUES (?, ?, ?, ?)
-			ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description, source = excluded.source`,
-			f.Slug, f.Title, f.Description, f.Source)
-		if err != nil {
-			return fmt.Errorf("upsert framework %s: %w", f.Slug, err)
-		}
-		var fid int64
-		if err := t.tx.QueryRowContext(ctx, "SELECT id FROM frameworks WHERE slug = ?", f.Slug).Scan(&fid); err != nil {
-			return fmt.Errorf("upsert framework %s: %w", f.Slug, err)
-		}
-		var codes []string
-		pos := 0
-		var put func(parent *int64, items []*Item) error
-		put = func(parent *int64, items []*Item) error {
-			for _, it := range items {
-				pos++
-				var id int64
-				err := t.tx.QueryRowContext(ctx, `INSERT INTO items (framework_id, parent_id, code, kind, title, text, pos)
-					VALUES (?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (framework_id, code) DO UPDATE SET parent_id = excluded.parent_id, kind = excluded.kind,
-					title = excluded.title, text = excluded.text, pos = excluded.pos
-					RETURNING id`, fid, parent, it.Code, it.Kind, it.Title, it.Text, pos).Scan(&id)
-				if err != nil {
-					return fmt.Errorf("upsert item %s/%s: %w", f.Slug, it.Code, err)
-				}
-				codes = append(codes, it.Code)
-				if err := put(&id, it.Children); err != nil {
-					return err
-				}
+	return db.update(ctx, func(t *Tx) error { return t.upsertFramework(ctx, f) })
+}
+
+func (t *Tx) upsertFramework(ctx context.Context, f Framework) error {
+	_, err := t.exec(ctx, `INSERT INTO frameworks (slug, title, description, source) VALUES (?, ?, ?, ?)
+		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description, source = excluded.source`,
+		f.Slug, f.Title, f.Description, f.Source)
+	if err != nil {
+		return fmt.Errorf("upsert framework %s: %w", f.Slug, err)
+	}
+	var fid int64
+	if err := t.tx.QueryRowContext(ctx, "SELECT id FROM frameworks WHERE slug = ?", f.Slug).Scan(&fid); err != nil {
+		return fmt.Errorf("upsert framework %s: %w", f.Slug, err)
+	}
+	var codes []string
+	pos := 0
+	var put func(parent *int64, items []*Item) error
+	put = func(parent *int64, items []*Item) error {
+		for _, it := range items {
+			pos++
+			var id int64
+			err := t.tx.QueryRowContext(ctx, `INSERT INTO items (framework_id, parent_id, code, kind, title, text, pos)
+				VALUES (?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (framework_id, code) DO UPDATE SET parent_id = excluded.parent_id, kind = excluded.kind,
+				title = excluded.title, text = excluded.text, pos = excluded.pos
+				RETURNING id`, fid, parent, it.Code, it.Kind, it.Title, it.Text, pos).Scan(&id)
+			if err != nil {
+				return fmt.Errorf("upsert item %s/%s: %w", f.Slug, it.Code, err)
 			}
-			return nil
+			codes = append(codes, it.Code)
+			if err := put(&id, it.Children); err != nil {
+				return err
+			}
 		}
-		if err := put(nil, f.Items); err != nil {
-			return err
-		}
-		args := append([]any{fid}, anys(codes)...)
-		if _, err := t.exec(ctx, "DELETE FROM items WHERE framework_id = ? AND code NOT IN ("+placeholders(len(codes))+")", args...); err != nil {
-			return fmt.Errorf("prune items of %s: %w", f.Slug, err)
-		}
-		if err := t.refreshAllTerms(ctx); err != nil {
-			return err
-		}
-		if err := t.change(ctx, "framework", f.Slug, "upsert"); err != nil {
-			return err
-		}
-		return t.audit(ctx, "framework.upsert", "framework/"+f.Slug, "")
-	})
+		return nil
+	}
+	if err := put(nil, f.Items); err != nil {
+		return err
+	}
+	args := append([]any{fid}, anys(codes)...)
+	if _, err := t.exec(ctx, "DELETE FROM items WHERE framework_id = ? AND code NOT IN ("+placeholders(len(codes))+")", args...); err != nil {
+		return fmt.Errorf("prune items of %s: %w", f.Slug, err)
+	}
+	if err := t.refreshAllTerms(ctx); err != nil {
+		return err
+	}
+	if err := t.change(ctx, "framework", f.Slug, "upsert"); err != nil {
+		return err
+	}
+	return t.audit(ctx, "framework.upsert", "framework/"+f.Slug, "")
 }
 
 // Frameworks lists every framework without its items.

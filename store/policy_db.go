@@ -227,10 +227,16 @@ func dedupe(xs []string) []string {
 // checkReferences refuses jurisdictions, topics and framework items that
 // the database does not know, naming the field.
 func (t *Tx) checkReferences(ctx context.Context, p *Policy) error {
+	return checkReferences(ctx, t.tx, p)
+}
+
+// checkReferences is Tx.checkReferences on any reader (an import stages
+// policies from a read transaction).
+func checkReferences(ctx context.Context, q querier, p *Policy) error {
 	pr := problems{}
-	exists := func(q string, args ...any) bool {
+	exists := func(query string, args ...any) bool {
 		var n int
-		if err := t.tx.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 			return false
 		}
 		return n > 0

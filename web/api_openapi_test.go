@@ -1,9 +1,10 @@
-//go:build !race
+//go:build !race && !nofuzzdeps
 
 // The OpenAPI checks link libopenapi and its validator, large libraries
-// that add minutes to a race-instrumented build of this package, and
-// they exercise no concurrency, so the race detector's run in .ci/run
-// leaves them out; go test ./... runs them.
+// that add minutes to a race-instrumented or fuzz-instrumented build of
+// this package, and they exercise no concurrency and parse no fuzzed
+// input, so the race detector's and the fuzzers' runs in .ci/run leave
+// them out (-race, -tags nofuzzdeps); go test ./... runs them.
 
 package web_test
 
@@ -199,6 +200,12 @@ func TestOpenAPIResponses(t *testing.T) {
 		{anon, "GET", "/api/v1/coverage?by=jurisdiction&scope=applicable", "", 200},
 		{anon, "GET", "/api/v1/coverage?scope=everywhere", "", 400},
 		{anon, "GET", "/api/v1/jurisdictions", "", 200},
+		{anon, "GET", "/api/v1/topics", "", 200},
+		{anon, "GET", "/api/v1/topics/default-passwords", "", 200},
+		{anon, "GET", "/api/v1/topics/nope", "", 404},
+		{anon, "GET", "/api/v1/compare?jurisdictions=GB,US,SG", "", 200},
+		{anon, "GET", "/api/v1/compare?jurisdictions=DE&jurisdictions=GB&blocs=1", "", 200},
+		{anon, "GET", "/api/v1/compare?jurisdictions=GB", "", 400},
 		{anon, "GET", "/api/v1/mappings/1", "", 200},
 		{anon, "GET", "/api/v1/mappings/999999", "", 404},
 		{anon, "GET", "/api/v1/search?q=password", "", 503},

@@ -57,7 +57,9 @@ var siteSeeds = []string{"/", "/policies", "/coverage", "/map", "/outcomes", "/d
 // running server: accounts, administration, the API, search. They are
 // never fetched, and links to them are unwrapped.
 var notExported = []string{"/search", "/login", "/logout", "/register", "/setup", "/account", "/admin", "/api",
-	"/unsubscribe", "/healthz", "/metrics", "/password", "/workspace", "/cite", "/robots.txt"}
+	"/unsubscribe", "/healthz", "/metrics", "/password", "/workspace", "/cite", "/robots.txt",
+	// The comparison is a form whose answers the server computes.
+	"/compare", "/compare.csv"}
 
 // actionSegments are last path segments of pages that are forms or
 // editors' tools, never reading pages.

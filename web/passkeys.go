@@ -150,14 +150,7 @@ func sessionBinding(c echo.Context) string {
 // password is given again, it keeps a fresh challenge for this session
 // and answers the options for navigator.credentials.create.
 func (s *Server) passkeyRegisterOptions(c echo.Context) error {
-	rp, err := s.relyingParty(c)
-	if err != nil {
-		return err
-	}
-	if rp == nil {
-		return passkeyError(c, http.StatusConflict, "unavailable", passkeysUnavailable)
-	}
-	a, err := readPasskeyAnswer(c)
+	rp, a, err := s.passkeyCeremony(c)
 	if err != nil {
 		return err
 	}
@@ -225,6 +218,24 @@ type passkeyAnswer struct {
 	Credential json.RawMessage `json:"credential"`
 }
 
+// passkeyCeremony opens every step of a passkey ceremony: the relying
+// party for this request (409 when passkeys cannot work on this address)
+// and the browser's JSON answer.
+func (s *Server) passkeyCeremony(c echo.Context) (*webauthn.WebAuthn, passkeyAnswer, error) {
+	rp, err := s.relyingParty(c)
+	if err != nil {
+		return nil, passkeyAnswer{}, err
+	}
+	if rp == nil {
+		return nil, passkeyAnswer{}, passkeyError(c, http.StatusConflict, "unavailable", passkeysUnavailable)
+	}
+	a, err := readPasskeyAnswer(c)
+	if err != nil {
+		return nil, a, err
+	}
+	return rp, a, nil
+}
+
 func readPasskeyAnswer(c echo.Context) (passkeyAnswer, error) {
 	var a passkeyAnswer
 	if err := json.NewDecoder(c.Request().Body).Decode(&a); err != nil {
@@ -242,14 +253,7 @@ func challengeGone(c echo.Context) error {
 // addPasskey finishes adding a passkey: the name, then the browser's
 // attestation checked against the challenge this session was given.
 func (s *Server) addPasskey(c echo.Context) error {
-	rp, err := s.relyingParty(c)
-	if err != nil {
-		return err
-	}
-	if rp == nil {
-		return passkeyError(c, http.StatusConflict, "unavailable", passkeysUnavailable)
-	}
-	a, err := readPasskeyAnswer(c)
+	rp, a, err := s.passkeyCeremony(c)
 	if err != nil {
 		return err
 	}
@@ -407,14 +411,7 @@ func signInExpired(c echo.Context) error {
 // kept for this pending sign-in, and the options for
 // navigator.credentials.get listing the account's passkeys.
 func (s *Server) passkeyLoginOptions(c echo.Context) error {
-	rp, err := s.relyingParty(c)
-	if err != nil {
-		return err
-	}
-	if rp == nil {
-		return passkeyError(c, http.StatusConflict, "unavailable", passkeysUnavailable)
-	}
-	a, err := readPasskeyAnswer(c)
+	rp, a, err := s.passkeyCeremony(c)
 	if err != nil {
 		return err
 	}
@@ -448,14 +445,7 @@ func (s *Server) passkeyLoginOptions(c echo.Context) error {
 // signature counter moving forward. Failures count against the sign-in
 // throttle like wrong codes.
 func (s *Server) passkeyLogin(c echo.Context) error {
-	rp, err := s.relyingParty(c)
-	if err != nil {
-		return err
-	}
-	if rp == nil {
-		return passkeyError(c, http.StatusConflict, "unavailable", passkeysUnavailable)
-	}
-	a, err := readPasskeyAnswer(c)
+	rp, a, err := s.passkeyCeremony(c)
 	if err != nil {
 		return err
 	}

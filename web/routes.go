@@ -31,6 +31,13 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/coverage", s.coverage, cached)
 	e.GET("/map", s.worldMap, cached)
 	e.GET("/search", s.searchPage, canonicalList)
+	// Topics and the comparison of jurisdictions (topics.go, compare.go).
+	// /compare redirects other spellings of a choice to its canonical
+	// address itself; the cache keeps only 200s.
+	e.GET("/topics", s.topics, cached)
+	e.GET("/topics/:slug", s.topic, cached)
+	e.GET("/compare", s.compare, cached)
+	e.GET("/compare.csv", s.compareCSV) // not cached: the cache keeps no Content-Disposition
 
 	// Accounts.
 	e.GET("/login", s.loginPage)
@@ -105,6 +112,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/policies/:slug/mappings/:id/delete", s.deleteMapping, editor)
 	e.GET("/review", s.reviewQueue, editor)
 	e.POST("/review/:id", s.reviewMapping, editor)
+	e.GET("/quality", s.quality, editor)
 
 	// Administration.
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/users") }, admin)
@@ -138,6 +146,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/frameworks/:slug/mappings", s.apiMappings)
 	api.GET("/coverage", s.apiCoverage)
 	api.GET("/jurisdictions", s.apiJurisdictions)
+	api.GET("/topics", s.apiTopics)
+	api.GET("/topics/:slug", s.apiTopic)
+	api.GET("/compare", s.apiCompare)
 	api.POST("/policies", s.apiCreatePolicy, editor)
 	api.PUT("/policies/:slug", s.apiPutPolicy, editor)
 	api.DELETE("/policies/:slug", s.apiDeletePolicy, editor)

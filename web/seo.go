@@ -109,6 +109,16 @@ func (s *Server) sitemap(c echo.Context) error {
 		}
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.DocumentURL(d.Slug), LastMod: d.UpdatedAt.Format("2006-01-02")})
 	}
+	// The topic pages: the vocabulary's order, and the pages move with the
+	// policies, so no lastmod of their own.
+	topics, err := s.db.Topics(ctx)
+	if err != nil {
+		return fmt.Errorf("sitemap: topics: %w", err)
+	}
+	sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.TopicsURL})
+	for _, t := range topics {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: o + views.TopicURL(t.Slug)})
+	}
 	for page := 1; ; page++ {
 		list, err := s.db.Policies(ctx, store.PolicyFilter{PerPage: 1000, Page: page})
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 // URLs, and each is built in one place, the helpers of web/views
 // (views.PolicyURL, views.OutcomeURL, views.EditionURL, ...), so that
 // escaping and shape never drift apart.
-var handBuilt = []string{"/policies/", "/documents/", "/consultations/", "/outcomes/", "/frameworks/", "/editions/"}
+var handBuilt = []string{"/policies/", "/documents/", "/consultations/", "/outcomes/", "/frameworks/", "/editions/", "/topics/"}
 
 // urlExceptions are files allowed to join those literals, and why.
 var urlExceptions = map[string]string{}

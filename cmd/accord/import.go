@@ -89,6 +89,7 @@ func importFile(ctx context.Context, e *env, db *store.DB, name string, quiet bo
 	var opt content.ImportOptions
 	var p *progress
 	var saving time.Time
+	var swap time.Duration
 	if !quiet {
 		p = newProgress(e.stderr, name, st.Size())
 		opt.Progress = p.wrap
@@ -96,12 +97,18 @@ func importFile(ctx context.Context, e *env, db *store.DB, name string, quiet bo
 			saving = time.Now()
 			p.line("saving")
 		}
+		opt.Swapped = func(took time.Duration) { swap = took }
 	}
 	rep, err := content.ImportFrom(ctx, db, name, f, st.Size(), opt)
 	if err == nil && !rep.Rejected && p != nil && !saving.IsZero() {
 		// How long the write transaction held the database, for whoever
-		// watches a server running beside the import.
-		p.line("saved in " + time.Since(saving).Round(time.Millisecond).String())
+		// watches a server running beside the import: the swap of a
+		// staged import, or the one save of a small file.
+		took := swap
+		if took == 0 {
+			took = time.Since(saving)
+		}
+		p.line("saved in " + took.Round(time.Millisecond).String())
 	}
 	return rep, err
 }

@@ -1,5 +1,5 @@
 // Command accord runs the Accord web application and its maintenance
-// commands: serve, import, export, reindex, backup, user and token.
+// commands: serve, import, export, content, reindex, backup, user and token.
 package main
 
 import (
@@ -63,6 +63,8 @@ func commands() map[string]command {
 			"                                                         its changes; --apply gives the dispositions", resolutionCmd},
 		"keys": {"accord keys rotate [--which csrf|unsubscribe|formtime|all]\n" +
 			"                                                         replace signing keys in the database, then restart serve", keysCmd},
+		"content": {"accord content sync [--dry-run]                        add the shipped content this data folder lacks and update\n" +
+			"                                                         what no member edited; --dry-run only reports", contentCmd},
 		"backup": {"accord backup PATH                                     write a consistent copy of the database, even while serving", backup},
 	}
 }
@@ -92,4 +94,4 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 // commandOrder is the order of the help text.
-var commandOrder = []string{"serve", "import", "export", "resolution", "reindex", "backup", "user", "token", "keys"}
+var commandOrder = []string{"serve", "import", "export", "content", "resolution", "reindex", "backup", "user", "token", "keys"}

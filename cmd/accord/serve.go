@@ -135,6 +135,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	if loaded {
 		log.Info("loaded shipped content", "policies", len(bundle.Policies), "frameworks", len(bundle.Frameworks))
+	} else if err := noticePending(ctx, log, db, bundle); err != nil {
+		return err
 	}
 
 	idx, err := search.Open(indexPath(*data), db, log)
@@ -345,4 +347,26 @@ func parseSize(v string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size such as 8MB, 512KB or a number of bytes", v)
 	}
 	return n * mult, nil
+}
+
+// noticePending says in the log when this binary ships content that the
+// database lacks, so that an operator upgrading knows to run content sync.
+// It compares slugs and a fingerprint only: cheap enough for every start.
+func noticePending(ctx context.Context, log *slog.Logger, db *store.DB, b content.Bundle) error {
+	missing, changed, err := content.Pending(ctx, db, b)
+	if err != nil {
+		return fmt.Errorf("compare the shipped content with the database: %w", err)
+	}
+	switch {
+	case len(missing) > 0:
+		what := fmt.Sprintf("%d shipped instruments are", len(missing))
+		if len(missing) == 1 {
+			what = "1 shipped instrument is"
+		}
+		log.Warn(what+" not in this database; run `accord content sync`", "missing", len(missing))
+	case changed:
+		log.Info("the shipped content changed since this database was loaded or last synced; " +
+			"run `accord content sync --dry-run` to see what a sync would update")
+	}
+	return nil
 }

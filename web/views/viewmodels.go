@@ -80,6 +80,7 @@ var Nav = []NavItem{
 	{"/frameworks/dc-isss-iot", "Research framework"},
 	{"/coverage", "Coverage"},
 	{"/map", "Map"},
+	{CompareBase, "Compare"},
 	{"/outcomes", "Outcomes"},
 	{"/documents", "Documents"},
 	{"/consultations", "Consultations"},
