@@ -78,8 +78,9 @@ func TestSynonymExpansion(t *testing.T) {
 		}
 		return out[:min(5, len(out))]
 	}
-	// Without the vocabulary, the acronyms and other words miss.
-	for _, q := range []string{"SBOM", "automotive", "CII"} {
+	// Without the vocabulary, the acronyms and other words miss. (SBOM no
+	// longer can: the EU CRA's and OWASP ISVS's provisions write it.)
+	for _, q := range []string{"automotive", "CII"} {
 		if got := top(q); len(got) > 0 && got[0] == tests[slices.IndexFunc(tests, func(x struct {
 			q    string
 			want []string
@@ -172,7 +173,7 @@ func TestTypoRules(t *testing.T) {
 		// compared with the words as the records write them.
 		{"a typo that stems unlike its word", "vulnerabilty", true, "eu-nis2", nil},
 		{"a typo of a vocabulary word", "autmotive", true, "unece-r155", nil},
-		{"no edits in identifiers", "8259C", false, "", nil},
+		{"no edits in identifiers", "8259F", false, "", nil}, // 8259A to 8259D exist
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,7 +274,7 @@ func TestDidYouMean(t *testing.T) {
 		{`"default passwords" Finlnd`, `"default passwords" Finland`},
 		{"medical devices", ""},           // every word is in the index
 		{"qqqzzzxxx", ""},                 // nothing near
-		{"8259C", ""},                     // identifiers are not typos
+		{"8259F", ""},                     // identifiers are not typos (8259A to 8259D exist)
 		{"iott security", "iot security"}, // suggestions reach short words by one edit
 		{"vulnerabilty", "vulnerability"}, // compared with the written words, not the stems
 		{"autmotive", "automotive"},       // a word of the synonym vocabulary

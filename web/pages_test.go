@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // sourcePolicy is one record of the data the shipped content was made
@@ -25,6 +26,7 @@ type sourcePolicy struct {
 	Status       *string  `json:"status"`
 	URL          *string  `json:"url"`
 	Challenges   []string `json:"challenges"`
+	Sources      []string `json:"sources"`
 }
 
 // sourcePolicies is every record of the data with corrections.json
@@ -49,7 +51,8 @@ func sourcePolicies(t *testing.T) []sourcePolicy {
 	}
 	var corr struct {
 		URLs map[string]struct {
-			URL string `json:"url"`
+			URL    string `json:"url"`
+			Source string `json:"source"`
 		} `json:"urls"`
 		Facts map[string]struct {
 			Adopted string `json:"adopted"`
@@ -61,6 +64,7 @@ func sourcePolicies(t *testing.T) []sourcePolicy {
 	for i, p := range ps {
 		if c, ok := corr.URLs[p.ID]; ok {
 			ps[i].URL = &c.URL
+			ps[i].Sources = append(ps[i].Sources, c.Source)
 		}
 		if f, ok := corr.Facts[p.ID]; ok && f.Adopted != "" {
 			y, _ := strconv.Atoi(f.Adopted[:4])
@@ -236,8 +240,8 @@ func TestEveryPolicyReachable(t *testing.T) {
 }
 
 // TestPolicyFactsAsInSource checks each policy page against the source
-// data: title, jurisdiction, issuer, year, official link and status note,
-// with nothing shown where the data has null.
+// data: title, jurisdiction, issuer, year, official link, the sources it
+// rests on and status note, with nothing shown where the data has null.
 func TestPolicyFactsAsInSource(t *testing.T) {
 	h, _ := newTestServer(t)
 	for _, src := range sourcePolicies(t) {
@@ -282,6 +286,15 @@ func TestPolicyFactsAsInSource(t *testing.T) {
 				if href, _ := link.Attr("href"); href != *src.URL {
 					t.Errorf("official link = %q, want %q", href, *src.URL)
 				}
+			}
+			// Where this record comes from: every source as a link.
+			var sources []string
+			doc.Find(`[data-testid="record-sources"] li a`).Each(func(_ int, a *goquery.Selection) {
+				href, _ := a.Attr("href")
+				sources = append(sources, href)
+			})
+			if diff := cmp.Diff(src.Sources, sources, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("sources (-want +got):\n%s", diff)
 			}
 			dd, ok = fact(doc, "Status")
 			switch {
