@@ -234,12 +234,18 @@ func policyDocs(p store.Policy, pl places) []doc {
 		for _, c := range provChallenges[v.Ref] {
 			challenges = appendNew(challenges, c)
 		}
+		// The reference as the instrument writes it (the label) finds the
+		// provision as well as its key does.
+		short := v.Ref
+		if v.Label != "" && v.Label != v.Ref {
+			short += " " + v.Label
+		}
 		out = append(out, doc{
 			id:   docID(KindProvision, p.Slug+"#"+v.Ref),
 			Kind: KindProvision, Slug: p.Slug, Visibility: visPublic,
-			Title: v.Title, ShortTitle: v.Ref, Text: v.Text,
+			Title: v.Title, ShortTitle: short, Text: v.Text,
 			Context: parentContext, Parent: p.DisplayTitle(),
-			IDs:          identifiers(v.Ref, v.Title),
+			IDs:          identifiers(v.Ref, v.Label, v.Title),
 			Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
 			Facets: facetTerms(KindProvision, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
 				topics, challenges, year}),

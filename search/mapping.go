@@ -16,7 +16,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-11"
+const schemaVersion = "accord-search-12"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,

@@ -397,7 +397,12 @@ func (s *Server) showMappingForm(c echo.Context, status int, f views.Form, p sto
 	}
 	page.Items = withBlank("Choose an item", page.Items)
 	for _, v := range p.Provisions {
+		// The key, which citations use, with the reference as written
+		// when it differs.
 		label := v.Ref
+		if v.Label != "" && v.Label != v.Ref {
+			label += " (" + v.Label + ")"
+		}
 		if v.Title != "" {
 			label += " " + v.Title
 		}

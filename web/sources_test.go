@@ -336,6 +336,9 @@ func TestProvisionFormLabelSource(t *testing.T) {
 	c := e.signedIn("editor")
 	path := "/policies/gb-sourced-act/provisions/Art.13-2/edit"
 	d := doc(t, c.get(path))
+	if got := text(doc(t, c.get("/policies/gb-sourced-act/mappings/new")).Find(`#f-provision option[value="Art.13-2"]`)); got != "Art.13-2 (Article 13(2)) Updates" {
+		t.Errorf("mapping form offers the provision as %q", got)
+	}
 	if d.Find("#f-label").AttrOr("value", "") != "Article 13(2)" || d.Find("#f-source").AttrOr("value", "") != "https://gov.example/act#a13" {
 		t.Errorf("form shows label %q, source %q", d.Find("#f-label").AttrOr("value", ""), d.Find("#f-source").AttrOr("value", ""))
 	}
