@@ -401,7 +401,7 @@ func (p *plan) setFilters(q Query) error {
 //
 //   - each word, or each run of words that is an entry of the synonym
 //     vocabulary, is one clause: the word in any text field (title, short
-//     title, text, context; a title weighs more), or any entry of its
+//     title, text, context, a policy's contents; a title weighs more), or any entry of its
 //     synonym group ("SBOM" also finds "software bill of materials");
 //   - a record must match enough of the clauses (see minShould: either
 //     of two words, all of two first), and
