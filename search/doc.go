@@ -46,9 +46,10 @@ type doc struct {
 	Title      string `json:"title"`
 	ShortTitle string `json:"short_title"`
 	Text       string `json:"text"`
-	Context    string `json:"context"` // matched but never shown: issuer, owner's titles, place names
-	Parent     string `json:"parent"`  // shown only: the owner's display title
-	Version    string `json:"version"` // shown only: a document block's version number, for its URL
+	Context    string `json:"context"`  // matched but never shown: issuer, owner's titles, place names
+	Contents   string `json:"contents"` // matched but never shown: a policy's provision titles (see provisionTitles)
+	Parent     string `json:"parent"`   // shown only: the owner's display title
+	Version    string `json:"version"`  // shown only: a document block's version number, for its URL
 	// Consultation and Paragraph are shown only: a comment's consultation
 	// slug and paragraph id, for its URL.
 	Consultation string   `json:"consultation"`
@@ -217,8 +218,13 @@ func policyDocs(p store.Policy, pl places) []doc {
 		// The topics' names are part of the text: a standard whose summary
 		// never says "default passwords" is still about them when members
 		// tagged it so, and its snippet then shows why it was found.
-		Text:         joinNonEmpty(p.Summary, p.Notes, topicNames(p.Topics)),
-		Context:      joinNonEmpty(p.Issuer, place),
+		Text:    joinNonEmpty(p.Summary, p.Notes, topicNames(p.Topics)),
+		Context: joinNonEmpty(p.Issuer, place),
+		// Its provisions' titles: "default passwords" finds ETSI EN 303
+		// 645 itself among the instruments, not only its provision
+		// "No universal default passwords", whose title the summary
+		// need not repeat.
+		Contents:     provisionTitles(p.Provisions),
 		IDs:          identifiers(p.Slug, p.Title, p.ShortTitle),
 		Jurisdiction: p.Jurisdictions, Date: string(p.Adopted),
 		Facets: facetTerms(KindPolicy, facetValues{p.Jurisdictions, regions, []string{p.Type}, status,
@@ -476,4 +482,16 @@ func itemDocs(f store.Framework) []doc {
 		})
 	})
 	return out
+}
+
+// provisionTitles is a policy's table of contents: its provisions' titles,
+// each once (the provisions of one section often share its title).
+func provisionTitles(provs []store.Provision) string {
+	var titles []string
+	for _, v := range provs {
+		if t := strings.TrimSpace(v.Title); t != "" && !slices.Contains(titles, t) {
+			titles = append(titles, t)
+		}
+	}
+	return strings.Join(titles, "\n")
 }

@@ -16,17 +16,20 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-12"
+const schemaVersion = "accord-search-13"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
-// not to rank by, and weighs least. Identifier forms weigh most: a typed
-// "EN 303 645" means that standard.
+// not to rank by, and weighs least. A policy's contents (its provisions'
+// titles) weigh half its text: they say what the instrument covers, its
+// provisions themselves rank for the detail. Identifier forms weigh most:
+// a typed "EN 303 645" means that standard.
 const (
 	boostTitle      = 3.0
 	boostShortTitle = 2.5
 	boostText       = 1.0
 	boostContext    = 0.6
+	boostContents   = 0.5
 	boostID         = 5.0
 )
 
@@ -40,12 +43,13 @@ var textFields = []struct {
 	{"short_title", boostShortTitle},
 	{"text", boostText},
 	{"context", boostContext},
+	{"contents", boostContents},
 }
 
 // newMapping is the index's explicit mapping. Nothing is dynamic: a field
 // not listed here is ignored, so docs cannot grow the index by accident.
 //
-//   - title, short_title, text, context: English analysis (Unicode
+//   - title, short_title, text, context, contents: English analysis (Unicode
 //     tokenizer, which also splits CJK and Arabic sensibly; lowercase;
 //     English stop words; Porter stemming, so "labelling" finds "labels").
 //     Term vectors are kept because phrase queries need positions and
@@ -58,7 +62,8 @@ var textFields = []struct {
 //   - facets: every facet value as one "key:value" keyword (see
 //     facetTerms), plus privateTerm on private records; added by indexDoc
 //     rather than the mapping, to leave out what counting does not need.
-//   - pairs_title, pairs_short_title, pairs_text, pairs_context: each
+//   - pairs_title, pairs_short_title, pairs_text, pairs_context,
+//     pairs_contents: each
 //     text field's adjacent word pairs, added by indexDoc (see
 //     pairAnalyzer), which answer phrase queries without positions.
 //   - date: keyword with doc values, the sort key for "newest".
@@ -90,6 +95,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt("short_title", text(false))
 	dm.AddFieldMappingsAt("text", text(true))
 	dm.AddFieldMappingsAt("context", text(true))
+	dm.AddFieldMappingsAt("contents", text(false))
 	dm.AddFieldMappingsAt("ids", kw(false, false))
 	dm.AddFieldMappingsAt("slug", kw(false, false))
 	dm.AddFieldMappingsAt("visibility", kw(false, false))
@@ -170,6 +176,7 @@ func indexDoc(batch *bleve.Batch, m *mapping.IndexMappingImpl, d doc) error {
 	pa := pairAnalyzer{m.AnalyzerNamed(en.AnalyzerName)}
 	for _, f := range []struct{ name, text string }{
 		{"title", d.Title}, {"short_title", d.ShortTitle}, {"text", d.Text}, {"context", d.Context},
+		{"contents", d.Contents},
 	} {
 		if f.text != "" {
 			bd.AddField(document.NewTextFieldCustom(pairField(f.name), nil, []byte(f.text), pairOptions, pa))

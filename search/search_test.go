@@ -178,7 +178,7 @@ func TestFirstHit(t *testing.T) {
 		{"country and stem", "Singapore labelling", "policy:sg-cls", false},
 		{"region", "Asia labelling", "policy:sg-cls", false},
 		{"provision words", "default passwords", "provision:etsi-en-303-645#5.1-1", false},
-		{"misspelled country", "Singpore", "policy:sg-cls", true},
+		{"misspelled country", "Singpore labelling", "policy:sg-cls", true},
 		{"misspelled word", "pasword universal", "provision:etsi-en-303-645#5.1-1", true},
 		{"issuer", "Traficom", "policy:fi-cybersecurity-label", false},
 	}
