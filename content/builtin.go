@@ -184,7 +184,7 @@ func Seed(ctx context.Context, db *store.DB, b Bundle) (loaded bool, err error) 
 	if err := seedVocabularies(ctx, db, b); err != nil {
 		return false, err
 	}
-	ctx = store.WithActor(ctx, store.Actor{Process: "system"})
+	ctx = store.WithActor(ctx, store.Actor{Process: store.SystemProcess})
 	done, err := db.Meta(ctx, seededKey)
 	if err != nil {
 		return false, err
@@ -221,7 +221,7 @@ func seedVocabularies(ctx context.Context, db *store.DB, b Bundle) error {
 	if err := db.UpsertTopics(ctx, store.DefaultTopics); err != nil {
 		return fmt.Errorf("seed topics: %w", err)
 	}
-	return seedGroupName(store.WithActor(ctx, store.Actor{Process: "system"}), db)
+	return seedGroupName(store.WithActor(ctx, store.Actor{Process: store.SystemProcess}), db)
 }
 
 // seedGroupName sets the working group's name when none is set, leaving

@@ -70,7 +70,7 @@ func Sync(ctx context.Context, db *store.DB, b Bundle) (SyncReport, error) {
 	if err := seedVocabularies(ctx, db, b); err != nil {
 		return rep, err
 	}
-	ctx = store.WithActor(ctx, store.Actor{Process: "system"})
+	ctx = store.WithActor(ctx, store.Actor{Process: store.SystemProcess})
 	for _, fw := range b.Frameworks {
 		r, err := db.SyncFramework(ctx, fw)
 		if err != nil {

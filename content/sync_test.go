@@ -159,7 +159,7 @@ func TestSync(t *testing.T) {
 	if r := got["policy "+o.plain]; r.Action != store.SyncUpdated || !slices.Equal(r.Fields, []string{"summary"}) {
 		t.Errorf("unedited changed policy: %+v, want updated [summary]", r)
 	}
-	if r := got["policy "+o.edited]; r.Action != store.SyncLeftAlone || !strings.HasPrefix(r.Why, "edited by a member on ") ||
+	if r := got["policy "+o.edited]; r.Action != store.SyncLeftAlone || !strings.HasPrefix(r.Why, "edited in this database on ") ||
 		!slices.Contains(r.Fields, "summary") {
 		t.Errorf("edited policy: %+v, want left alone, edited by a member, summary differing", r)
 	}

@@ -13,6 +13,11 @@ type Actor struct {
 	IP      string
 }
 
+// SystemProcess is the actor of the shipped content's own loading (the
+// seed on first start and accord content sync): what sync does not count
+// as an edit.
+const SystemProcess = "system"
+
 // Name is how the audit log shows the actor.
 func (a Actor) Name() string {
 	switch {

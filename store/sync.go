@@ -35,8 +35,8 @@ type SyncResult struct {
 	// Fields names what differed (updated or left alone): title,
 	// provisions, mappings...
 	Fields []string
-	// Why says, for a record left alone, why: "edited by a member on 2
-	// March 2026".
+	// Why says, for a record left alone, why: "edited in this database
+	// on 2 March 2026".
 	Why string
 	// KeptReviews counts the mappings of an updated policy kept as a
 	// member reviewed them rather than replaced by the shipped ones.
@@ -97,9 +97,15 @@ func (t *Tx) syncPolicy(ctx context.Context, p Policy) (SyncResult, error) {
 		r.Action = SyncAdded
 		return r, nil
 	}
+	// Edited means saved by anyone but the shipped content's own loading
+	// (seed and sync write as SystemProcess): a member in the browser or
+	// through the API, or an operator's accord import from the command
+	// line, whose revisions carry no user. The audit log names the actor
+	// of every save.
 	var edited sql.NullString
-	if err := t.tx.QueryRowContext(ctx, "SELECT MAX(created_at) FROM policy_revisions WHERE slug = ? AND user_id IS NOT NULL",
-		p.Slug).Scan(&edited); err != nil {
+	if err := t.tx.QueryRowContext(ctx, `SELECT MAX(at) FROM audit WHERE object = ?
+		AND action IN ('policy.create', 'policy.update') AND actor <> ?`,
+		"policy/"+p.Slug, SystemProcess).Scan(&edited); err != nil {
 		return r, fmt.Errorf("history of %s: %w", p.Slug, err)
 	}
 	p.BaseRev = 0
@@ -127,7 +133,7 @@ func (t *Tx) syncPolicy(ctx context.Context, p Policy) (SyncResult, error) {
 		r.Action, r.KeptReviews = SyncUnchanged, 0
 	case edited.Valid:
 		r.Action, r.Fields, r.KeptReviews = SyncLeftAlone, fields, 0
-		r.Why = "edited by a member on " + dayOf(edited.String)
+		r.Why = "edited in this database on " + dayOf(edited.String)
 	default:
 		r.Action, r.Fields = SyncUpdated, fields
 	}

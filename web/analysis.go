@@ -52,7 +52,7 @@ func parseFlag(c echo.Context, name string) (bool, error) {
 	switch c.QueryParam(name) {
 	case "", "0", "false":
 		return false, nil
-	case "1", "true":
+	case "1", "true", "on": // "on": what a checkbox without a value sends
 		return true, nil
 	default:
 		return false, badRequest(name, name+" must be 1 or 0")

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -128,7 +131,7 @@ func TestContentSync(t *testing.T) {
 		"added      policy " + missing[0] + "\n",
 		"added      policy " + missing[1] + "\n",
 		"updated    policy " + plain + ": summary\n",
-		"left alone policy " + edited + ": edited by a member on ",
+		"left alone policy " + edited + ": edited in this database on ",
 		"the shipped version differs in notes, summary\n",
 		"Policies: 2 added, 1 updated, 1 left alone, ",
 		"Frameworks: 0 added, 0 updated, 0 left alone, 1 already as shipped.",
@@ -211,5 +214,65 @@ func TestContentSyncArguments(t *testing.T) {
 				t.Errorf("run(%q) = %v, want an error containing %q\n%s", args, err, tt.wantErr, out)
 			}
 		})
+	}
+}
+
+// TestContentSyncKeepsImportedEdit: a shipped record changed with `accord
+// import` (an operator's deliberate local edit, whose revision carries no
+// user) is an edit too, and content sync leaves it alone.
+func TestContentSyncKeepsImportedEdit(t *testing.T) {
+	dir := t.TempDir()
+	_, _, plain := earlierDataFolder(t, dir)
+
+	db, err := openData(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Policy(context.Background(), plain)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd(t, "export", "--format", "json", "--out", filepath.Join(dir, "all.json"), "--data", dir)
+	if err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "all.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []map[string]any
+	if err := json.Unmarshal(raw, &all); err != nil {
+		t.Fatal(err)
+	}
+	var one []map[string]any
+	for _, x := range all {
+		if x["slug"] == p.Slug {
+			x["summary"] = "Summary corrected locally with accord import."
+			one = append(one, x)
+		}
+	}
+	b, _ := json.Marshal(one)
+	f := filepath.Join(dir, "edit.json")
+	if err := os.WriteFile(f, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCmd(t, "import", f, "--data", dir); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, err := runCmd(t, "content", "sync", "--data", dir); err != nil {
+		t.Fatalf("sync: %v\n%s", err, out)
+	}
+	db, err = openData(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err = db.Policy(context.Background(), plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Summary != "Summary corrected locally with accord import." {
+		t.Errorf("content sync overwrote the summary imported with accord import: now %q", p.Summary)
 	}
 }
