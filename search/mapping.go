@@ -152,9 +152,12 @@ const namedField = "named"
 // namedOptions index namedField for scoring.
 const namedOptions = index.IndexField
 
-// namedFacet reports whether facet term t belongs in namedField.
+// namedFacet reports whether facet term t belongs in namedField: the
+// types and items a query can name, and the statuses that demote a
+// record (see demoteOutdated).
 func namedFacet(t string) bool {
-	return strings.HasPrefix(t, facetKeys["type"]+":") || strings.HasPrefix(t, facetKeys["challenge"]+":")
+	return strings.HasPrefix(t, facetKeys["type"]+":") || strings.HasPrefix(t, facetKeys["challenge"]+":") ||
+		outdatedFacet(t)
 }
 
 // pairOptions index a text field's word pairs like a text field's words,

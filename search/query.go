@@ -568,7 +568,7 @@ func (ix *Index) planText(p *plan, text string, lex lexicon) error {
 	default:
 		textQ = query.NewBooleanQuery(must, should, nil)
 	}
-	p.core = either(textQ, idq)
+	p.core = demoteOutdated(either(textQ, idq))
 	if p.core == nil {
 		p.nothing = true
 		return nil
