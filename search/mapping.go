@@ -16,7 +16,7 @@ import (
 // schemaVersion is recorded in the index. Change it whenever the mapping or
 // the way docs are built changes: an index written under another version is
 // rebuilt on open, since its terms would no longer match the queries.
-const schemaVersion = "accord-search-13"
+const schemaVersion = "accord-search-14"
 
 // Field boosts: a match in a title counts three times one in body text;
 // the context (issuer, owning policy, place names) is there to be found by,
@@ -51,7 +51,9 @@ var textFields = []struct {
 //
 //   - title, short_title, text, context, contents: English analysis (Unicode
 //     tokenizer, which also splits CJK and Arabic sensibly; lowercase;
-//     English stop words; Porter stemming, so "labelling" finds "labels").
+//     English stop words; Porter stemming, so "labelling" finds "labels"),
+//     plus the heads of compounds ("security" beside "cybersecurity", see
+//     decompoundFilter).
 //     Term vectors are kept because phrase queries need positions and
 //     highlights need offsets. Title and text are stored for hits;
 //     context too, so that "Did you mean" can read how a place or issuer
@@ -75,7 +77,7 @@ var textFields = []struct {
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = indexAnalyzerName
 		f.Store = store
 		f.IncludeTermVectors = true
 		f.IncludeInAll = false
@@ -121,6 +123,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im := bleve.NewIndexMapping()
+	if err := im.AddCustomAnalyzer(indexAnalyzerName, indexAnalyzerConfig()); err != nil {
+		return nil, fmt.Errorf("index analyser: %w", err)
+	}
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = en.AnalyzerName
 	im.IndexDynamic = false
@@ -147,9 +152,12 @@ const namedField = "named"
 // namedOptions index namedField for scoring.
 const namedOptions = index.IndexField
 
-// namedFacet reports whether facet term t belongs in namedField.
+// namedFacet reports whether facet term t belongs in namedField: the
+// types and items a query can name, and the statuses that demote a
+// record (see demoteOutdated).
 func namedFacet(t string) bool {
-	return strings.HasPrefix(t, facetKeys["type"]+":") || strings.HasPrefix(t, facetKeys["challenge"]+":")
+	return strings.HasPrefix(t, facetKeys["type"]+":") || strings.HasPrefix(t, facetKeys["challenge"]+":") ||
+		outdatedFacet(t)
 }
 
 // pairOptions index a text field's word pairs like a text field's words,

@@ -568,7 +568,7 @@ func (ix *Index) planText(p *plan, text string, lex lexicon) error {
 	default:
 		textQ = query.NewBooleanQuery(must, should, nil)
 	}
-	p.core = either(textQ, idq)
+	p.core = demoteOutdated(either(textQ, idq))
 	if p.core == nil {
 		p.nothing = true
 		return nil
@@ -716,6 +716,9 @@ func phraseQuery(an analysis.Analyzer, ph string, w float64) query.Query {
 		}
 		mq := query.NewMatchPhraseQuery(ph)
 		mq.SetField(f.name)
+		// Queries are analysed plainly: the heads the index analyser
+		// adds to compounds are for single words to find.
+		mq.Analyzer = en.AnalyzerName
 		mq.SetBoost(f.boost * w)
 		if len(pairs) == 0 {
 			alts = append(alts, mq)

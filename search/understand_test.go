@@ -180,7 +180,7 @@ func TestTypoRules(t *testing.T) {
 		{"a typo that stems unlike its word", "vulnerabilty", true, []string{"etsi-ts-103-701", "eu-nis2"}, nil},
 		// The vehicle instruments that say "automotive" or are found by
 		// its group (vehicle, car).
-		{"a typo of a vocabulary word", "autmotive", true, []string{"unece-r155", "iso-sae-21434-2021",
+		{"a typo of a vocabulary word", "autmotive", true, []string{"unece-r155", "iso-sae-21434-2021", "iso-24089-2023",
 			"us-nhtsa-vehicle-cybersecurity-best-practices-2016", "us-nhtsa-vehicle-cybersecurity-best-practices-2022"}, nil},
 		// NISTIR 8259A to 8259D exist; 8259F is one edit from them.
 		{"no edits in identifiers", "8259F", false, nil, nil},
