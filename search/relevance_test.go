@@ -14,11 +14,16 @@ import (
 )
 
 // The relevance floors: nDCG@5 and MRR over testdata/judged.json, a little
-// under what the search reached when they were last raised (see
+// under what the search reached when they were last set (see
 // BENCHMARKS.md). A change that makes readers find worse fails here.
+// Figures are comparable only over one judged set: when the knowledge base
+// grew from 46 to 194 policies the set was re-judged (and grew from 54 to
+// 62 queries), the ranking was improved on it from 0.846 to 0.886 (MRR
+// 0.970 to 1.0), and the floors were set again under the new figures; the
+// 0.90 of the old set measured an easier collection.
 const (
-	floorNDCG5 = 0.90
-	floorMRR   = 0.96
+	floorNDCG5 = 0.88
+	floorMRR   = 0.98
 )
 
 // judgedSet is testdata/judged.json: queries with graded relevance (0-3)
