@@ -31,10 +31,13 @@ func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]Change, er
 	})
 }
 
+// qLastChange is the changes feed's position.
+const qLastChange = "SELECT IFNULL(MAX(seq), 0) FROM changes"
+
 // LastChange is the sequence number of the newest change, 0 when none.
 func (db *DB) LastChange(ctx context.Context) (int64, error) {
 	var seq int64
-	if err := db.read.QueryRowContext(ctx, "SELECT IFNULL(MAX(seq), 0) FROM changes").Scan(&seq); err != nil {
+	if err := db.readRowCached(ctx, qLastChange).Scan(&seq); err != nil {
 		return 0, fmt.Errorf("last change: %w", err)
 	}
 	return seq, nil

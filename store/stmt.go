@@ -37,10 +37,12 @@ type stmtCache struct {
 	m  map[string]*sql.Stmt
 }
 
-// readStatements are the fixed reads of every API request, prepared on the
-// read pool on first use (database/sql prepares them again on each pooled
-// connection as needed); see readRowCached.
-var readStatements = map[string]bool{qTokenUser: true}
+// readStatements are the fixed reads of every API request and of every
+// page the page cache answers (the changes feed's position, its key),
+// prepared on the read pool on first use (database/sql prepares them again
+// on each pooled connection as needed); see readRowCached. Parsing the
+// feed's query anew was most of the cost of a cached page.
+var readStatements = map[string]bool{qTokenUser: true, qLastChange: true}
 
 // readRowCached reads one row on the read pool with q, prepared once when
 // q is one of readStatements, else as QueryRowContext would. Preparing on

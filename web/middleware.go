@@ -78,14 +78,18 @@ func bodyLimitFor(route string, upload int64) int64 {
 // bodyLimits bounds request bodies by route (see bodyLimitFor). It runs
 // after routing (c.Path is the route) and before the CSRF check reads a
 // form.
+//
+// echo applies e.Use middleware to the route's handler on every request,
+// so the limits are parsed into middleware here, once, and only the one
+// that applies wraps the handler per request.
 func bodyLimits(upload int64) echo.MiddlewareFunc {
+	limits := map[int64]echo.MiddlewareFunc{}
+	for _, n := range []int64{upload, commentBodyLimit, documentBodyLimit, formBodyLimit} {
+		limits[n] = middleware.BodyLimit(strconv.FormatInt(n, 10) + "B")
+	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		limited := map[int64]echo.HandlerFunc{}
-		for _, n := range []int64{upload, commentBodyLimit, documentBodyLimit, formBodyLimit} {
-			limited[n] = middleware.BodyLimit(strconv.FormatInt(n, 10) + "B")(next)
-		}
 		return func(c echo.Context) error {
-			return limited[bodyLimitFor(c.Path(), upload)](c)
+			return limits[bodyLimitFor(c.Path(), upload)](next)(c)
 		}
 	}
 }

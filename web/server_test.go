@@ -20,7 +20,7 @@ import (
 
 // newTestServer builds the real router over a real database in a
 // temporary folder, loaded with the shipped content.
-func newTestServer(t *testing.T) (http.Handler, *store.DB) {
+func newTestServer(t testing.TB) (http.Handler, *store.DB) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "accord.db"))
