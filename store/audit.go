@@ -102,8 +102,5 @@ func (db *DB) AuditActions(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list audit actions: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
+	return collect(rows, scanString)
 }

@@ -81,10 +81,7 @@ func (db *DB) Blocs(ctx context.Context) ([]Bloc, error) {
 		if err != nil {
 			return nil, fmt.Errorf("members of %s: %w", blocs[i].Code, err)
 		}
-		if blocs[i].Members, err = collect(rows, func(r *sql.Rows) (string, error) {
-			var m string
-			return m, r.Scan(&m)
-		}); err != nil {
+		if blocs[i].Members, err = collect(rows, scanString); err != nil {
 			return nil, fmt.Errorf("members of %s: %w", blocs[i].Code, err)
 		}
 	}

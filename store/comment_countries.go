@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -16,10 +15,7 @@ func (db *DB) CommentCountries(ctx context.Context, slug string) ([]string, erro
 	if err != nil {
 		return nil, fmt.Errorf("countries of the comments of %s: %w", slug, err)
 	}
-	out, err := collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
+	out, err := collect(rows, scanString)
 	if err != nil {
 		return nil, fmt.Errorf("countries of the comments of %s: %w", slug, err)
 	}

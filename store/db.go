@@ -178,10 +178,7 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list applied migrations: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
+	return collect(rows, scanString)
 }
 
 // Pragma reads one pragma on n distinct pooled read connections, so tests
@@ -285,6 +282,12 @@ func (t *Tx) audit(ctx context.Context, action, object, detail string) error {
 }
 
 // collect scans every row with scan and closes rows.
+// scanString reads a row of one text column, for collect.
+func scanString(r *sql.Rows) (string, error) {
+	var s string
+	return s, r.Scan(&s)
+}
+
 func collect[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T

@@ -272,10 +272,7 @@ func documentIn(ctx context.Context, q querier, slug string, now time.Time) (Doc
 	if err != nil {
 		return Document{}, fmt.Errorf("read owners of %s: %w", slug, err)
 	}
-	if d.Owners, err = collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	}); err != nil {
+	if d.Owners, err = collect(rows, scanString); err != nil {
 		return Document{}, fmt.Errorf("read owners of %s: %w", slug, err)
 	}
 	consulted, _, _, err := consultedVersions(ctx, q, id, now)
@@ -414,10 +411,7 @@ func (db *DB) DocumentSlugs(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list document slugs: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
+	return collect(rows, scanString)
 }
 
 // VersionNumber parses a version number from a URL, refusing anything but

@@ -216,10 +216,7 @@ func (db *DB) AllPolicies(ctx context.Context) ([]Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read all policies: %w", err)
 	}
-	slugs, err := collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
+	slugs, err := collect(rows, scanString)
 	if err != nil {
 		return nil, fmt.Errorf("read all policies: %w", err)
 	}

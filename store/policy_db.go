@@ -602,10 +602,7 @@ func loadPolicy(ctx context.Context, q querier, slug string) (Policy, error) {
 		if err != nil {
 			return Policy{}, fmt.Errorf("provision topics of %s: %w", slug, err)
 		}
-		v.Topics, err = collect(tr, func(r *sql.Rows) (string, error) {
-			var s string
-			return s, r.Scan(&s)
-		})
+		v.Topics, err = collect(tr, scanString)
 		if err != nil {
 			return Policy{}, fmt.Errorf("provision topics of %s: %w", slug, err)
 		}
@@ -849,10 +846,7 @@ func (db *DB) relevantPage(ctx context.Context, f PolicyFilter, where string, ar
 	if err != nil {
 		return "", fmt.Errorf("list policies by relevance: %w", err)
 	}
-	slugs, err := collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
+	slugs, err := collect(rows, scanString)
 	if err != nil {
 		return "", fmt.Errorf("list policies by relevance: %w", err)
 	}

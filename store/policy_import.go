@@ -96,10 +96,7 @@ func (db *DB) staleImports(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list old imports: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
+	return collect(rows, scanString)
 }
 
 // stagedRows is what a save would write for one policy, keyed by its place

@@ -292,10 +292,7 @@ func (db *DB) MissingPolicies(ctx context.Context, slugs []string) ([]string, er
 	if err != nil {
 		return nil, fmt.Errorf("list policy slugs: %w", err)
 	}
-	have, err := collect(rows, func(r *sql.Rows) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
+	have, err := collect(rows, scanString)
 	if err != nil {
 		return nil, fmt.Errorf("list policy slugs: %w", err)
 	}

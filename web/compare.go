@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dc-isss/accord/content"
+	"github.com/dc-isss/accord/store"
 	"github.com/dc-isss/accord/web/views"
 	"github.com/labstack/echo/v4"
 )
@@ -158,20 +159,22 @@ func (l *labels) compareChoices(chosen []string) []views.ChoiceRegion {
 }
 
 // checkedCompare reads and checks a comparison asked of the API or the
-// CSV download: a bad choice is a 400 naming the parameter.
-func (s *Server) checkedCompare(c echo.Context) (compareChoice, *labels, error) {
+// CSV download (a bad choice is a 400 naming the parameter) and reads it
+// from the store.
+func (s *Server) checkedCompare(c echo.Context) (compareChoice, *labels, store.Comparison, error) {
 	ch, err := readCompare(c)
 	if err != nil {
-		return ch, nil, err
+		return ch, nil, store.Comparison{}, err
 	}
 	l, err := s.labels(c.Request().Context())
 	if err != nil {
-		return ch, nil, err
+		return ch, nil, store.Comparison{}, err
 	}
 	if p := l.compareProblem(ch.codes); p != "" {
-		return ch, nil, badRequest("jurisdictions", p)
+		return ch, nil, store.Comparison{}, badRequest("jurisdictions", p)
 	}
-	return ch, l, nil
+	cmpn, err := s.db.Compare(c.Request().Context(), ch.codes, ch.blocs)
+	return ch, l, cmpn, err
 }
 
 // compareCSVHeader is the header of /compare.csv. Each row is one topic in
@@ -187,11 +190,7 @@ var compareCSVHeader = []string{"topic", "topic_title", "jurisdiction", "jurisdi
 // compareCSV answers /compare.csv: the comparison as one row per topic,
 // jurisdiction and instrument or provision (see compareCSVHeader).
 func (s *Server) compareCSV(c echo.Context) error {
-	ch, l, err := s.checkedCompare(c)
-	if err != nil {
-		return err
-	}
-	cmpn, err := s.db.Compare(c.Request().Context(), ch.codes, ch.blocs)
+	ch, l, cmpn, err := s.checkedCompare(c)
 	if err != nil {
 		return err
 	}
@@ -229,11 +228,7 @@ func (s *Server) compareCSV(c echo.Context) error {
 // apiCompare answers /api/v1/compare: the jurisdictions compared, then
 // each topic with one cell per jurisdiction, in the order asked.
 func (s *Server) apiCompare(c echo.Context) error {
-	ch, l, err := s.checkedCompare(c)
-	if err != nil {
-		return err
-	}
-	cmpn, err := s.db.Compare(c.Request().Context(), ch.codes, ch.blocs)
+	ch, l, cmpn, err := s.checkedCompare(c)
 	if err != nil {
 		return err
 	}
